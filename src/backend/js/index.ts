@@ -1,0 +1,15 @@
+import type { Backend } from '../backend.js';
+import { adamStep, axpy, momentumStep, subtractSumSquares, sumSquares } from './elementwise.js';
+import { gemm } from './gemm.js';
+
+/** The plain TypeScript tier: runs everywhere (Node and browsers), one thread. */
+export const jsBackend: Backend = {
+  name: 'js',
+  threads: 1,
+  gemm,
+  adamStep,
+  momentumStep,
+  subtractSumSquares,
+  axpy,
+  sumSquares,
+};
