@@ -76,4 +76,30 @@ export interface Backend {
 
   /** Σ x², accumulated in float64. */
   sumSquares(x: FloatArray): number;
+
+  /**
+   * Fused residual and gradients of a factorization U·V of A, for small problems where one pass
+   * with everything in cache beats three GEMMs: with R = U·V − A (never stored),
+   * `gu ← scale·R·Vᵀ` (n×k), `gv ← scale·Uᵀ·R` (k×m); returns Σ R² in float64.
+   */
+  factorGradient(args: FactorGradientArgs): number;
+}
+
+/** Arguments of {@link Backend.factorGradient}; all buffers row-major, one dtype per buffer. */
+export interface FactorGradientArgs {
+  n: number;
+  m: number;
+  k: number;
+  /** n×k. */
+  u: FloatArray;
+  /** k×m. */
+  v: FloatArray;
+  /** n×m target. */
+  a: FloatArray;
+  /** n×k output. */
+  gu: FloatArray;
+  /** k×m output. */
+  gv: FloatArray;
+  /** Factor applied to both gradients (2/(n·m) for the mean squared error). */
+  scale: number;
 }

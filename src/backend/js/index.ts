@@ -1,5 +1,6 @@
 import type { Backend } from '../backend.js';
 import { adamStep, axpy, momentumStep, subtractSumSquares, sumSquares } from './elementwise.js';
+import { factorGradient } from './factor-gradient.js';
 import { gemm } from './gemm.js';
 
 /** The plain TypeScript tier: runs everywhere (Node and browsers), one thread. */
@@ -12,4 +13,5 @@ export const jsBackend: Backend = {
   subtractSumSquares,
   axpy,
   sumSquares,
+  factorGradient,
 };

@@ -1,0 +1,21 @@
+import type { Matrix } from '../core/matrix.js';
+
+/** A shape as Python prints it: `(100, 50)`. */
+export function pyShape(a: Pick<Matrix, 'rows' | 'cols'>): string {
+  return `(${a.rows}, ${a.cols})`;
+}
+
+/** A gap (error / optimum − 1) as a signed percentage. */
+export function formatGap(gap: number): string {
+  if (!Number.isFinite(gap)) return 'n/a (the optimum is 0)';
+  const pct = gap * 100;
+  if (Math.abs(pct) < 1e-3) return `${pct >= 0 ? '+' : ''}${pct.toExponential(2)}%`;
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(2)}%`;
+}
+
+/** Writes one JSON object to stdout (numbers as they are; typed arrays as plain arrays). */
+export function printJson(value: unknown): void {
+  process.stdout.write(
+    JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2) + '\n',
+  );
+}

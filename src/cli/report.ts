@@ -1,0 +1,21 @@
+import type { Evaluation } from '../metrics/evaluate.js';
+import { OPTIMUM_MAX_SIDE } from '../metrics/evaluate.js';
+import { formatGap } from './format.js';
+
+/** The report lines of an evaluation, in the seed's wording first. */
+export function evaluationLines(e: Evaluation): string[] {
+  const lines = [
+    `Compression Ratio: ${e.compressionRatio.toFixed(2)}`,
+    `Approximation Error (Frobenius Norm): ${e.frobenius.toFixed(4)}`,
+    `Approximation Error (Avg Percent): ${e.avgPercent.toFixed(2)}%`,
+    `Relative Error (Frobenius): ${e.relative.toExponential(4)}`,
+    `RMSE: ${e.rmse.toExponential(4)}, max abs error: ${e.maxAbs.toExponential(4)}`,
+  ];
+  if (e.optimum !== null && e.gap !== null) {
+    lines.push(`Optimal Error for rank ${e.rank} (truncated SVD): ${e.optimum.toFixed(4)}`);
+    lines.push(`Gap to optimum: ${formatGap(e.gap)}`);
+  } else {
+    lines.push(`Optimal Error for rank ${e.rank}: not computed (min side above ${OPTIMUM_MAX_SIDE})`);
+  }
+  return lines;
+}

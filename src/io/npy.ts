@@ -1,0 +1,577 @@
+/**
+ * NumPy `.npy` reading and writing, on bytes (runs unchanged in a browser: no `fs`, `Buffer`,
+ * `process` or `node:` imports; file access lives in `./files.ts`).
+ *
+ * Format reference: NEP 1 / `numpy.lib.format` — a 6-byte magic `\x93NUMPY`, a 2-byte version,
+ * a little-endian header length (uint16 for 1.0, uint32 for 2.0 and 3.0), then an ASCII
+ * (1.0, 2.0: latin-1; 3.0: UTF-8) Python dict literal `{'descr': …, 'fortran_order': …, 'shape': …}`
+ * padded with spaces and a newline so the data starts on a 64-byte boundary, then the raw data.
+ *
+ * The header is parsed by hand as a tiny Python-literal grammar; nothing is ever evaluated, and
+ * object (pickle) arrays are refused from the header alone, before the data is looked at.
+ *
+ * @module
+ */
+import { LowRankError } from '../core/errors.js';
+import { Matrix, type FloatArray } from '../core/matrix.js';
+
+/** A decoded `.npy` array, any number of dimensions, always row-major in `data`. */
+export interface NpyArray {
+  /** Dimensions as in numpy (`[]` for 0-D, `[L]` for 1-D, `[n, m]` for 2-D, …). */
+  shape: number[];
+  /** The numpy dtype descriptor as written in the file, e.g. `'<f8'`, `'>i4'`, `'|b1'`. */
+  dtype: string;
+  /**
+   * True when the file stored the data in Fortran (column-major) order. `data` is transposed
+   * into row-major (C) order on read either way; this only reports what the file held.
+   */
+  fortranOrder: boolean;
+  /**
+   * The elements in row-major order: float32 files give a `Float32Array` (kept as they are),
+   * every other supported dtype (float64, float16, int8…int64, uint8…uint64, bool) a
+   * `Float64Array`. int64/uint64 beyond ±2^53 round to the nearest double.
+   */
+  data: Float32Array | Float64Array;
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+/** numpy's `ARRAY_ALIGN`: the header is padded so that data starts on this boundary. */
+const ARRAY_ALIGN = 64;
+/** numpy's `GROWTH_AXIS_MAX_DIGITS`: spare header spaces numpy leaves for growing the first axis. */
+const GROWTH_AXIS_MAX_DIGITS = 21;
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Decodes a `.npy` file held in memory.
+ *
+ * Supported: header versions 1.0, 2.0 and 3.0; byte orders `<`, `>`, `|` and `=` (native, taken
+ * as little-endian); C and Fortran order (Fortran data is transposed into row-major);
+ * dtypes float32 (→ `Float32Array`), float64, float16 (half precision incl. subnormals, ±inf,
+ * NaN), int8/16/32/64, uint8/16/32/64 and bool (→ `Float64Array`).
+ *
+ * The element count times the item size is computed (exactly, with BigInt) and checked against
+ * the bytes present before anything is allocated, so a hostile shape cannot trigger a huge
+ * allocation.
+ *
+ * @param bytes the whole file.
+ * @param source names the file in error messages (a path or `'<bytes>'`).
+ * @throws {@link LowRankError} `E_FORMAT` naming `source` and the byte offset: bad magic, unknown
+ *   version, header length past the end of the file, malformed header, data truncated (expected
+ *   vs actual bytes) or extra bytes after the data (the shape disagrees with the data).
+ * @throws {@link LowRankError} `E_UNSUPPORTED` for object/pickle arrays ("object arrays (pickle) are
+ *   refused, never executed"), complex, structured, string, datetime and other dtypes, naming the dtype.
+ * @example
+ * ```ts
+ * const arr = parseNpy(bytes, 'U.npy');
+ * arr.shape; // [100, 10]
+ * arr.dtype; // '<f4'
+ * ```
+ */
+export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
+  // magic + version
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (i >= bytes.length) {
+      throw new LowRankError('E_FORMAT', `${source}: not a .npy file: ${bytes.length} bytes, too short for the magic string \\x93NUMPY at byte 0`);
+    }
+    if (bytes[i] !== MAGIC[i]) {
+      throw new LowRankError('E_FORMAT', `${source}: not a .npy file: bad magic at byte ${i} (expected \\x93NUMPY at byte 0, got ${reprBytes(bytes.subarray(0, 6))})`);
+    }
+  }
+  if (bytes.length < 8) {
+    throw new LowRankError('E_FORMAT', `${source}: file ends at byte ${bytes.length}, inside the .npy version at byte 6`);
+  }
+  const major = bytes[6];
+  const minor = bytes[7];
+  if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
+    throw new LowRankError('E_FORMAT', `${source}: unknown .npy version ${major}.${minor} at byte 6 (supported: 1.0, 2.0, 3.0)`);
+  }
+  const lenBytes = major === 1 ? 2 : 4;
+  const headerStart = 8 + lenBytes;
+  if (bytes.length < headerStart) {
+    throw new LowRankError('E_FORMAT', `${source}: file ends at byte ${bytes.length}, inside the .npy header length at byte 8`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const dataStart = headerStart + headerLen;
+  if (dataStart > bytes.length) {
+    throw new LowRankError('E_FORMAT', `${source}: header length ${headerLen} at byte 8 runs past the end of the file (header would end at byte ${dataStart}, file has ${bytes.length} bytes)`);
+  }
+
+  // header dict
+  const headerBytes = bytes.subarray(headerStart, dataStart);
+  let text: string;
+  if (major === 3) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    } catch {
+      throw new LowRankError('E_FORMAT', `${source}: malformed .npy header at byte ${headerStart}: not valid UTF-8`);
+    }
+  } else {
+    text = latin1(headerBytes);
+  }
+  const byteAt = (charIndex: number): number =>
+    headerStart + (major === 3 ? new TextEncoder().encode(text.slice(0, charIndex)).length : charIndex);
+  const header = parseHeaderDict(text, source, byteAt);
+
+  // dtype (checked from the header alone, before the data is looked at)
+  const dt = parseDescr(header.descr, source, byteAt(header.descrAt));
+  const shape = header.shape;
+
+  // sizes, checked before allocating
+  const count = shape.reduce((acc, d) => acc * BigInt(d), 1n);
+  const needed = count * BigInt(dt.itemsize);
+  const available = bytes.length - dataStart;
+  const shapeText = formatShape(shape);
+  if (needed > BigInt(available)) {
+    throw new LowRankError('E_FORMAT', `${source}: data truncated: shape ${shapeText} of '${dt.descr}' needs ${needed} bytes from byte ${dataStart}, only ${available} remain`);
+  }
+  if (needed < BigInt(available)) {
+    throw new LowRankError('E_FORMAT', `${source}: ${BigInt(available) - needed} extra bytes after the data at byte ${dataStart + Number(needed)}: shape ${shapeText} of '${dt.descr}' needs ${needed} bytes, the file holds ${available}`);
+  }
+
+  const n = Number(count);
+  let data = decode(bytes.subarray(dataStart), n, dt);
+  if (header.fortranOrder && shape.length > 1) data = fortranToC(data, shape);
+  return { shape, dtype: dt.descr, fortranOrder: header.fortranOrder, data };
+}
+
+/**
+ * Turns a decoded array into a {@link Matrix}, keeping its float32/float64 storage.
+ *
+ * Convention: a 2-D array of shape (n, m) is an n×m matrix; a 1-D array of length L becomes a
+ * **1×L row** (numpy's `np.atleast_2d`; e.g. a saved vector of singular values reads as one row).
+ *
+ * @throws {@link LowRankError} `E_SHAPE` for 0-D and ≥3-D arrays, naming `source` and the shape
+ *   ("expected a 1-D or 2-D array, got shape (2, 3, 4)").
+ */
+export function npyToMatrix(arr: NpyArray, source: string): Matrix {
+  const { shape, data } = arr;
+  if (shape.length === 2) return new Matrix(shape[0], shape[1], data);
+  if (shape.length === 1) return new Matrix(1, shape[0], data);
+  throw new LowRankError('E_SHAPE', `${source}: expected a 1-D or 2-D array, got shape ${formatShape(shape)}`);
+}
+
+/**
+ * Reads a `.npy` file held in memory as a {@link Matrix}: `npyToMatrix(parseNpy(bytes, source), source)`.
+ * float32 files give float32 matrices; all other supported dtypes give float64.
+ *
+ * @throws {@link LowRankError} as {@link parseNpy} and {@link npyToMatrix}.
+ * @example
+ * ```ts
+ * const a = readNpy(new Uint8Array(await (await fetch('U.npy')).arrayBuffer()), 'U.npy');
+ * ```
+ */
+export function readNpy(bytes: Uint8Array, source = '<bytes>'): Matrix {
+  return npyToMatrix(parseNpy(bytes, source), source);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Encodes a matrix as a `.npy` file: little-endian `'<f4'` or `'<f8'` by the matrix dtype,
+ * C order, version 1.0 header formatted byte-for-byte as numpy ≥ 1.x writes it (sorted keys,
+ * `repr` of the shape, 21 − digits spare spaces, padded with spaces and a final `'\n'` so magic +
+ * version + length + dict is a multiple of 64 bytes).
+ *
+ * @param options.oneD write shape `(L,)` instead of `(1, L)` / `(L, 1)` (e.g. singular values).
+ * @throws {@link LowRankError} `E_SHAPE` when `oneD` is asked for a matrix with neither dimension 1.
+ * @example
+ * ```ts
+ * const bytes = writeNpy(Matrix.fromRows([[1, 2], [3, 4]])); // np.load gives array([[1., 2.], [3., 4.]])
+ * ```
+ */
+export function writeNpy(a: Matrix, options: { oneD?: boolean } = {}): Uint8Array {
+  let shape: number[];
+  if (options.oneD) {
+    if (a.rows !== 1 && a.cols !== 1) {
+      throw new LowRankError('E_SHAPE', `writeNpy oneD needs a 1×L or L×1 matrix, got ${a.rows}×${a.cols}`);
+    }
+    shape = [a.rows === 1 ? a.cols : a.rows];
+  } else {
+    shape = [a.rows, a.cols];
+  }
+  const f32 = a.data instanceof Float32Array;
+  const header = npyHeader(f32 ? '<f4' : '<f8', shape);
+  const out = new Uint8Array(header.length + a.data.byteLength);
+  out.set(header, 0);
+  writeLittleEndian(a.data, out, header.length);
+  return out;
+}
+
+/**
+ * The version 1.0 `.npy` header (magic through the final `'\n'`) numpy writes for a C-order
+ * array of the given descriptor and shape; its length is a multiple of 64.
+ * Exposed for writers of containers such as `.npz`.
+ *
+ * @throws {@link LowRankError} `E_ARG` when the header would not fit version 1.0 (over 65535 bytes).
+ */
+export function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${formatShape(shape)}, }`;
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
+  const hlen = dict.length + 1; // + '\n'
+  const padlen = ARRAY_ALIGN - ((MAGIC.length + 2 + 2 + hlen) % ARRAY_ALIGN);
+  const total = hlen + padlen;
+  if (total > 0xffff) throw new LowRankError('E_ARG', `npy header of ${total} bytes does not fit version 1.0`);
+  const out = new Uint8Array(10 + total);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  out[8] = total & 0xff;
+  out[9] = total >>> 8;
+  for (let i = 0; i < dict.length; i++) out[10 + i] = dict.charCodeAt(i);
+  out.fill(0x20, 10 + dict.length, out.length - 1);
+  out[out.length - 1] = 0x0a;
+  return out;
+}
+
+function writeLittleEndian(data: FloatArray, out: Uint8Array, offset: number): void {
+  if (HOST_LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
+    return;
+  }
+  const view = new DataView(out.buffer, out.byteOffset + offset, data.byteLength);
+  if (data instanceof Float32Array) for (let i = 0; i < data.length; i++) view.setFloat32(4 * i, data[i], true);
+  else for (let i = 0; i < data.length; i++) view.setFloat64(8 * i, data[i], true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// dtype handling
+
+interface DType {
+  descr: string;
+  kind: 'f' | 'i' | 'u' | 'b';
+  itemsize: number;
+  little: boolean;
+}
+
+function parseDescr(value: PyValue, source: string, at: number): DType {
+  if (value.k === 'list' || value.k === 'tuple') {
+    throw new LowRankError('E_UNSUPPORTED', `${source}: structured dtype ${truncate(reprPy(value), 60)} at byte ${at} is not supported (plain numeric arrays only)`);
+  }
+  if (value.k !== 'str') {
+    throw new LowRankError('E_FORMAT', `${source}: malformed .npy header at byte ${at}: 'descr' must be a string, got ${truncate(reprPy(value), 40)}`);
+  }
+  const descr = value.v;
+  const shown = reprStr(descr);
+  const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(descr);
+  const kind = m ? m[2] : descr.replace(/^[<>|=]/, '').charAt(0);
+  if (kind === 'O') {
+    throw new LowRankError('E_UNSUPPORTED', `${source}: dtype ${shown} at byte ${at}: object arrays (pickle) are refused, never executed`);
+  }
+  const unsupported = (what: string): never => {
+    throw new LowRankError('E_UNSUPPORTED', `${source}: ${what} dtype ${shown} at byte ${at} is not supported (real numeric arrays only)`);
+  };
+  if (kind === 'c') unsupported('complex');
+  if (kind === 'U' || kind === 'S' || kind === 'a') unsupported('string');
+  if (kind === 'V') unsupported('void/structured');
+  if (kind === 'M' || kind === 'm') unsupported('datetime');
+  if (!m) unsupported('unknown');
+  const order = m![1];
+  const size = m![3] === '' ? NaN : Number(m![3]);
+  const little = order !== '>';
+  if (kind === 'f' && (size === 2 || size === 4 || size === 8)) return { descr, kind: 'f', itemsize: size, little };
+  if ((kind === 'i' || kind === 'u') && (size === 1 || size === 2 || size === 4 || size === 8)) return { descr, kind, itemsize: size, little };
+  if ((kind === 'b' || kind === '?') && (size === 1 || Number.isNaN(size))) return { descr, kind: 'b', itemsize: 1, little };
+  if (kind === 'f') unsupported(`float${size * 8}`);
+  return unsupported('unknown');
+}
+
+function decode(src: Uint8Array, n: number, dt: DType): Float32Array | Float64Array {
+  const { kind, itemsize, little } = dt;
+  if (kind === 'f' && itemsize === 4) {
+    const out = new Float32Array(n);
+    if (little === HOST_LITTLE_ENDIAN) {
+      new Uint8Array(out.buffer).set(src.subarray(0, 4 * n));
+    } else {
+      const v = view(src);
+      for (let i = 0; i < n; i++) out[i] = v.getFloat32(4 * i, little);
+    }
+    return out;
+  }
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  if (kind === 'f' && itemsize === 8) {
+    if (little === HOST_LITTLE_ENDIAN) {
+      new Uint8Array(out.buffer).set(src.subarray(0, 8 * n));
+    } else {
+      const v = view(src);
+      for (let i = 0; i < n; i++) out[i] = v.getFloat64(8 * i, little);
+    }
+    return out;
+  }
+  if (kind === 'b') {
+    for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
+    return out;
+  }
+  const v = view(src);
+  if (kind === 'f') {
+    for (let i = 0; i < n; i++) out[i] = halfToNumber(v.getUint16(2 * i, little));
+    return out;
+  }
+  const signed = kind === 'i';
+  switch (itemsize) {
+    case 1:
+      if (signed) for (let i = 0; i < n; i++) out[i] = v.getInt8(i);
+      else for (let i = 0; i < n; i++) out[i] = src[i];
+      break;
+    case 2:
+      if (signed) for (let i = 0; i < n; i++) out[i] = v.getInt16(2 * i, little);
+      else for (let i = 0; i < n; i++) out[i] = v.getUint16(2 * i, little);
+      break;
+    case 4:
+      if (signed) for (let i = 0; i < n; i++) out[i] = v.getInt32(4 * i, little);
+      else for (let i = 0; i < n; i++) out[i] = v.getUint32(4 * i, little);
+      break;
+    default:
+      if (signed) for (let i = 0; i < n; i++) out[i] = Number(v.getBigInt64(8 * i, little));
+      else for (let i = 0; i < n; i++) out[i] = Number(v.getBigUint64(8 * i, little));
+  }
+  return out;
+}
+
+function view(src: Uint8Array): DataView {
+  return new DataView(src.buffer, src.byteOffset, src.byteLength);
+}
+
+/** IEEE 754 binary16 → number, exact (subnormals, ±0, ±inf, NaN included). */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1024 + frac) * 2 ** (exp - 25);
+}
+
+/** Reorders column-major (Fortran) data of `shape` into row-major. */
+function fortranToC<T extends Float32Array | Float64Array>(src: T, shape: readonly number[]): T {
+  if (shape.length === 2) {
+    // Fortran (r, c) data is the row-major c×r transpose.
+    return new Matrix(shape[1], shape[0], src).transpose().data as T;
+  }
+  const nd = shape.length;
+  const out = new (src.constructor as { new (n: number): T })(src.length);
+  if (src.length === 0) return out;
+  const fstride: number[] = [];
+  let s = 1;
+  for (let k = 0; k < nd; k++) {
+    fstride.push(s);
+    s *= shape[k];
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let f = 0;
+  for (let c = 0; c < src.length; c++) {
+    out[c] = src[f];
+    for (let k = nd - 1; k >= 0; k--) {
+      idx[k]++;
+      f += fstride[k];
+      if (idx[k] < shape[k]) break;
+      f -= fstride[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header: a tiny Python-literal parser (never evaluates anything)
+
+type PyValue =
+  | { k: 'str'; v: string }
+  | { k: 'int'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'tuple' | 'list'; v: PyValue[] }
+  | { k: 'dict'; v: Map<string, PyValue> };
+
+interface Header {
+  descr: PyValue;
+  descrAt: number;
+  fortranOrder: boolean;
+  shape: number[];
+}
+
+function parseHeaderDict(text: string, source: string, byteAt: (i: number) => number): Header {
+  const p = new PyParser(text, source, byteAt);
+  p.ws();
+  const dictAt = p.pos;
+  if (text[p.pos] !== '{') p.fail(`expected '{' starting the header dict`);
+  const valueAt = new Map<string, number>();
+  const dict = p.dict(valueAt);
+  p.ws();
+  if (p.pos < text.length) p.fail('unexpected text after the header dict');
+  const keys = ['descr', 'fortran_order', 'shape'];
+  for (const key of keys) {
+    if (!dict.has(key)) p.fail(`the header dict lacks '${key}'`, dictAt);
+  }
+  for (const key of dict.keys()) {
+    if (!keys.includes(key)) p.fail(`unexpected key ${reprStr(key)} in the header dict`, dictAt);
+  }
+  const fo = dict.get('fortran_order')!;
+  if (fo.k !== 'bool') p.fail(`'fortran_order' must be True or False, got ${truncate(reprPy(fo), 40)}`, valueAt.get('fortran_order'));
+  const sh = dict.get('shape')!;
+  const shapeAt = valueAt.get('shape');
+  if (sh.k !== 'tuple') p.fail(`'shape' must be a tuple of non-negative integers, got ${truncate(reprPy(sh), 40)}`, shapeAt);
+  const shape: number[] = [];
+  for (const d of (sh as { v: PyValue[] }).v) {
+    if (d.k !== 'int' || d.v < 0) p.fail(`'shape' must be a tuple of non-negative integers, got ${truncate(reprPy(sh), 40)}`, shapeAt);
+    shape.push((d as { v: number }).v);
+  }
+  return { descr: dict.get('descr')!, descrAt: valueAt.get('descr')!, fortranOrder: (fo as { v: boolean }).v, shape };
+}
+
+class PyParser {
+  pos = 0;
+  constructor(
+    private readonly text: string,
+    private readonly source: string,
+    private readonly byteAt: (i: number) => number,
+  ) {}
+
+  fail(what: string, at = this.pos): never {
+    throw new LowRankError('E_FORMAT', `${this.source}: malformed .npy header at byte ${this.byteAt(at)}: ${what}`);
+  }
+
+  ws(): void {
+    while (this.pos < this.text.length && /[ \t\r\n\f\v]/.test(this.text[this.pos])) this.pos++;
+  }
+
+  value(depth: number): PyValue {
+    if (depth > 32) this.fail('nested too deeply');
+    this.ws();
+    const c = this.text[this.pos];
+    if (c === undefined) this.fail('unexpected end of the header');
+    if (c === "'" || c === '"') return { k: 'str', v: this.str() };
+    if (c === '(') return { k: 'tuple', v: this.seq(')', depth) };
+    if (c === '[') return { k: 'list', v: this.seq(']', depth) };
+    if (c === '{') return { k: 'dict', v: this.dict(undefined, depth) };
+    const word = /^(?:[+-]?\d+L?|True|False|None)/.exec(this.text.slice(this.pos, this.pos + 40));
+    if (!word) this.fail(`unexpected ${reprStr(c)}`);
+    const w = word![0];
+    const start = this.pos;
+    this.pos += w.length;
+    if (/^[A-Za-z0-9_]/.test(this.text[this.pos] ?? '')) this.fail(`unexpected name or number`, start);
+    if (w === 'True' || w === 'False') return { k: 'bool', v: w === 'True' };
+    if (w === 'None') return { k: 'none' };
+    const v = Number(w.replace(/L$/, ''));
+    if (!Number.isSafeInteger(v)) this.fail(`integer ${w} is too large`, start);
+    return { k: 'int', v };
+  }
+
+  str(): string {
+    const quote = this.text[this.pos++];
+    let out = '';
+    for (;;) {
+      const c = this.text[this.pos++];
+      if (c === undefined || c === '\n') this.fail('unterminated string', this.pos - 1);
+      if (c === quote) return out;
+      if (c === '\\') {
+        const e = this.text[this.pos++];
+        if (e === undefined) this.fail('unterminated string', this.pos - 1);
+        out += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '0' ? '\0' : e;
+      } else {
+        out += c;
+      }
+    }
+  }
+
+  seq(close: string, depth: number): PyValue[] {
+    this.pos++; // opening bracket
+    const items: PyValue[] = [];
+    for (;;) {
+      this.ws();
+      if (this.text[this.pos] === close) {
+        this.pos++;
+        return items;
+      }
+      items.push(this.value(depth + 1));
+      this.ws();
+      const c = this.text[this.pos];
+      if (c === ',') this.pos++;
+      else if (c === undefined) this.fail(`unexpected end of the header, expected '${close}'`);
+      else if (c !== close) this.fail(`expected ',' or '${close}'`);
+    }
+  }
+
+  dict(valueAt?: Map<string, number>, depth = 0): Map<string, PyValue> {
+    this.pos++; // '{'
+    const out = new Map<string, PyValue>();
+    for (;;) {
+      this.ws();
+      const c = this.text[this.pos];
+      if (c === undefined) this.fail('unexpected end of the header inside the dict');
+      if (c === '}') {
+        this.pos++;
+        return out;
+      }
+      if (c !== "'" && c !== '"') this.fail(`expected a quoted key or '}'`);
+      const keyAt = this.pos;
+      const key = this.str();
+      if (out.has(key)) this.fail(`duplicate key ${reprStr(key)}`, keyAt);
+      this.ws();
+      if (this.text[this.pos] !== ':') this.fail(`expected ':' after key ${reprStr(key)}`);
+      this.pos++;
+      this.ws();
+      valueAt?.set(key, this.pos);
+      out.set(key, this.value(depth + 1));
+      this.ws();
+      const d = this.text[this.pos];
+      if (d === ',') this.pos++;
+      else if (d === undefined) this.fail('unexpected end of the header inside the dict');
+      else if (d !== '}') this.fail(`expected ',' or '}'`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting helpers (one-line, printable messages)
+
+/** numpy's repr of a shape tuple: `()`, `(5,)`, `(3, 4)`. */
+function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
+
+function reprStr(s: string): string {
+  const body = s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `'${truncate(body, 40)}'`;
+}
+
+function reprBytes(b: Uint8Array): string {
+  let s = "b'";
+  for (const x of b) s += x >= 0x20 && x < 0x7f && x !== 0x27 && x !== 0x5c ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`;
+  return `${s}'`;
+}
+
+function reprPy(v: PyValue): string {
+  switch (v.k) {
+    case 'str':
+      return reprStr(v.v);
+    case 'int':
+      return String(v.v);
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'tuple':
+      return v.v.length === 1 ? `(${reprPy(v.v[0])},)` : `(${v.v.map(reprPy).join(', ')})`;
+    case 'list':
+      return `[${v.v.map(reprPy).join(', ')}]`;
+    case 'dict':
+      return `{${[...v.v].map(([k, x]) => `${reprStr(k)}: ${reprPy(x)}`).join(', ')}}`;
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}

@@ -1,0 +1,59 @@
+import { LowRankError } from '../core/errors.js';
+import type { FloatArray } from '../core/matrix.js';
+
+/**
+ * Inverse of a small symmetric positive-definite k×k matrix (row-major) through its Cholesky
+ * factor L·Lᵀ, computed in float64 and written into `out` (any float dtype). When the matrix
+ * is singular to working precision, a ridge of `1e-12·trace/k` is added and the factorization
+ * retried once (used by scaled gradient descent, whose Gram matrices can become singular when
+ * a factor loses rank).
+ *
+ * @throws {@link LowRankError} `E_DIVERGED` when the matrix is not positive definite even with the ridge.
+ */
+export function spdInverse(a: ArrayLike<number>, k: number, out: FloatArray): void {
+  const l = new Float64Array(k * k);
+  let trace = 0;
+  for (let i = 0; i < k; i++) trace += a[i * k + i];
+  if (!cholesky(a, k, 0, l)) {
+    const ridge = (1e-12 * Math.abs(trace)) / Math.max(1, k) + Number.MIN_VALUE;
+    if (!cholesky(a, k, ridge, l)) {
+      throw new LowRankError('E_DIVERGED', `Gram matrix (${k}×${k}) is not positive definite: a factor lost rank or holds NaN`);
+    }
+  }
+  // inv(L) in place (lower triangular), then inv(A) = inv(L)ᵀ inv(L).
+  const li = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    li[j * k + j] = 1 / l[j * k + j];
+    for (let i = j + 1; i < k; i++) {
+      let s = 0;
+      for (let p = j; p < i; p++) s += l[i * k + p] * li[p * k + j];
+      li[i * k + j] = -s / l[i * k + i];
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let p = i; p < k; p++) s += li[p * k + i] * li[p * k + j];
+      out[i * k + j] = s;
+      out[j * k + i] = s;
+    }
+  }
+}
+
+/** Cholesky factor of (a + ridge·I) into the lower triangle of `l`; false when not positive definite. */
+function cholesky(a: ArrayLike<number>, k: number, ridge: number, l: Float64Array): boolean {
+  l.fill(0);
+  for (let j = 0; j < k; j++) {
+    let d = a[j * k + j] + ridge;
+    for (let p = 0; p < j; p++) d -= l[j * k + p] * l[j * k + p];
+    if (!(d > 0)) return false;
+    const ljj = Math.sqrt(d);
+    l[j * k + j] = ljj;
+    for (let i = j + 1; i < k; i++) {
+      let s = a[i * k + j];
+      for (let p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p];
+      l[i * k + j] = s / ljj;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,42 @@
+import { LowRankError } from '../core/errors.js';
+
+/**
+ * The smallest Frobenius error any rank-k approximation can reach (Eckart–Young–Mirsky):
+ * `√(Σ_{i>k} σᵢ²)`, from the singular values `s` (descending, all of them).
+ *
+ * @throws {@link LowRankError} `E_ARG` when k is negative or not an integer.
+ * @example
+ * ```ts
+ * optimalFrobeniusError(new Float64Array([3, 2, 1]), 1); // √5
+ * ```
+ */
+export function optimalFrobeniusError(s: ArrayLike<number>, k: number): number {
+  if (!Number.isInteger(k) || k < 0) throw new LowRankError('E_ARG', `rank must be a non-negative integer, got ${k}`);
+  let tail = 0;
+  for (let i = s.length - 1; i >= k; i--) tail += s[i] * s[i];
+  return Math.sqrt(tail);
+}
+
+/**
+ * How far an error is above the optimum: `error / optimum − 1` (0 means optimal).
+ * When the optimum is 0 (A has rank ≤ k) the gap is 0 for a zero error and +∞ otherwise.
+ */
+export function optimalityGap(error: number, optimum: number): number {
+  if (optimum === 0) return error === 0 ? 0 : Infinity;
+  return error / optimum - 1;
+}
+
+/**
+ * Cumulative energy: entry k−1 is the share of ‖A‖_F² = Σσᵢ² kept by the first k singular values.
+ */
+export function cumulativeEnergy(s: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(s.length);
+  let total = 0;
+  for (let i = 0; i < s.length; i++) total += s[i] * s[i];
+  let acc = 0;
+  for (let i = 0; i < s.length; i++) {
+    acc += s[i] * s[i];
+    out[i] = total === 0 ? 1 : acc / total;
+  }
+  return out;
+}
