@@ -8,6 +8,7 @@ import { svgToPng } from '../io/render.js';
 import { matmul } from '../linalg/matmul.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { svdFactorize } from '../methods/svd.js';
+import { checkPositive, checkRank } from '../methods/validate.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
 import { comparisonFigure } from '../viz/comparison.js';
 import { pyShape, printJson } from './format.js';
@@ -54,7 +55,7 @@ export function registerDemo(program: Command): void {
     .option('--hidden-rank <h>', 'rank of the hidden structure', intOption('--hidden-rank', 1), 20)
     .option('--rank <k>', 'rank of the approximation', intOption('--rank'), 10)
     .option('--lr <x>', 'learning rate (default 0.01 for adam, 0.5 for sgd and scaled)', numberOption('--lr'))
-    .option('--epochs <n>', 'training epochs', intOption('--epochs'), 500)
+    .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 500)
     .option('--optimizer <name>', 'adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), 'adam')
     .option('--noise <sigma>', 'standard deviation of the added noise', numberOption('--noise'), 0.1)
     .option('--seed <s>', 'random seed of the data and the initialisation', intOption('--seed', 0), 0)
@@ -72,6 +73,8 @@ async function runDemo(f: DemoFlags): Promise<void> {
   };
   const { n, m, rank } = f;
   const original = seedMatrix(n, m, f.hiddenRank, f.noise, f.seed);
+  checkRank(rank, n, m);
+  if (f.lr !== undefined) checkPositive('--lr', f.lr);
   say(`Original matrix shape: ${pyShape(original)}`);
   await ensureWritableDir(f.out);
 

@@ -8,7 +8,7 @@ import { matmul } from '../linalg/matmul.js';
 import type { Factorization } from '../methods/factorization.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { svdFactorize } from '../methods/svd.js';
-import { checkRank } from '../methods/validate.js';
+import { checkPositive, checkRank } from '../methods/validate.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
 import { pyShape, printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
@@ -21,6 +21,7 @@ interface FactorFlags {
   epochs: number;
   lr?: number;
   tol?: number;
+  momentum: number;
   dtype?: DType;
   seed: number;
   out?: string;
@@ -37,8 +38,9 @@ export function registerFactor(program: Command): void {
     .requiredOption('--rank <k>', 'target rank k, 1 ≤ k ≤ min(n, m)', intOption('--rank'))
     .option('--method <name>', 'svd (exact optimum) or gradient (the seed\'s network)', choiceOption('--method', ['svd', 'gradient'] as const), 'svd')
     .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), 'adam')
-    .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs'), 500)
+    .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs', 1), 500)
     .option('--lr <x>', 'gradient method: learning rate (default 0.01 adam, 0.5 sgd/scaled)', numberOption('--lr'))
+    .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), 0.9)
     .option('--tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--tol'))
     .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
     .option('--seed <s>', 'random seed', intOption('--seed', 0), 0)
@@ -54,6 +56,8 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   const a = await readMatrixFile(input);
   assertFinite(a, input);
   checkRank(f.rank, a.rows, a.cols);
+  if (f.lr !== undefined) checkPositive('--lr', f.lr);
+  if (f.tol !== undefined) checkPositive('--tol', f.tol, true);
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
   await ensureWritableDir(out);
   let result: Factorization;
@@ -67,6 +71,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       epochs: f.epochs,
       lr: f.lr,
       tol: f.tol,
+      momentum: f.momentum,
       dtype: f.dtype,
       seed: f.seed,
       onProgress: progress ? (p) => process.stderr.write(`epoch ${p.epoch}/${p.total}: loss ${p.loss.toExponential(4)}\n`) : undefined,

@@ -57,6 +57,12 @@ export interface GradientOptions {
   onProgress?: (p: Progress) => void;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /**
+   * How residual and gradients are computed each epoch: `fused` (one pass, everything in cache;
+   * best for small n·m·k), `gemm` (three GEMMs through a stored residual) or `auto` (default:
+   * fused up to 4·10⁶ multiply-adds per epoch).
+   */
+  kernel?: 'auto' | 'fused' | 'gemm';
 }
 
 /** Above this many multiply-adds per epoch, the three GEMMs beat the fused one-pass kernel. */
@@ -125,7 +131,8 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
   const state1v = allocFloat(dtype, k * m);
   const state2u = optimizer === 'adam' ? allocFloat(dtype, n * k) : state1u;
   const state2v = optimizer === 'adam' ? allocFloat(dtype, k * m) : state1v;
-  const fused = n * m * k <= FUSED_MAX_WORK;
+  const kernel = options.kernel ?? 'auto';
+  const fused = kernel === 'fused' || (kernel === 'auto' && n * m * k <= FUSED_MAX_WORK);
   const residual = fused ? null : allocFloat(dtype, n * m);
   const nm = n * m;
   // Adam and SGD follow the MSE gradient, 2/(nm)·R·Vᵀ; scaled GD steps on ½‖R‖², gradient R·Vᵀ.
