@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: every benchmark in one command, peers run in the same invocation, ratios
+ * printed. The machine is noisy: medians of several runs, and the ratios matter, not the times.
+ *
+ * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
+ * - the seed demo's training (100×50, rank 10, 500 Adam epochs) beside the seed's own PyTorch
+ *   program (bench/seed_pytorch.py, Debian's python3-torch).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchDemo, pythonWith } from './demo.js';
+import { benchGemm } from './gemm.js';
+
+function line(cols: Array<string | number>, widths: number[]): string {
+  return cols.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+}
+
+async function main(): Promise<void> {
+  console.log('# GEMM, n×n×n, C = A·B');
+  const ours = await benchGemm({ sizes: [1024], repeats: 3 });
+  const py = pythonWith('numpy');
+  let peer: Array<{ dtype: string; n: number; median_ms: number; gflops: number }> = [];
+  let peerName = 'numpy: missing (install python3-numpy)';
+  if (py) {
+    const r = spawnSync(py, [fileURLToPath(new URL('./numpy_gemm.py', import.meta.url)), '1024'], { encoding: 'utf8' });
+    if (r.status === 0) {
+      const j = JSON.parse(r.stdout.trim().split('\n').pop() as string);
+      peer = j.rows;
+      peerName = `numpy ${j.numpy}`;
+    } else peerName = `numpy failed: ${r.stderr.trim().split('\n').pop()}`;
+  }
+  const w = [28, 8, 6, 11, 9, 14];
+  console.log(line(['tier', 'dtype', 'n', 'median ms', 'GFLOP/s', 'vs numpy'], w));
+  for (const r of ours) {
+    const p = peer.find((x) => x.dtype === r.dtype && x.n === r.n);
+    console.log(line([r.name, r.dtype, r.n, r.medianMs.toFixed(1), r.gflops.toFixed(2), p ? `${(r.gflops / p.gflops).toFixed(3)}×` : '-'], w));
+  }
+  for (const p of peer) console.log(line([peerName, p.dtype, p.n, p.median_ms.toFixed(1), p.gflops.toFixed(2), '1.000×'], w));
+
+  console.log('\n# Seed demo training: 100×50, rank 10, 500 Adam epochs (median of 5)');
+  const rows = benchDemo();
+  const w2 = [52, 11, 12];
+  console.log(line(['program', 'median ms', 'speed-up'], w2));
+  const torch = rows.find((r) => r.name.startsWith('pytorch'));
+  for (const r of rows) {
+    const ratio = torch && Number.isFinite(torch.medianMs) ? `${(torch.medianMs / r.medianMs).toFixed(2)}×` : '-';
+    console.log(line([r.name, Number.isFinite(r.medianMs) ? r.medianMs.toFixed(1) : 'n/a', ratio], w2) + (r.note ? `  ${r.note}` : ''));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
