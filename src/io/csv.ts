@@ -158,11 +158,18 @@ function formatFloat64(x: number): string {
 function formatFloat32(x: number): string {
   if (!Number.isFinite(x)) return formatNonFinite(x);
   if (Object.is(x, -0)) return '-0';
-  for (let p = 1; p < 9; p++) {
-    const s = x.toPrecision(p);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
+  if (Number.isInteger(x) && Math.abs(x) <= 16777216) return String(x);
+  // Smallest p in [1, 9] whose p-digit rounding maps back to x. Round-tripping is monotone in p
+  // (a p-digit decimal is also a (p+1)-digit one, so the nearest (p+1)-digit decimal is at least
+  // as close), so binary search; 9 digits always round-trip a float32.
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(Number(x.toPrecision(mid))) === x) hi = mid;
+    else lo = mid + 1;
   }
-  return String(Number(x.toPrecision(9)));
+  return String(Number(x.toPrecision(lo)));
 }
 
 function splitFields(s: string, delimiter: ',' | '\t' | 'whitespace'): string[] {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 
 import { LowRankError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
@@ -35,13 +35,17 @@ export const MATRIX_FILE_EXTENSIONS = ['.npy', '.csv', '.tsv', '.txt'] as const;
  */
 export async function readMatrixFile(path: string): Promise<Matrix> {
   const ext = extname(path).toLowerCase();
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (err) {
+    throw new LowRankError('E_IO', `cannot read '${path}': ${reason(err)}`);
+  }
   if (!(MATRIX_FILE_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new LowRankError('E_UNSUPPORTED', `cannot read '${path}': unknown extension '${ext || '(none)'}' (expected ${MATRIX_FILE_EXTENSIONS.join(', ')})`);
   }
   let bytes: Uint8Array;
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     const buf = await readFile(path);
     bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
@@ -124,9 +128,7 @@ export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<vo
  */
 export async function ensureWritableDir(dir: string, what = '--out'): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
-    const st = await stat(dir);
-    if (!st.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await makeDirs(dir);
     await access(dir, fsConstants.W_OK);
     const probe = tempPathFor(join(dir, 'probe'));
     const fh = await open(probe, 'wx');
@@ -134,6 +136,40 @@ export async function ensureWritableDir(dir: string, what = '--out'): Promise<vo
     await unlink(probe);
   } catch (err) {
     throw new LowRankError('E_IO', `cannot write to ${what} '${dir}': ${reason(err, true)}`);
+  }
+}
+
+/**
+ * `mkdir -p` without `fs.mkdir({ recursive: true })`, which spins forever on Node 20 when the
+ * kernel answers ENOENT for a directory whose parent exists (e.g. under /proc).
+ */
+async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let cur = resolve(dir);
+  for (;;) {
+    try {
+      const st = await stat(cur);
+      if (!st.isDirectory()) {
+        const code = missing.length === 0 ? 'EEXIST' : 'ENOTDIR';
+        throw Object.assign(new Error(code), { code });
+      }
+      break;
+    } catch (err) {
+      const parent = dirname(cur);
+      if ((err as { code?: unknown }).code !== 'ENOENT' || parent === cur) throw err;
+      missing.push(cur);
+      cur = parent;
+    }
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      await mkdir(missing[i]);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'EEXIST') continue; // created meanwhile by someone else
+      if (code === 'ENOENT') throw new Error(`cannot create directory '${missing[i]}' there`);
+      throw err;
+    }
   }
 }
 

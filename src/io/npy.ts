@@ -276,8 +276,8 @@ function parseDescr(value: PyValue, source: string, at: number): DType {
   const little = order !== '>';
   if (kind === 'f' && (size === 2 || size === 4 || size === 8)) return { descr, kind: 'f', itemsize: size, little };
   if ((kind === 'i' || kind === 'u') && (size === 1 || size === 2 || size === 4 || size === 8)) return { descr, kind, itemsize: size, little };
-  if ((kind === 'b' || kind === '?') && (size === 1 || Number.isNaN(size))) return { descr, kind: 'b', itemsize: 1, little };
-  if (kind === 'f') unsupported(`float${size * 8}`);
+  if ((kind === 'b' && size === 1) || (kind === '?' && (size === 1 || Number.isNaN(size)))) return { descr, kind: 'b', itemsize: 1, little };
+  if (kind === 'f' && !Number.isNaN(size)) unsupported(`float${size * 8}`);
   return unsupported('unknown');
 }
 

@@ -75,7 +75,8 @@ describe('readMatrixFile', () => {
   });
 
   test('an unknown extension is refused naming it', async () => {
-    await assertRejects(readMatrixFile('weights.bin'), 'E_UNSUPPORTED', "'weights.bin'", "'.bin'");
+    await writeFile(join(dir, 'weights.bin'), 'x');
+    await assertRejects(readMatrixFile(join(dir, 'weights.bin')), 'E_UNSUPPORTED', 'weights.bin', "'.bin'");
   });
 });
 

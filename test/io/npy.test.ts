@@ -210,6 +210,8 @@ describe('parseNpy: files lowrank refuses', () => {
     assertLowRankError(() => parseNpy(hdr('<c8')), 'E_UNSUPPORTED', "'<c8'");
     assertLowRankError(() => parseNpy(hdr('|V8')), 'E_UNSUPPORTED', "'|V8'");
     assertLowRankError(() => parseNpy(hdr('<i3')), 'E_UNSUPPORTED', "'<i3'");
+    assertLowRankError(() => parseNpy(hdr('<f')), 'E_UNSUPPORTED', "unknown dtype '<f'");
+    assert.deepEqual(parseNpy(craft("{'descr': '?', 'fortran_order': False, 'shape': (2,), }", new Uint8Array([0, 7]))).data, new Float64Array([0, 1]));
   });
 
   test('0-D and 3-D arrays parse but are not matrices (E_SHAPE naming the shape)', () => {
