@@ -1,5 +1,6 @@
 import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/index.js';
+import { loadNative } from '../../src/backend/native/index.js';
 
 /**
  * Loaders of every kernel tier, fastest last. A loader returns `null` when its tier cannot run
@@ -8,6 +9,9 @@ import { jsBackend } from '../../src/backend/js/index.js';
  */
 const tiers: ReadonlyArray<() => Backend | null> = [
   () => jsBackend,
+  // OpenBLAS/LAPACK addon; null when not built (LOWRANK_REQUIRE_NATIVE=1 makes that a test failure:
+  // test/backend/native-loader.test.ts).
+  () => loadNative().backend,
 ];
 
 /** Every backend tier that can run in this process; the conformance suite runs against each. */

@@ -9,18 +9,22 @@ import { MR, NR, microKernel } from './gemm-microkernel.js';
  *   micro-panel (NR·kc = 6 KiB) stay in the 32–48 KiB L1 data cache during the micro-kernel.
  * - `mc`: rows of the packed A block (mc·kc doubles = 256 KiB), sized for the L2 cache so the
  *   micro-kernel streams A micro-panels from L2 while one B micro-panel sits in L1.
- * - `nc`: columns of the packed B block (kc·nc doubles = 4 MiB), sized for the shared L3.
- * - `smallWork`: below this many multiply-adds (m·n·k) packing does not pay for itself and a
- *   direct loop is used instead.
+ * - `nc`: columns of the packed B block (kc·nc doubles ≈ 4 MiB), sized for the shared L3.
+ *   mc and nc are multiples of the micro-tile (MR = 4, NR = 3), so only the last block of a
+ *   dimension has a partial micro-panel.
+ * - `smallWork`: at or below this many multiply-adds (m·n·k) packing does not pay for itself
+ *   and a direct loop is used instead (measured crossover between 16³ and 24³: direct ≈ 1.3
+ *   vs packed ≈ 1.1 GFLOP/s at 16³, 1.3 vs 2.2 at 24³).
  *
- * Chosen by measurement on an AVX-512 EPYC with Node 20 (one core); the result is not very
- * sensitive to them because the scalar micro-kernel, not memory, is the bottleneck.
+ * Chosen by measurement on an AVX-512 EPYC with Node 20 (one core): kc ∈ {128, 256, 384, 512}
+ * × mc ∈ {64, 128, 256} all landed within ≈ 10% of each other at 1024³, because the scalar
+ * micro-kernel, not memory, is the bottleneck; kc = 256, mc = 128 was among the best.
  */
 export const GEMM_BLOCKING: Readonly<{ mc: number; kc: number; nc: number; smallWork: number }> = {
   mc: 128,
   kc: 256,
-  nc: 2048,
-  smallWork: 32 * 32 * 32,
+  nc: 2040,
+  smallWork: 20 * 20 * 20,
 };
 
 const MC = GEMM_BLOCKING.mc;
@@ -51,14 +55,22 @@ let rowAcc = new Float64Array(64);
  *    (`gemm-microkernel.ts`), then adds `alpha ·` the tile into C. Edge panels are
  *    zero-padded; only the valid part of the tile is written.
  *
- * Problems with m·n·k below {@link GEMM_BLOCKING}.smallWork use a direct loop instead.
- * Float32 buffers are accepted: they are packed into float64 scratch, accumulated in
- * double and rounded once when added into C. Leading dimensions `lda`, `ldb`, `ldc` may
+ * Problems with m·n·k at or below {@link GEMM_BLOCKING}.smallWork use a direct loop instead.
+ * Float32 buffers are accepted: they are packed into float64 scratch (measured as fast as
+ * float32 scratch, and it keeps the micro-kernel monomorphic), accumulated in double and
+ * rounded into C once per depth block of `kc`. Leading dimensions `lda`, `ldb`, `ldc` may
  * exceed the logical widths (strided sub-matrices). No bounds or shape validation is done
  * here — callers (e.g. `matmul`) validate.
  *
- * Throughput: about 4.5–5.5 GFLOP/s in float64 on 1024×1024×1024 on one core of the
- * reference machine (see `bench/gemm.ts`).
+ * Throughput: about 5–5.4 GFLOP/s in float64 and float32 on 1024×1024×1024, one core of the
+ * reference machine when it is otherwise idle (see `bench/gemm.ts`).
+ *
+ * @example
+ * ```ts
+ * // C (2×2) = A (2×3) · Bᵀ where B is stored 2×3
+ * const c = new Float64Array(4);
+ * gemm({ transA: false, transB: true, m: 2, n: 2, k: 3, alpha: 1, a, lda: 3, b, ldb: 3, beta: 0, c, ldc: 2 });
+ * ```
  */
 export function gemm(args: GemmArgs): void {
   const { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc } = args;
@@ -70,8 +82,8 @@ export function gemm(args: GemmArgs): void {
     return;
   }
   const kcMax = Math.min(KC, k);
-  const needA = Math.min(MC, roundUp(m, MR)) * kcMax;
-  const needB = Math.min(NC, roundUp(n, NR)) * kcMax;
+  const needA = roundUp(Math.min(MC, m), MR) * kcMax;
+  const needB = roundUp(Math.min(NC, n), NR) * kcMax;
   if (packA.length < needA) packA = new Float64Array(needA);
   if (packB.length < needB) packB = new Float64Array(needB);
   const pa = packA;
