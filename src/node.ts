@@ -1,7 +1,24 @@
 /**
- * lowrank's Node-only helpers: reading and writing matrix files, rendering figures to PNG.
+ * lowrank's Node-only helpers: reading and writing matrix files, rendering figures to PNG,
+ * choosing the kernel tier (the native OpenBLAS/LAPACK addon when it loads; importing this
+ * module makes it the default backend, as `LOWRANK_BACKEND` allows).
  *
  * @packageDocumentation
  */
+import { installNativeDefault } from './backend/native/index.js';
+
+installNativeDefault();
+
+export {
+  selectBackend,
+  backendSelection,
+  loadNative,
+  type BackendChoice,
+  type BackendSelection,
+  type NativeBackend,
+  type NativeStatus,
+  type SelectBackendOptions,
+} from './backend/native/index.js';
 export { readMatrixFile, writeFileAtomic, writeFilesAtomic, ensureWritableDir } from './io/files.js';
 export { svgToPng } from './io/render.js';
+export { readModelDir, writeModelDir, modelDirFiles, readTextFile, MODEL_FORMAT, type ModelMeta, type SavedModel, type ModelDirInput } from './io/model-dir.js';

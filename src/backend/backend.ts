@@ -83,6 +83,116 @@ export interface Backend {
    * `gu ← scale·R·Vᵀ` (n×k), `gv ← scale·Uᵀ·R` (k×m); returns Σ R² in float64.
    */
   factorGradient(args: FactorGradientArgs): number;
+
+  // --- Optional kernels: tiers that have LAPACK (native) provide them; linear algebra and methods
+  // --- use them when present and their TypeScript algorithms otherwise.
+
+  /**
+   * Thin SVD of a dense matrix (LAPACK `xGESDD`, divide and conquer), unsorted signs:
+   * `A = U·diag(s)·Vt`, s descending. Throws `E_DIVERGED` when LAPACK does not converge.
+   */
+  svd?(args: SvdArgs): void;
+
+  /** {@link Backend.svd} off the calling thread; resolves when the outputs are written. */
+  svdAsync?(args: SvdArgs): Promise<void>;
+
+  /** {@link Backend.gemm} off the calling thread; resolves when C is written. */
+  gemmAsync?(args: GemmArgs): Promise<void>;
+
+  /** Thin QR of a dense matrix (LAPACK `xGEQRF` + `xORGQR`): `A = Q·R`. */
+  qr?(args: QrArgs): void;
+
+  /** All eigenpairs of a dense symmetric matrix (LAPACK `xSYEVD`, divide and conquer). */
+  syevd?(args: SyevdArgs): void;
+
+  /**
+   * Several epochs of the seed's network trained by Adam in one call (residual and gradients
+   * through three GEMMs, then {@link Backend.adamStep} on U and on V, per epoch), for tiers where
+   * a call is expensive (N-API): see {@link AdamEpochsArgs}. Returns the number of epochs run.
+   */
+  adamEpochs?(args: AdamEpochsArgs): number;
+
+  /** Sets the number of threads of large kernels (the tier's {@link Backend.threads}). */
+  setThreads?(threads: number): void;
+}
+
+/**
+ * Arguments of {@link Backend.svd}: `A (rows×cols) = U·diag(s)·Vt`, r = min(rows, cols), all
+ * buffers row-major and of one dtype.
+ */
+export interface SvdArgs {
+  rows: number;
+  cols: number;
+  /** rows×cols input; destroyed (used as LAPACK's workspace). */
+  a: FloatArray;
+  /** r outputs, singular values descending. */
+  s: FloatArray;
+  /** rows×r output, orthonormal columns. */
+  u: FloatArray;
+  /** r×cols output, orthonormal rows. */
+  vt: FloatArray;
+}
+
+/** Arguments of {@link Backend.qr}: thin `A (rows×cols) = Q·R`, r = min(rows, cols), row-major, one dtype. */
+export interface QrArgs {
+  rows: number;
+  cols: number;
+  /** rows×cols input, not modified. */
+  a: FloatArray;
+  /** rows×r output, orthonormal columns. */
+  q: FloatArray;
+  /** r×cols output, upper triangular (zeros below the diagonal written); diagonal signs as LAPACK's. */
+  r: FloatArray;
+}
+
+/** Arguments of {@link Backend.syevd}: `A = Vᵀ·diag(w)·V` for a symmetric n×n A, one dtype. */
+export interface SyevdArgs {
+  n: number;
+  /** In: the symmetric n×n matrix (only its upper triangle is read). Out: row i is the unit eigenvector of w[i]. */
+  a: FloatArray;
+  /** n outputs, eigenvalues ascending. */
+  w: FloatArray;
+}
+
+/**
+ * Arguments of {@link Backend.adamEpochs}. Per epoch e (0-based within the call): R = U·V − A
+ * into `residual`, `history[e] = ΣR²/(n·m)` (the MSE before the update), gradients with
+ * scale 2/(n·m), then Adam step `step0 + e` on U and on V. Stops after an epoch whose loss is not
+ * finite (before updating), or, when `tol > 0`, after updating in an epoch whose loss moved by
+ * at most `tol ·` the previous loss (`prevLoss` for the first epoch; NaN: none).
+ */
+export interface AdamEpochsArgs {
+  n: number;
+  m: number;
+  k: number;
+  /** n×k factor, updated. */
+  u: FloatArray;
+  /** k×m factor, updated. */
+  v: FloatArray;
+  /** n×m target. */
+  a: FloatArray;
+  /** n×m scratch. */
+  residual: FloatArray;
+  /** Gradient scratch, n×k and k×m. */
+  gu: FloatArray;
+  gv: FloatArray;
+  /** Adam moments of U (n×k) and V (k×m), updated. */
+  mu: FloatArray;
+  vu: FloatArray;
+  mv: FloatArray;
+  vv: FloatArray;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1-based Adam step of the first epoch. */
+  step0: number;
+  tol: number;
+  prevLoss: number;
+  /** Epochs to run at most. */
+  epochs: number;
+  /** Output: the loss of each epoch run (length ≥ epochs). */
+  history: Float64Array;
 }
 
 /** Arguments of {@link Backend.factorGradient}; all buffers row-major, one dtype per buffer. */

@@ -4,16 +4,15 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { readMatrixFile, ensureWritableDir, writeFilesAtomic } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
-import { svgToPng } from '../io/render.js';
 import { matmul } from '../linalg/matmul.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { svdFactorize } from '../methods/svd.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
-import { comparisonFigure } from '../viz/comparison.js';
 import { pyShape, printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
+import { evaluationTable, writeFigureOutputs } from './report-files.js';
 
 interface DemoFlags {
   n: number;
@@ -27,6 +26,7 @@ interface DemoFlags {
   seed: number;
   out: string;
   png: boolean;
+  report?: boolean;
   json?: boolean;
 }
 
@@ -60,7 +60,8 @@ export function registerDemo(program: Command): void {
     .option('--noise <sigma>', 'standard deviation of the added noise', numberOption('--noise'), 0.1)
     .option('--seed <s>', 'random seed of the data and the initialisation', intOption('--seed', 0), 0)
     .option('--out <dir>', 'output directory', './lowrank-demo')
-    .option('--no-png', 'skip comparison.png')
+    .option('--no-png', 'skip the PNG figures (comparison.png, residual.png, loss.png, spectrum.png)')
+    .option('--report', 'also write report.html: the figures, metrics and parameters in one self-contained page')
     .option('--json', 'print one JSON object instead of the report')
     .action(async (flags: DemoFlags) => {
       await runDemo(flags);
@@ -116,14 +117,25 @@ async function runDemo(f: DemoFlags): Promise<void> {
   for (const line of evaluationLines(exactEval)) say(`  ${line}`);
 
   const files = ['original.npy', 'U_matrix.npy', 'V_matrix.npy'];
-  if (f.png) {
-    const svg = comparisonFigure([
-      { title: `Original: ${n}*${m}`, matrix: original },
-      { title: `Compressed: ${n}*${rank}+${rank}*${m}`, matrix: approximation },
-    ]);
-    await writeFilesAtomic([{ path: join(f.out, 'comparison.png'), bytes: await svgToPng(svg) }]);
-    files.push('comparison.png');
-  }
+  files.push(
+    ...(await writeFigureOutputs({
+      out: f.out,
+      png: f.png,
+      report: f.report ?? false,
+      original,
+      U,
+      V,
+      rank,
+      lossHistory: learned.lossHistory,
+      spectrum: exact.spectrum,
+      methodLabel: f.optimizer,
+      errors: learnedEval,
+      title: 'lowrank demo: the seed article’s experiment',
+      subtitle: `A ${n}×${m} matrix of hidden rank ${f.hiddenRank} plus noise ${f.noise}, approximated at rank ${rank} by ${f.optimizer} (${learned.epochsRun} epochs) and by the exact truncated SVD`,
+      parameters: { n, m, 'hidden rank': f.hiddenRank, rank, noise: f.noise, seed: f.seed, optimizer: f.optimizer, ...learned.params, epochs: learned.epochsRun },
+      tables: [evaluationTable([[`learned (${f.optimizer})`, learnedEval], ['exact truncated SVD', exactEval]])],
+    })),
+  );
   say('');
   say(`Wrote ${files.map((x) => join(f.out, x)).join(', ')}`);
   if (f.json) {

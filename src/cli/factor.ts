@@ -4,73 +4,120 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite, type DType } from '../core/matrix.js';
 import { ensureWritableDir, readMatrixFile, writeFilesAtomic } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
-import { matmul } from '../linalg/matmul.js';
+import { spectralErrorEstimate } from '../linalg/error-estimators.js';
+import type { RangeNormalizer } from '../linalg/randomized-range.js';
+import { svd } from '../linalg/svd.js';
+import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '../methods/auto.js';
 import type { Factorization } from '../methods/factorization.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
-import { svdFactorize } from '../methods/svd.js';
-import { checkPositive, checkRank } from '../methods/validate.js';
-import { evaluateApproximation } from '../metrics/evaluate.js';
-import { pyShape, printJson } from './format.js';
+import { randomizedFactorize } from '../methods/randomized.js';
+import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
+import { checkPositive } from '../methods/validate.js';
+import { compressionRatio, compressionRatioBytes } from '../metrics/compression.js';
+import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
+import { approximationErrorsFromFactors } from '../metrics/factor-errors.js';
+import { optimalFrobeniusError, optimalityGap } from '../metrics/optimum.js';
+import { formatGap, pyShape, printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
+import { writeFactorFigures } from './report-files.js';
+import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
+import { addRatingsOptions, isRatingsRun, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
 
 interface FactorFlags {
-  rank: number;
-  method: 'svd' | 'gradient';
+  rank?: number;
+  energy?: number;
+  tol?: number;
+  ratio?: number;
+  method: 'auto' | 'svd' | 'randomized' | 'gradient';
+  oversample?: number;
+  powerIters?: number | 'auto';
+  krylov?: boolean;
+  normalizer?: RangeNormalizer;
+  spectralError?: boolean;
   optimizer: OptimizerName;
   epochs: number;
   lr?: number;
-  tol?: number;
+  lossTol?: number;
   momentum: number;
   dtype?: DType;
   seed: number;
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  png?: boolean;
+  report?: boolean;
+  maxPixels: number;
 }
 
 /** Registers `lowrank factor INPUT --rank K`. */
 export function registerFactor(program: Command): void {
-  program
-    .command('factor')
-    .description('factor a matrix file (.npy, .csv, .tsv, .txt) as U (n×k) · V (k×m); writes U.npy, V.npy (and S.npy for svd)')
+  addRatingsOptions(program.command('factor'), { int: intOption, num: numberOption, choice: choiceOption })
+    .description('factor a matrix file (.npy, .csv, .tsv, .txt) as U (n×k) · V (k×m); writes U.npy, V.npy (and S.npy for svd); ratings or missing entries (--format ratings, --missing nan, --method als) write a model directory for lowrank predict')
     .argument('<input>', 'matrix file')
-    .requiredOption('--rank <k>', 'target rank k, 1 ≤ k ≤ min(n, m)', intOption('--rank'))
-    .option('--method <name>', 'svd (exact optimum) or gradient (the seed\'s network)', choiceOption('--method', ['svd', 'gradient'] as const), 'svd')
+    .option('--rank <k>', 'rank option: target rank k, 1 ≤ k ≤ min(n, m) (give exactly one rank option)', intOption('--rank'))
+    .option('--energy <e>', 'rank option: smallest rank keeping a share e ∈ (0, 1] of ‖A‖²_F', numberOption('--energy'))
+    .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
+    .option('--ratio <r>', 'rank option: largest rank compressing by at least r = n·m / (k·(n + m)) ≥ 1', numberOption('--ratio'))
+    .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network) or als (alternating least squares, for missing entries; the default with holes)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als'] as const), 'auto')
+    .option('--oversample <p>', 'randomized: oversampling p ≥ 0 (default 10)', intOption('--oversample', 0))
+    .option('--power-iters <q>', 'randomized: power iterations q ≥ 0 or auto (default auto: 7 when k < 0.1·min(n, m), else 4)', powerItersOption)
+    .option('--krylov', 'randomized: force block Krylov (default: auto, Krylov when its basis is small enough)')
+    .option('--no-krylov', 'randomized: force subspace (power) iteration')
+    .option('--normalizer <name>', 'randomized: re-normalization between passes, qr (default) or lu (cheaper)', choiceOption('--normalizer', ['qr', 'lu'] as const))
+    .option('--spectral-error', 'also estimate the spectral-norm error ‖A − UV‖₂ (power method on the residual, 2 passes per iteration)')
+    .option('--loss-tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--loss-tol'))
     .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), 'adam')
     .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs', 1), 500)
     .option('--lr <x>', 'gradient method: learning rate (default 0.01 adam, 0.5 sgd/scaled)', numberOption('--lr'))
     .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), 0.9)
-    .option('--tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--tol'))
-    .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
+    .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd/randomized, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
     .option('--seed <s>', 'random seed', intOption('--seed', 0), 0)
     .option('--out <dir>', 'output directory (default: <input name>.lowrank)')
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress on stderr')
-    .action(async (input: string, flags: FactorFlags) => {
+    .option('--png', 'also write comparison.png, residual.png, spectrum.png (and loss.png for gradient)')
+    .option('--report', 'also write report.html: the figures, metrics and parameters in one self-contained page')
+    .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
+    .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
+      if (isRatingsRun(flags)) return runFactorRatings(input, flags, cmd);
       await runFactor(input, flags);
     });
 }
 
 async function runFactor(input: string, f: FactorFlags): Promise<void> {
-  const a = await readMatrixFile(input);
+  const a = isImagePath(input) ? await readImageAsMatrix(input, { maxPixels: f.maxPixels }) : await readMatrixFile(input);
   assertFinite(a, input);
-  checkRank(f.rank, a.rows, a.cols);
+  const targetFlags: RankTarget = { rank: f.rank, energy: f.energy, tol: f.tol, ratio: f.ratio };
+  resolveRankTarget(targetFlags, a.rows, a.cols, '--');
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
-  if (f.tol !== undefined) checkPositive('--tol', f.tol, true);
+  if (f.lossTol !== undefined) checkPositive('--loss-tol', f.lossTol, true);
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
   await ensureWritableDir(out);
+  const progress = !f.json && !f.quiet;
+  const randomizedKnobs = {
+    oversample: f.oversample,
+    powerIters: f.powerIters,
+    krylov: f.krylov ?? ('auto' as const),
+    normalizer: f.normalizer,
+    seed: f.seed,
+    dtype: f.dtype,
+  };
   let result: Factorization;
-  if (f.method === 'svd') {
-    result = svdFactorize(a, { rank: f.rank, dtype: f.dtype });
+  if (f.method === 'auto') {
+    result = autoFactorize(a, { ...targetFlags, ...randomizedKnobs });
+  } else if (f.method === 'svd') {
+    result = exactFactorize(a, { ...targetFlags, dtype: f.dtype });
+  } else if (f.method === 'randomized') {
+    result = randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs });
   } else {
-    const progress = !f.json && !f.quiet;
+    const rank = selectRank(a, { ...targetFlags, ...randomizedKnobs, dtype: undefined });
     result = gradientFactorize(a, {
-      rank: f.rank,
+      rank,
       optimizer: f.optimizer,
       epochs: f.epochs,
       lr: f.lr,
-      tol: f.tol,
+      tol: f.lossTol,
       momentum: f.momentum,
       dtype: f.dtype,
       seed: f.seed,
@@ -83,7 +130,10 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   ];
   if (result.S) files.push({ path: join(out, 'S.npy'), bytes: writeNpy(new Matrix(1, result.S.length, result.S), { oneD: true }) });
   await writeFilesAtomic(files);
-  const evaluation = evaluateApproximation(a, matmul(result.U, result.V), f.rank, result.U.dtype, result.spectrum);
+  const evaluation = evaluateFactors(a, result);
+  const spectral = f.spectralError ? spectralErrorEstimate(a, result.U, result.V, { seed: f.seed }) : undefined;
+  // Figures and report.html (written by the helper; listed here for the output).
+  for (const name of await writeFactorFigures(input, out, a, result, evaluation, { png: f.png ?? false, report: f.report ?? false })) files.push({ path: join(out, name), bytes: new Uint8Array(0) });
   if (f.json) {
     printJson({
       input,
@@ -95,18 +145,67 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       timings: result.timings,
       singularValues: result.S,
       ...evaluation,
+      spectralError: spectral?.estimate,
       files: files.map((x) => x.path),
     });
     return;
   }
+  const p = result.params;
+  const details: string[] = [];
+  if (p.auto) details.push('auto-selected');
+  if (result.method === 'gradient') details.push(`${String(p.optimizer)}, ${result.epochsRun} epochs, lr ${String(p.lr)}`);
+  if (result.method === 'randomized') {
+    details.push(`${p.krylov ? 'block Krylov' : 'subspace iteration'}, q = ${String(p.powerIters)}, ${String(p.passes)} passes over A, sketch ${String(p.sketchSize)}${p.krylov ? `, basis ${String(p.basisSize)}` : ''}`);
+  }
+  const how = details.length > 0 ? ` (${details.join('; ')})` : '';
+  const chosen = p.criterion !== undefined && p.criterion !== 'rank' ? ` (chosen by --${String(p.criterion)} ${String(p.target)})` : '';
   const lines = [
     `Input: ${input} ${pyShape(a)} ${a.dtype}`,
-    `Method: ${result.method}${result.method === 'gradient' ? ` (${String(result.params.optimizer)}, ${result.epochsRun} epochs, lr ${String(result.params.lr)})` : ''}, rank ${result.rank}, ${result.timings.totalMs.toFixed(1)} ms`,
+    `Method: ${result.method}${how}, rank ${result.rank}${chosen}, ${result.timings.totalMs.toFixed(1)} ms`,
     `U shape: ${pyShape(result.U)}, V shape: ${pyShape(result.V)} (${result.U.dtype})`,
-    ...evaluationLines(evaluation),
-    `Wrote ${files.map((x) => x.path).join(', ')}`,
+    ...evaluationLines(evaluation).filter((line) => evaluation.optimum !== null || !line.startsWith('Optimal Error')),
   ];
+  if (evaluation.optimum === null) {
+    const bound = typeof p.gapUpperBound === 'number' && Number.isFinite(p.gapUpperBound) ? `; certified at most ${formatGap(p.gapUpperBound)} above it (Ritz-value bound)` : '';
+    lines.push(`Optimal Error for rank ${result.rank}: not computed (no exact SVD of a ${a.rows}×${a.cols} matrix)${bound}`);
+  }
+  if (typeof p.numericalRank === 'number' && p.numericalRank < result.rank) {
+    lines.push(`Numerical rank: ${p.numericalRank} (the other ${result.rank - p.numericalRank} singular values are 0 to working precision)`);
+  }
+  if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
+  lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * The figures `factor` reports, without forming U·V (n×m) or copying A: errors from the factors
+ * in row blocks; the optimum from the method's spectrum when it has one, else from an exact SVD
+ * only when that is cheap (min(n, m) ≤ AUTO_EXACT_MAX_SIDE; for the gradient method, as `eval`
+ * does, ≤ OPTIMUM_MAX_SIDE).
+ */
+function evaluateFactors(a: Matrix, result: Factorization): Evaluation {
+  const errors = approximationErrorsFromFactors(a, result.U, result.V);
+  const limit = result.method === 'gradient' ? OPTIMUM_MAX_SIDE : AUTO_EXACT_MAX_SIDE;
+  const spectrum = result.spectrum ?? (Math.min(a.rows, a.cols) <= limit ? svd(a).S : undefined);
+  const optimum = spectrum ? optimalFrobeniusError(spectrum, result.rank) : null;
+  return {
+    rank: result.rank,
+    compressionRatio: compressionRatio(a.rows, a.cols, result.rank),
+    compressionRatioBytes: compressionRatioBytes(a.rows, a.cols, result.rank, a.dtype, result.U.dtype),
+    ...errors,
+    optimum,
+    gap: optimum === null ? null : optimalityGap(errors.frobenius, optimum),
+  };
+}
+
+/** Parses `--power-iters`: a non-negative integer or `auto`. */
+function powerItersOption(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isInteger(x) || x < 0) {
+    throw new LowRankError('E_ARG', `--power-iters must be an integer ≥ 0 or auto, got '${value}'`);
+  }
+  return x;
 }
 
 /** Rejects a factor pair whose shapes do not fit an n×m original. */

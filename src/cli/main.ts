@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { LowRankError } from '../core/errors.js';
+import { selectBackend } from '../backend/native/index.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
 import { registerFactor } from './factor.js';
+import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
+import { intOption } from './options.js';
+import { registerPredict } from './predict.js';
 import { registerReconstruct } from './reconstruct.js';
+import { registerSpectrum } from './spectrum.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -20,12 +25,21 @@ export async function main(argv: string[]): Promise<number> {
     .description('low-rank matrix approximation and compression')
     .version(packageVersion())
     .option('--verbose', 'print stack traces on errors')
+    .option('--backend <tier>', 'kernel tier: auto (native OpenBLAS if it loads, else js), js or native (default: LOWRANK_BACKEND, else auto)')
+    .option('--threads <n>', 'BLAS threads of the native tier (default: LOWRANK_THREADS, else one per core)', intOption('--threads', 1))
+    .hook('preAction', () => {
+      const { backend, threads } = program.opts<{ backend?: string; threads?: number }>();
+      selectBackend({ backend, threads, source: '--backend' });
+    })
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerDemo(program);
   registerFactor(program);
+  registerImage(program);
   registerEval(program);
   registerReconstruct(program);
+  registerPredict(program);
+  registerSpectrum(program);
   registerInfo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -51,7 +51,8 @@ export async function readMatrixFile(path: string): Promise<Matrix> {
   } catch (err) {
     throw new LowRankError('E_IO', `cannot read '${path}': ${reason(err)}`);
   }
-  if (ext === '.npy') return readNpy(bytes, path);
+  // The bytes are private to this call: aligned float data is used in place, not copied.
+  if (ext === '.npy') return readNpy(bytes, path, { copy: false });
   const text = new TextDecoder('utf-8').decode(bytes);
   const delimiter = ext === '.csv' ? ',' : ext === '.tsv' ? '\t' : 'auto';
   return parseDelimited(text, { delimiter, source: path });

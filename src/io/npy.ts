@@ -59,6 +59,9 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  *
  * @param bytes the whole file.
  * @param source names the file in error messages (a path or `'<bytes>'`).
+ * @param options.copy `false` lets little-endian float32/float64 C-order data that is aligned in
+ *   `bytes` be returned as a view on `bytes` instead of a copy (no second buffer for a large file;
+ *   the caller must then not reuse `bytes`). Default `true`: the result never aliases `bytes`.
  * @throws {@link LowRankError} `E_FORMAT` naming `source` and the byte offset: bad magic, unknown
  *   version, header length past the end of the file, malformed header, data truncated (expected
  *   vs actual bytes) or extra bytes after the data (the shape disagrees with the data).
@@ -71,7 +74,7 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * arr.dtype; // '<f4'
  * ```
  */
-export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
+export function parseNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?: boolean } = {}): NpyArray {
   // magic + version
   for (let i = 0; i < MAGIC.length; i++) {
     if (i >= bytes.length) {
@@ -134,7 +137,7 @@ export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
   }
 
   const n = Number(count);
-  let data = decode(bytes.subarray(dataStart), n, dt);
+  let data = options.copy === false && !header.fortranOrder ? viewOf(bytes.subarray(dataStart), n, dt) ?? decode(bytes.subarray(dataStart), n, dt) : decode(bytes.subarray(dataStart), n, dt);
   if (header.fortranOrder && shape.length > 1) data = fortranToC(data, shape);
   return { shape, dtype: dt.descr, fortranOrder: header.fortranOrder, data };
 }
@@ -159,14 +162,15 @@ export function npyToMatrix(arr: NpyArray, source: string): Matrix {
  * Reads a `.npy` file held in memory as a {@link Matrix}: `npyToMatrix(parseNpy(bytes, source), source)`.
  * float32 files give float32 matrices; all other supported dtypes give float64.
  *
+ * @param options.copy as {@link parseNpy} (default `true`).
  * @throws {@link LowRankError} as {@link parseNpy} and {@link npyToMatrix}.
  * @example
  * ```ts
  * const a = readNpy(new Uint8Array(await (await fetch('U.npy')).arrayBuffer()), 'U.npy');
  * ```
  */
-export function readNpy(bytes: Uint8Array, source = '<bytes>'): Matrix {
-  return npyToMatrix(parseNpy(bytes, source), source);
+export function readNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?: boolean } = {}): Matrix {
+  return npyToMatrix(parseNpy(bytes, source, options), source);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +283,14 @@ function parseDescr(value: PyValue, source: string, at: number): DType {
   if ((kind === 'b' && size === 1) || (kind === '?' && (size === 1 || Number.isNaN(size)))) return { descr, kind: 'b', itemsize: 1, little };
   if (kind === 'f' && !Number.isNaN(size)) unsupported(`float${size * 8}`);
   return unsupported('unknown');
+}
+
+/** A zero-copy view of native-endian float32/float64 data aligned in `src`, or null. */
+function viewOf(src: Uint8Array, n: number, dt: DType): Float32Array | Float64Array | null {
+  if (dt.kind !== 'f' || dt.little !== HOST_LITTLE_ENDIAN || n === 0) return null;
+  if (dt.itemsize === 8 && src.byteOffset % 8 === 0) return new Float64Array(src.buffer, src.byteOffset, n);
+  if (dt.itemsize === 4 && src.byteOffset % 4 === 0) return new Float32Array(src.buffer, src.byteOffset, n);
+  return null;
 }
 
 function decode(src: Uint8Array, n: number, dt: DType): Float32Array | Float64Array {

@@ -57,3 +57,50 @@ function cholesky(a: ArrayLike<number>, k: number, ridge: number, l: Float64Arra
   }
   return true;
 }
+
+/**
+ * Solves (A + ridge·I)·x = b for a small symmetric positive-definite d×d matrix A, in place and
+ * without allocating: on return the lower triangle of `a` holds the Cholesky factor L and `b`
+ * holds x. Only the lower triangle of `a` is read (the upper is ignored). Used by ALS and fold-in,
+ * one d×d solve per row, so it must not allocate.
+ *
+ * @param a row-major d×d (float64), overwritten by L in its lower triangle.
+ * @param b right-hand side of length d, overwritten by the solution.
+ * @returns false (with `a` and `b` clobbered) when A + ridge·I is not positive definite.
+ * @example
+ * ```ts
+ * const a = Float64Array.of(4, 0, 2, 3); const b = Float64Array.of(8, 7);
+ * choleskySolveInPlace(a, 2, b); // b = [2, 1]
+ * ```
+ */
+export function choleskySolveInPlace(a: Float64Array, d: number, b: Float64Array, ridge = 0): boolean {
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    let s = a[rj + j] + ridge;
+    for (let p = 0; p < j; p++) s -= a[rj + p] * a[rj + p];
+    if (!(s > 0)) return false;
+    const ljj = Math.sqrt(s);
+    a[rj + j] = ljj;
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < d; i++) {
+      const ri = i * d;
+      let t = a[ri + j];
+      for (let p = 0; p < j; p++) t -= a[ri + p] * a[rj + p];
+      a[ri + j] = t * inv;
+    }
+  }
+  // forward: L y = b
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    let t = b[i];
+    for (let p = 0; p < i; p++) t -= a[ri + p] * b[p];
+    b[i] = t / a[ri + i];
+  }
+  // backward: Lᵀ x = y
+  for (let i = d - 1; i >= 0; i--) {
+    let t = b[i];
+    for (let p = i + 1; p < d; p++) t -= a[p * d + i] * b[p];
+    b[i] = t / a[i * d + i];
+  }
+  return true;
+}

@@ -56,6 +56,13 @@ export interface QrOptions {
  * Without pivoting P is the identity and {@link HouseholderQr.perm} is `null`.
  *
  * Build it with {@link householderQr}.
+ *
+ * @example
+ * ```ts
+ * const f = householderQr(a);          // a: n×m
+ * const qtb = f.applyQt(b);            // Qᵀ·b without forming Q (b: n×k)
+ * const q = f.Q(), r = f.R();          // thin factors
+ * ```
  */
 export class HouseholderQr {
   /** n, rows of A. */
@@ -184,9 +191,11 @@ export function householderQr(a: Matrix, options: QrOptions = {}): HouseholderQr
  *
  * Algorithm: blocked Householder QR with compact-WY aggregation (Golub & Van Loan, *Matrix
  * Computations* 4th ed., Alg. 5.2.2 and §5.1.7), Q formed backwards block by block as LAPACK
- * `dorgqr` does.
+ * `dorgqr` does. When the backend has LAPACK (the native tier), LAPACK's own `dgeqrf` +
+ * `dorgqr` run instead.
  *
  * @param a n×m matrix, float32 or float64 (float32 is converted to float64).
+ * @param options `backend`: kernel tier for the GEMMs (default: the current backend).
  * @returns `{ Q: n×r, R: r×m }`, both float64.
  * @throws {@link LowRankError} `E_NONFINITE` when A holds NaN or ±Inf.
  * @example
@@ -196,8 +205,27 @@ export function householderQr(a: Matrix, options: QrOptions = {}): HouseholderQr
  * ```
  */
 export function qr(a: Matrix, options: { backend?: Backend } = {}): { Q: Matrix; R: Matrix } {
+  const lapack = lapackQr(a, options.backend);
+  if (lapack) return lapack;
   const f = householderQr(a, { backend: options.backend });
   return { Q: f.Q(), R: f.R() };
+}
+
+/**
+ * Thin QR through the backend's LAPACK (`dgeqrf` + `dorgqr`) when it has one (the native tier),
+ * in float64; `null` otherwise.
+ */
+function lapackQr(a: Matrix, backend: Backend | undefined): { Q: Matrix; R: Matrix } | null {
+  const be = backend ?? getBackend();
+  if (!be.qr) return null;
+  assertFinite(a, 'qr: matrix');
+  const n = a.rows;
+  const m = a.cols;
+  const r = Math.min(n, m);
+  const Q = Matrix.zeros(n, r);
+  const R = Matrix.zeros(r, m);
+  if (r > 0) be.qr({ rows: n, cols: m, a: a.dtype === 'float64' ? a.data : a.astype('float64').data, q: Q.data, r: R.data });
+  return { Q, R };
 }
 
 /** Options of {@link orthonormalize}. */
@@ -225,7 +253,7 @@ export interface OrthonormalizeOptions {
  * ```
  */
 export function orthonormalize(a: Matrix, options: OrthonormalizeOptions = {}): Matrix {
-  const q = householderQr(a, { backend: options.backend }).Q();
+  const q = lapackQr(a, options.backend)?.Q ?? householderQr(a, { backend: options.backend }).Q();
   const dtype = options.dtype ?? a.dtype;
   return dtype === 'float64' ? q : q.astype(dtype);
 }
@@ -251,7 +279,16 @@ function transposeToFloat64(a: Matrix): Float64Array {
   return out;
 }
 
-/** Euclidean norm of x[off .. off+len), safe against overflow and underflow. */
+/**
+ * Euclidean norm of the slice x[off .. off+len), safe against overflow and underflow: a plain
+ * sum of squares, redone with scaling by the largest |xᵢ| only when that sum overflowed or
+ * fell into the subnormal range (the idea of LAPACK `dnrm2`, at the cost of one pass).
+ *
+ * @example
+ * ```ts
+ * norm2(Float64Array.of(3, 4, 1e300), 0, 2); // 5
+ * ```
+ */
 export function norm2(x: Float64Array, off: number, len: number): number {
   let s = 0;
   for (let i = off, e = off + len; i < e; i++) s += x[i] * x[i];

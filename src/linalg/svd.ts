@@ -1,14 +1,16 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import { householderQr, norm2 } from './qr.js';
 import { svdFlip } from './svd-flip.js';
+import { lapackSvd, lapackSvdAsync, lapackSvdBackend, type SvdAlgorithm } from './svd-lapack.js';
 
 /**
  * Exact dense SVD by the one-sided Jacobi method with QR preconditioning.
  *
- * Algorithm (Drmač & Veselić, "New fast and accurate Jacobi SVD algorithm I/II", SIAM J.
- * Matrix Anal. Appl. 29(4), 2008 — the method of LAPACK `dgejsv`, simplified):
+ * Algorithm (after Drmač & Veselić, "New fast and accurate Jacobi SVD algorithm I/II", SIAM
+ * J. Matrix Anal. Appl. 29(4), 2008 — the method of LAPACK `dgejsv`, simplified):
  *
  * 1. Work on A (n ≥ m) or on Aᵀ (wide A). Scale by a power of two so that max |aᵢⱼ| ∈ (½, 1]
  *    (exact; avoids overflow/underflow of squared norms).
@@ -17,15 +19,22 @@ import { svdFlip } from './svd-flip.js';
  * 3. One-sided (Hestenes 1958) Jacobi on G = Rᵀ: plane rotations orthogonalize pairs of
  *    columns of G until every pair satisfies |g_pᵀg_q| ≤ tol·‖g_p‖‖g_q‖, tol = √m·ε (the
  *    relative criterion of `dgesvj`). Row-cyclic order with de Rijk's (1989) pivoting: at each
- *    step the remaining column of largest norm is moved forward. Rotations accumulate into V₁,
- *    so G·V₁ = U₁Σ. Pivoted QR makes Rᵀ's columns nearly orthogonal and graded, which is what
- *    makes this converge in few sweeps (Drmač & Veselić 2008, §4).
- * 4. R = V₁ Σ U₁ᵀ, so A = (Q·V₁) Σ (P·U₁)ᵀ: U = Q·V₁ (applied by compact-WY GEMMs), V = P·U₁.
+ *    step the remaining column of largest norm is moved forward. Then G·V₁ = U₁Σ for an
+ *    orthogonal V₁ (never formed), σ_k = ‖g_k‖ and U₁'s columns are the normalized g_k. Pivoted
+ *    QR makes Rᵀ's columns graded and closer to orthogonal, which speeds convergence
+ *    (Drmač & Veselić 2008, §4).
+ * 4. R = V₁ΣU₁ᵀ, so A = (Q·V₁) Σ (P·U₁)ᵀ: V = P·U₁. V₁ is recovered from R·U₁ = V₁Σ by a
+ *    QR factorization (columns sorted by σ), instead of accumulating every rotation (which
+ *    would cost a third of all Jacobi flops); then U = Q·V₁ by compact-WY GEMMs.
  *
- * One-sided Jacobi has high *relative* accuracy: small singular values of well-scaled-
- * column matrices are computed to nearly full relative precision, not merely to ε·σ₁
- * (Demmel & Veselić 1992). The working storage keeps each column of G — together with its
- * column of V₁ — as one contiguous row, so each rotation is one pass over contiguous memory.
+ * Accuracy: one-sided Jacobi has high *relative* accuracy for the singular values (Demmel &
+ * Veselić 1992): small σ of matrices with well-conditioned scaled columns come out to nearly
+ * full relative precision, not merely to ε·σ₁. The right vectors inherit the Jacobi accuracy;
+ * the left vectors have the usual backward-stable accuracy (ε·σ₁/gap). U and V are orthonormal
+ * to working precision in all cases, and ‖A − U·diag(S)·Vt‖ = O(ε·σ₁).
+ *
+ * The working storage keeps each column of G as one contiguous row, so each rotation is one
+ * pass over contiguous memory (the dot product of the next pair is fused into that pass).
  */
 
 /** A thin SVD `A = U·diag(S)·Vt` of an n×m matrix, r = min(n, m). */
@@ -40,8 +49,14 @@ export interface ThinSvd {
 
 /** Options of {@link svd} and {@link truncatedSvd}. */
 export interface SvdOptions {
-  /** Kernel tier for the GEMMs of the QR step (default: the current backend). */
+  /** Kernel tier: its LAPACK SVD when it has one, else its GEMMs for the QR step (default: the current backend). */
   backend?: Backend;
+  /**
+   * `auto` (default): LAPACK's divide-and-conquer `dgesdd` when the backend offers it (the
+   * native tier; numpy.linalg.svd's routine), else the one-sided Jacobi below. `jacobi`: always
+   * Jacobi (high relative accuracy for small singular values). `lapack`: require LAPACK.
+   */
+  algorithm?: SvdAlgorithm;
   /**
    * Cap on Jacobi sweeps (default 60). Preconditioned Jacobi typically needs 4–10 sweeps;
    * `dgesvj` caps at 30. Exceeding the cap throws `E_DIVERGED`.
@@ -65,14 +80,17 @@ const DEFAULT_MAX_SWEEPS = 60;
  * pivoted QR (Drmač & Veselić 2008; LAPACK `dgejsv`/`dgesvj`); wide matrices are handled
  * through their transpose. Cost O(n·m² + sweeps·m³) for n ≥ m, m³ for the Jacobi part
  * dominating on square input; for large matrices prefer randomized SVD when a low rank
- * suffices.
+ * suffices. With a LAPACK backend (the native tier) and `algorithm: 'auto'`, LAPACK's `dgesdd`
+ * runs instead.
  *
  * @param a n×m matrix, float32 or float64, finite. 0-size inputs give empty factors.
- * @param options backend for the QR GEMMs; sweep cap.
+ * @param options `backend` (kernel tier), `algorithm` (`'auto'` uses the backend's LAPACK SVD
+ *   when it has one), `maxSweeps` (Jacobi sweep cap).
  * @returns `{ U: n×r, S: r, Vt: r×m }`, all float64.
  * @throws {@link LowRankError} `E_NONFINITE` when A holds NaN or ±Inf.
  * @throws {@link LowRankError} `E_DIVERGED` when Jacobi does not converge within `maxSweeps`.
- * @throws {@link LowRankError} `E_ARG` when `maxSweeps` is not a positive integer.
+ * @throws {@link LowRankError} `E_ARG` when `maxSweeps` is not a positive integer or `algorithm` unknown.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when `algorithm: 'lapack'` meets a backend without LAPACK.
  * @example
  * ```ts
  * const { U, S, Vt } = svd(Matrix.fromRows([[3, 0], [4, 5]]));
@@ -91,6 +109,8 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
   if (r === 0) {
     return { U: Matrix.zeros(n, 0), S: new Float64Array(0), Vt: Matrix.zeros(0, m) };
   }
+  const lapack = lapackSvdBackend(options);
+  if (lapack) return lapackSvd(a, lapack);
   let U: Matrix;
   let Vt: Matrix;
   let S: Float64Array;
@@ -108,6 +128,23 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
 }
 
 /**
+ * {@link svd} without blocking the event loop where the backend runs LAPACK on another thread
+ * (the native tier: `dgesdd` on the libuv pool; `a` is copied first, so the caller may keep
+ * using it). Elsewhere (the TypeScript tier, browsers) it computes {@link svd} on this thread.
+ * Same arguments, result and errors as {@link svd}.
+ * @example
+ * ```ts
+ * const { S } = await svdAsync(big); // timers and I/O keep running meanwhile
+ * ```
+ */
+export async function svdAsync(a: Matrix, options: SvdOptions = {}): Promise<ThinSvd> {
+  const lapack = lapackSvdBackend(options);
+  if (!lapack || Math.min(a.rows, a.cols) === 0) return svd(a, options);
+  assertFinite(a, 'svd: matrix');
+  return lapackSvdAsync(a, lapack);
+}
+
+/**
  * The k leading singular triplets of an n×m matrix (the best rank-k approximation in every
  * unitarily invariant norm: Eckart & Young 1936, Mirsky 1960): U n×k, S length k descending,
  * Vt k×m, float64, sign-normalized with {@link svdFlip}. Computed from the full exact
@@ -115,6 +152,8 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
  *
  * @param a n×m matrix, float32 or float64, finite.
  * @param k number of triplets, an integer in [1, min(n, m)].
+ * @param options as for {@link svd}.
+ * @returns `{ U: n×k, S: k, Vt: k×m }`, all float64.
  * @throws {@link LowRankError} `E_ARG` when k is not an integer in [1, min(n, m)].
  * @throws {@link LowRankError} `E_NONFINITE` when A holds NaN or ±Inf.
  * @throws {@link LowRankError} `E_DIVERGED` when Jacobi does not converge.
@@ -145,7 +184,7 @@ export function truncatedSvd(a: Matrix, k: number, options: SvdOptions = {}): Th
 
 // ---------------------------------------------------------------------------------------------
 
-/** Multiplies every entry of x by 2^e exactly (in steps that never overflow the factor). */
+/** Multiplies every entry of x by 2^e (exact unless an entry underflows; the factor is applied in steps that never overflow). */
 function scalePow2(x: Float64Array, e: number): void {
   while (e !== 0) {
     const step = Math.max(-1000, Math.min(1000, e));
@@ -181,28 +220,24 @@ function jacobiTall(x: Matrix, backend: Backend | undefined, maxSweeps: number):
   const R = f.R().data; // m×m
   const perm = f.perm as Int32Array;
 
-  // 3. One-sided Jacobi on G = Rᵀ. Row j of `w` (length L = 2m) holds column j of G followed
-  //    by column j of V₁ (initially e_j).
-  const L = 2 * m;
-  const w = new Float64Array(m * L);
+  // 3. One-sided Jacobi on G = Rᵀ: row j of `w` (m×m) is column j of G. Rotations are not
+  //    accumulated (see step 5).
+  const w = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
-    const wi = i * L;
+    const wi = i * m;
     for (let c = i; c < m; c++) w[wi + c] = R[i * m + c];
-    w[wi + m + i] = 1;
   }
   jacobiSweeps(w, m, maxSweeps);
 
-  // 4. Singular values, sorted descending.
+  // 4. Singular values, sorted descending; U₁ᵀ (rows = normalized columns of G).
   const sigma = new Float64Array(m);
   for (let j = 0; j < m; j++) {
-    const s = norm2(w, j * L, m);
+    const s = norm2(w, j * m, m);
     sigma[j] = s * s < TINY2 ? 0 : s;
   }
   const idx = Array.from({ length: m }, (_, j) => j);
   idx.sort((p, q) => sigma[q] - sigma[p] || p - q);
-
-  // V = P·U₁: Vt[k, perm[i]] = g_{idx[k]}[i] / σ.
-  const vt = new Float64Array(m * m);
+  const u1t = new Float64Array(m * m);
   let nonNull = 0;
   for (let k = 0; k < m; k++) {
     const j = idx[k];
@@ -210,18 +245,35 @@ function jacobiTall(x: Matrix, backend: Backend | undefined, maxSweeps: number):
     if (s === 0) continue;
     nonNull = k + 1;
     const inv = 1 / s;
-    const wj = j * L;
+    const wj = j * m;
     const row = k * m;
-    for (let i = 0; i < m; i++) vt[row + perm[i]] = w[wj + i] * inv;
+    for (let i = 0; i < m; i++) u1t[row + i] = w[wj + i] * inv;
   }
-  completeOrthonormalRows(vt, m, m, nonNull);
-
-  // U = Q·[V₁; 0], columns in sorted order.
-  const b = new Float64Array(n * m);
+  completeOrthonormalRows(u1t, m, m, nonNull);
+  // V = P·U₁: Vt[k, perm[i]] = U₁[i, k].
+  const vt = new Float64Array(m * m);
   for (let k = 0; k < m; k++) {
-    const src = idx[k] * L + m;
-    for (let i = 0; i < m; i++) b[i * m + k] = w[src + i];
+    const row = k * m;
+    for (let i = 0; i < m; i++) vt[row + perm[i]] = u1t[row + i];
   }
+
+  // 5. Left vectors. R = V₁ΣU₁ᵀ gives R·U₁ = V₁Σ: X = R·U₁ has columns σ_k·v₁ₖ (to within
+  //    ε·σ₁), so V₁ is X's orthonormal QR factor with R_X's diagonal signs made positive
+  //    (columns in descending σ order, so small columns are orthogonalized against large
+  //    ones). This replaces accumulating every rotation (a third of the Jacobi flops); V₁ is
+  //    orthonormal to working precision and vectors of tiny or zero σ are completed by the QR.
+  const xr = new Float64Array(m * m);
+  const be = backend ?? getBackend();
+  be.gemm({ transA: false, transB: true, m, n: m, k: m, alpha: 1, a: R, lda: m, b: u1t, ldb: m, beta: 0, c: xr, ldc: m });
+  const fx = householderQr(new Matrix(m, m, xr), { backend: be });
+  const v1 = fx.Q().data;
+  const dx = fx.diagR();
+  for (let k = 0; k < m; k++) {
+    if (dx[k] < 0) for (let i = 0; i < m; i++) v1[i * m + k] = -v1[i * m + k];
+  }
+  // U = Q·[V₁; 0].
+  const b = new Float64Array(n * m);
+  b.set(v1);
   const U = f.applyQ(new Matrix(n, m, b));
 
   const S = new Float64Array(m);
@@ -231,13 +283,13 @@ function jacobiTall(x: Matrix, backend: Backend | undefined, maxSweeps: number):
 }
 
 /**
- * Runs one-sided Jacobi sweeps on the m columns stored as rows of `w` (row length 2m: the
- * column of G, then its column of V₁) until no pair needs a rotation.
+ * Runs one-sided Jacobi sweeps on the m columns of G stored as the rows of `w` (m×m) until
+ * no pair needs a rotation: |g_pᵀg_q| ≤ √m·ε·‖g_p‖‖g_q‖ for all p ≠ q.
  * @throws {@link LowRankError} `E_DIVERGED` after `maxSweeps` sweeps without convergence.
  */
 function jacobiSweeps(w: Float64Array, m: number, maxSweeps: number): void {
   if (m < 2) return;
-  const L = 2 * m;
+  const L = m;
   const tol = Math.sqrt(m) * EPS;
   const nrm = new Float64Array(m);
   const dot = (p: number, q: number): number => {
@@ -265,13 +317,20 @@ function jacobiSweeps(w: Float64Array, m: number, maxSweeps: number): void {
         nrm[best] = t;
       }
       const rp = p * L;
+      // g_pᵀg_q for the next q, computed inside the previous rotation's loop (fusing the dot
+      // into the rotation saves a pass over row p: ~1.4× faster); NaN when not available.
+      let carried = NaN;
       for (let q = p + 1; q < m; q++) {
+        const rq = q * L;
+        let g = carried;
+        carried = NaN;
         const a = nrm[p];
         const b = nrm[q];
         if (a < TINY2 || b < TINY2) continue;
-        const rq = q * L;
-        let g = 0;
-        for (let i = 0; i < m; i++) g += w[rp + i] * w[rq + i];
+        if (g !== g) {
+          g = 0;
+          for (let i = 0; i < m; i++) g += w[rp + i] * w[rq + i];
+        }
         if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) continue;
         // Rotation [x y] ← [x y]·[[c, s], [−s, c]] zeroing xᵀy: t = tan θ, the smaller root of
         // t² + 2ζt − 1 = 0 with ζ = (β − α)/(2γ) (Rutishauser's formulas).
@@ -281,11 +340,25 @@ function jacobiSweeps(w: Float64Array, m: number, maxSweeps: number): void {
         if (zeta < 0) t = -t;
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < L; i++) {
-          const x = w[rp + i];
-          const y = w[rq + i];
-          w[rp + i] = c * x - s * y;
-          w[rq + i] = s * x + c * y;
+        if (q + 1 < m) {
+          const rn = rq + L;
+          let gn = 0;
+          for (let i = 0; i < m; i++) {
+            const x = w[rp + i];
+            const y = w[rq + i];
+            const xn = c * x - s * y;
+            w[rp + i] = xn;
+            w[rq + i] = s * x + c * y;
+            gn += xn * w[rn + i];
+          }
+          carried = gn;
+        } else {
+          for (let i = 0; i < m; i++) {
+            const x = w[rp + i];
+            const y = w[rq + i];
+            w[rp + i] = c * x - s * y;
+            w[rq + i] = s * x + c * y;
+          }
         }
         // Exact-arithmetic updates α' = α − tγ, β' = β + tγ; recompute on heavy cancellation.
         let na = a - t * g;

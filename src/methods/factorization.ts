@@ -1,7 +1,7 @@
 import type { Matrix } from '../core/matrix.js';
 
 /** Names of the factorization methods. */
-export type MethodName = 'svd' | 'gradient';
+export type MethodName = 'svd' | 'gradient' | 'als' | 'randomized';
 
 /**
  * The result every method returns: A (n×m) ≈ U (n×k) · V (k×m).
@@ -27,6 +27,21 @@ export interface Factorization {
   timings: { totalMs: number } & Record<string, number>;
   /** The parameters the method ran with, defaults filled in. */
   params: Record<string, number | string | boolean>;
+  /** Global mean and user/item biases, when the method learned them (ratings): prediction = global + user[i] + item[j] + (U·V)[i, j]. */
+  biases?: Biases;
+}
+
+/**
+ * Additive terms of a ratings model (Koren 2010; Funk SVD as in Surprise): a prediction for row
+ * (user) i and column (item) j is `global + user[i] + item[j] + U[i,:]·V[:,j]`.
+ */
+export interface Biases {
+  /** Global mean μ of the training ratings (0 when the model is not centred). */
+  global: number;
+  /** Row (user) biases b_u, length n. */
+  user: Float64Array;
+  /** Column (item) biases b_i, length m. */
+  item: Float64Array;
 }
 
 /** Progress of a long-running method, reported through a callback (library code never prints). */
@@ -37,4 +52,6 @@ export interface Progress {
   total: number;
   /** Current loss (mean squared error for the gradient method). */
   loss: number;
+  /** Root-mean-square error on held-out entries, when the method was given validation data. */
+  validationRmse?: number;
 }

@@ -144,7 +144,17 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
   let stoppedEarly = false;
 
   const tTrain = performance.now();
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  // Tiers with a native training loop (OpenBLAS) run Adam in chunks of epochs per call: no
+  // per-epoch N-API round trips, which dominate on small matrices. Same updates, same history.
+  const nativeLoop = optimizer === 'adam' && backend.adamEpochs !== undefined;
+  if (nativeLoop) {
+    ({ epochsRun, stoppedEarly } = nativeAdam(backend, {
+      n, m, k, u: U.data, v: V.data, a: target, residual: allocFloat(dtype, n * m), gu, gv,
+      mu: state1u, vu: state2u, mv: state1v, vv: state2v, lr, beta1, beta2, eps, tol, history, logEvery,
+      onProgress: options.onProgress,
+    }));
+  }
+  for (let epoch = nativeLoop ? epochs : 0; epoch < epochs; epoch++) {
     const ss = fused
       ? backend.factorGradient({ n, m, k, u: U.data, v: V.data, a: target, gu, gv, scale })
       : gemmGradient(backend, n, m, k, U.data, V.data, target, residual as FloatArray, gu, gv, scale);
@@ -181,8 +191,68 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
     lossHistory: history.slice(0, epochsRun),
     epochsRun,
     timings: { totalMs: performance.now() - t0, trainMs },
-    params: { optimizer, epochs, lr, beta1, beta2, eps, momentum, damping, dtype, seed, tol, stoppedEarly, kernel: fused ? 'fused' : 'gemm' },
+    params: { optimizer, epochs, lr, beta1, beta2, eps, momentum, damping, dtype, seed, tol, stoppedEarly, kernel: nativeLoop ? 'native' : fused ? 'fused' : 'gemm' },
   };
+}
+
+/** Buffers and settings of {@link nativeAdam}. */
+interface NativeAdamRun {
+  n: number;
+  m: number;
+  k: number;
+  u: FloatArray;
+  v: FloatArray;
+  a: FloatArray;
+  residual: FloatArray;
+  gu: FloatArray;
+  gv: FloatArray;
+  mu: FloatArray;
+  vu: FloatArray;
+  mv: FloatArray;
+  vv: FloatArray;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  tol: number;
+  history: Float64Array;
+  logEvery: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * Adam through {@link Backend.adamEpochs}: each call runs the epochs up to the next one that
+ * reports progress (all of them when nobody listens), then progress and divergence are handled
+ * here exactly as the per-epoch loop does.
+ */
+function nativeAdam(backend: Backend, r: NativeAdamRun): { epochsRun: number; stoppedEarly: boolean } {
+  const epochs = r.history.length;
+  const run = backend.adamEpochs as NonNullable<Backend['adamEpochs']>;
+  let e = 0;
+  while (e < epochs) {
+    const report = r.onProgress ? Math.min(epochs - 1, Math.ceil(e / r.logEvery) * r.logEvery) : epochs - 1;
+    const len = report - e + 1;
+    const done = run({
+      n: r.n, m: r.m, k: r.k, u: r.u, v: r.v, a: r.a, residual: r.residual, gu: r.gu, gv: r.gv,
+      mu: r.mu, vu: r.vu, mv: r.mv, vv: r.vv, lr: r.lr, beta1: r.beta1, beta2: r.beta2, eps: r.eps,
+      step0: e + 1, tol: r.tol, prevLoss: e > 0 ? r.history[e - 1] : NaN, epochs: len,
+      history: r.history.subarray(e, e + len),
+    });
+    for (let epoch = e; epoch < e + done; epoch++) {
+      const loss = r.history[epoch];
+      if (!Number.isFinite(loss)) {
+        throw new LowRankError('E_DIVERGED', `training diverged: the loss became ${loss} at epoch ${epoch} with adam at learning rate ${r.lr}; try a lower learning rate (--lr)`);
+      }
+      if (r.onProgress && (epoch % r.logEvery === 0 || epoch === epochs - 1)) r.onProgress({ epoch, total: epochs, loss });
+    }
+    e += done;
+    // The loop stopped at epoch j on the tolerance test exactly when this holds (same arithmetic).
+    const j = e - 1;
+    if (r.tol > 0 && j > 0 && Math.abs(r.history[j - 1] - r.history[j]) <= r.tol * r.history[j - 1]) {
+      return { epochsRun: e, stoppedEarly: true };
+    }
+  }
+  return { epochsRun: e, stoppedEarly: false };
 }
 
 /** R = U·V − A through GEMM, then gu = scale·R·Vᵀ, gv = scale·Uᵀ·R; returns Σ R². */

@@ -41,6 +41,9 @@ export function comparisonFigure(panels: Panel[], options: ComparisonOptions = {
   const bottom = H - 20;
   const areaH = bottom - top;
   const areaW = (barX - 40) / panels.length - 20;
+  // The colour bar spans the drawn images (the tallest panel), not the whole area.
+  let imgTop = Infinity;
+  let imgBottom = -Infinity;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
@@ -54,21 +57,26 @@ export function comparisonFigure(panels: Panel[], options: ComparisonOptions = {
     const cx = 30 + idx * (areaW + 20) + areaW / 2;
     const x = cx - w / 2;
     const y = top + (areaH - h) / 2;
+    imgTop = Math.min(imgTop, y);
+    imgBottom = Math.max(imgBottom, y + h);
     const title = hm.blockSize > 1 ? `${p.title} (${hm.blockSize}×${hm.blockSize} block means)` : p.title;
     parts.push(`<text x="${cx}" y="${y - 10}" font-size="18" text-anchor="middle">${escapeXml(title)}</text>`);
     parts.push(`<image x="${x}" y="${y}" width="${w}" height="${h}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${pngDataUrl(img)}"/>`);
     parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="black" stroke-width="1"/>`);
   });
-  // Colour bar: one 1-px-high band per colormap step, bottom = vmin.
+  const barTop = Number.isFinite(imgTop) ? imgTop : top;
+  const barBottom = Number.isFinite(imgBottom) ? imgBottom : bottom;
+  const barH = barBottom - barTop;
+  // Colour bar: one band per colormap step, bottom = vmin.
   const steps = 128;
   for (let s = 0; s < steps; s++) {
-    const y = bottom - ((s + 1) * areaH) / steps;
-    parts.push(`<rect x="${barX}" y="${y.toFixed(2)}" width="${barW}" height="${(areaH / steps + 0.5).toFixed(2)}" fill="${cssColorAt(cmap, (s + 0.5) / steps)}"/>`);
+    const y = barBottom - ((s + 1) * barH) / steps;
+    parts.push(`<rect x="${barX}" y="${y.toFixed(2)}" width="${barW}" height="${(barH / steps + 0.5).toFixed(2)}" fill="${cssColorAt(cmap, (s + 0.5) / steps)}"/>`);
   }
-  parts.push(`<rect x="${barX}" y="${top}" width="${barW}" height="${areaH}" fill="none" stroke="black" stroke-width="1"/>`);
+  parts.push(`<rect x="${barX}" y="${barTop}" width="${barW}" height="${barH}" fill="none" stroke="black" stroke-width="1"/>`);
   const span = vmax > vmin ? vmax - vmin : 1;
   for (const t of niceTicks(vmin, vmax)) {
-    const y = bottom - ((t - vmin) / span) * areaH;
+    const y = barBottom - ((t - vmin) / span) * barH;
     parts.push(`<line x1="${barX + barW}" y1="${y}" x2="${barX + barW + 4}" y2="${y}" stroke="black"/>`);
     parts.push(`<text x="${barX + barW + 7}" y="${y + 4}" font-size="12">${escapeXml(formatTick(t))}</text>`);
   }

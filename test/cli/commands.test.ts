@@ -72,8 +72,10 @@ describe('lowrank factor / eval / reconstruct / info', () => {
     const expected = matmul(u, v);
     const p = readNpy(readFileSync(join(dir, 'p.npy')));
     const q = parseDelimited(readFileSync(join(dir, 'p.csv'), 'utf8'));
-    assert.deepEqual(p.data, expected.data);
-    for (let i = 0; i < expected.size; i++) assert.equal(q.data[i], expected.data[i]);
+    // The CLI may run another kernel tier than this process (native by default): equal to
+    // rounding; the CSV must round-trip the .npy values exactly.
+    for (let i = 0; i < expected.size; i++) assert.ok(Math.abs(p.data[i] - expected.data[i]) <= 1e-14 * (1 + Math.abs(expected.data[i])), `p[${i}]`);
+    for (let i = 0; i < expected.size; i++) assert.equal(q.data[i], p.data[i]);
     assert.equal(runCli(['reconstruct', 'u.npy', 'v.npy', '--out', 'p.bin'], dir).code, 2);
   });
 

@@ -1,0 +1,103 @@
+"""Peers of bench/accuracy.ts: builds the four accuracy cases, computes their exact singular
+values with numpy (LAPACK), and runs scikit-learn's randomized_svd and torch.svd_lowrank with
+their default settings (only the rank is given, plus a fixed seed).
+
+Usage: python3 randomized_peers.py OUT_DIR [REPEATS]
+Writes OUT_DIR/<case>.npy (float64, C order) and prints one JSON line on stdout:
+{"numpy": ..., "sklearn": ..., "torch": ..., "blas_threads": ..., "torch_threads": ...,
+ "cases": [{"name", "file", "shape", "k", "optimum", "sigma_k", "sigma_k1",
+            "sklearn": {"ratio", "median_ms"} | {"error"}, "torch": {...}}]}
+where ratio = ‖A − U·diag(S)·Vᵀ‖_F / optimum and optimum = √(Σ_{i>k} σᵢ²).
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def build_cases():
+    """The four cases of issue 3, each from its own fixed seed."""
+    cases = []
+    rng = np.random.default_rng(20110217)
+    # (a) exact rank-100 signal plus 0.1·N(0, 1) noise, k = 50.
+    n = 2000
+    a = rng.standard_normal((n, 100)) @ rng.standard_normal((100, n)) + 0.1 * rng.standard_normal((n, n))
+    cases.append(("a", "2000x2000 rank-100 signal + 0.1 N(0,1), k=50", a, 50))
+    # (b) 2000×1000 with σᵢ = 1/i: random orthonormal singular vectors, k = 20.
+    rng = np.random.default_rng(20151207)
+    u, _ = np.linalg.qr(rng.standard_normal((2000, 1000)))
+    v, _ = np.linalg.qr(rng.standard_normal((1000, 1000)))
+    b = (u / np.arange(1, 1001)) @ v.T
+    cases.append(("b", "2000x1000 sigma_i = 1/i, k=20", b, 20))
+    # (c) tall 5000×300: rank-30 signal just above the noise floor, 0.1·G₁G₂ + N(0, 1), k = 20.
+    rng = np.random.default_rng(5000300)
+    c = 0.1 * (rng.standard_normal((5000, 30)) @ rng.standard_normal((30, 300))) + rng.standard_normal((5000, 300))
+    cases.append(("c", "5000x300 tall, 0.1 rank-30 signal + N(0,1), k=20", c, 20))
+    # (d) wide 300×5000: the same model, an independent draw, transposed shape.
+    rng = np.random.default_rng(3005000)
+    d = 0.1 * (rng.standard_normal((300, 30)) @ rng.standard_normal((30, 5000))) + rng.standard_normal((300, 5000))
+    cases.append(("d", "300x5000 wide, 0.1 rank-30 signal + N(0,1), k=20", d, 20))
+    return cases
+
+
+def timed(fn, repeats):
+    times = []
+    out = None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return out, 1000 * float(np.median(times))
+
+
+def main():
+    out_dir = sys.argv[1]
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    os.makedirs(out_dir, exist_ok=True)
+    result = {"numpy": np.__version__, "cases": []}
+    try:
+        import sklearn
+        from sklearn.utils.extmath import randomized_svd
+        result["sklearn"] = sklearn.__version__
+    except Exception as e:  # noqa: BLE001
+        randomized_svd = None
+        result["sklearn"] = f"missing: {e}"
+    try:
+        import torch
+        result["torch"] = torch.__version__
+        result["torch_threads"] = torch.get_num_threads()
+    except Exception as e:  # noqa: BLE001
+        torch = None
+        result["torch"] = f"missing: {e}"
+    try:
+        from threadpoolctl import threadpool_info
+        result["blas_threads"] = max((p.get("num_threads", 1) for p in threadpool_info() if p.get("user_api") == "blas"), default=1)
+    except Exception:  # noqa: BLE001
+        result["blas_threads"] = None
+
+    for name, title, a, k in build_cases():
+        a = np.ascontiguousarray(a, dtype=np.float64)
+        path = os.path.join(out_dir, f"{name}.npy")
+        np.save(path, a)
+        s = np.linalg.svd(a, compute_uv=False)
+        optimum = float(np.sqrt(np.sum(s[k:] ** 2)))
+        case = {"name": name, "title": title, "file": path, "shape": list(a.shape), "k": k,
+                "optimum": optimum, "sigma_k": float(s[k - 1]), "sigma_k1": float(s[k])}
+        if randomized_svd is not None:
+            (u, sv, vt), ms = timed(lambda: randomized_svd(a, k, random_state=0), repeats)
+            err = float(np.linalg.norm(a - (u * sv) @ vt))
+            case["sklearn"] = {"ratio": err / optimum, "median_ms": ms}
+        if torch is not None:
+            ta = torch.from_numpy(a)
+            torch.manual_seed(0)
+            (u, sv, v), ms = timed(lambda: torch.svd_lowrank(ta, q=k), repeats)
+            err = float(torch.linalg.norm(ta - (u * sv) @ v.T))
+            case["torch"] = {"ratio": err / optimum, "median_ms": ms}
+        result["cases"].append(case)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

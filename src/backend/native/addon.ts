@@ -1,0 +1,38 @@
+import type { FloatArray } from '../../core/matrix.js';
+
+/**
+ * The exports of the compiled addon `lowrank_native.node` (sources in `native/src/addon.cc`).
+ * Positional arguments keep the per-call cost of N-API low for small GEMMs. Every function
+ * validates its buffers (type, length, leading dimensions) and throws a TypeError/RangeError
+ * rather than reading out of bounds; LAPACK functions return LAPACK's INFO (0 = success).
+ * @internal
+ */
+export interface NativeAddon {
+  /** Interface version of the addon; a mismatch means a stale build. */
+  readonly abiVersion: number;
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: FloatArray, lda: number, b: FloatArray, ldb: number, beta: number, c: FloatArray, ldc: number,
+  ): void;
+  gemmAsync(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: FloatArray, lda: number, b: FloatArray, ldb: number, beta: number, c: FloatArray, ldc: number,
+  ): Promise<number>;
+  svd(rows: number, cols: number, a: FloatArray, s: FloatArray, u: FloatArray, vt: FloatArray): number;
+  svdAsync(rows: number, cols: number, a: FloatArray, s: FloatArray, u: FloatArray, vt: FloatArray): Promise<number>;
+  qr(rows: number, cols: number, a: FloatArray, q: FloatArray, r: FloatArray): number;
+  syevd(n: number, a: FloatArray, w: FloatArray): number;
+  adamStep(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, lr: number, beta1: number, beta2: number, eps: number, step: number): void;
+  momentumStep(param: FloatArray, grad: FloatArray, velocity: FloatArray, lr: number, momentum: number): void;
+  subtractSumSquares(out: FloatArray, a: FloatArray, b: FloatArray): number;
+  axpy(alpha: number, x: FloatArray, y: FloatArray): void;
+  sumSquares(x: FloatArray): number;
+  factorGradient(n: number, m: number, k: number, u: FloatArray, v: FloatArray, a: FloatArray, gu: FloatArray, gv: FloatArray, scale: number): number;
+  adamEpochs(args: object): number;
+  setThreads(threads: number): void;
+  getThreads(): number;
+  config(): { openblas: string; core: string; threads: number };
+}
+
+/** The addon interface version this TypeScript expects (`abiVersion` in addon.cc). */
+export const NATIVE_ABI_VERSION = 1;

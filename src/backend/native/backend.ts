@@ -1,0 +1,94 @@
+import { LowRankError } from '../../core/errors.js';
+import type { AdamEpochsArgs, Backend, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { NativeAddon } from './addon.js';
+
+/** The native tier: every {@link Backend} kernel, including the optional LAPACK ones. */
+export interface NativeBackend extends Backend {
+  readonly name: 'native';
+  svd(args: SvdArgs): void;
+  svdAsync(args: SvdArgs): Promise<void>;
+  gemmAsync(args: GemmArgs): Promise<void>;
+  qr(args: QrArgs): void;
+  syevd(args: SyevdArgs): void;
+  adamEpochs(args: AdamEpochsArgs): number;
+  setThreads(threads: number): void;
+  /** OpenBLAS's build string and the CPU kernel it selected, e.g. `Haswell`. */
+  readonly config: { openblas: string; core: string };
+}
+
+/**
+ * Below this many multiply-adds a `gemmAsync` runs synchronously: handing the call to the thread
+ * pool costs tens of microseconds, more than such a product takes.
+ */
+export const ASYNC_GEMM_MIN_WORK = 1 << 21;
+/** Below this min(rows, cols) an `svdAsync` runs synchronously (a few milliseconds at most). */
+export const ASYNC_SVD_MIN_DIM = 96;
+
+function lapackFailure(routine: string, info: number, what: string): LowRankError {
+  return info > 0
+    ? new LowRankError('E_DIVERGED', `${what}: LAPACK ${routine} did not converge (info = ${info})`)
+    : new LowRankError('E_ARG', `${what}: LAPACK ${routine} rejected argument ${-info}`);
+}
+
+/**
+ * Wraps the loaded addon as a {@link Backend}. Async calls are chained so that at most one runs
+ * on the thread pool at a time (the addon also serializes every BLAS call with a mutex, so sync
+ * calls made meanwhile wait for the running one).
+ * @internal
+ */
+export function createNativeBackend(addon: NativeAddon): NativeBackend {
+  const cfg = addon.config();
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(job: () => Promise<T> | T): Promise<T> => {
+    const p = tail.then(job, job);
+    tail = p.catch(() => undefined);
+    return p;
+  };
+  const gemm = (g: GemmArgs): void =>
+    addon.gemm(g.transA, g.transB, g.m, g.n, g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc);
+  const svd = (s: SvdArgs): void => {
+    const info = addon.svd(s.rows, s.cols, s.a, s.s, s.u, s.vt);
+    if (info !== 0) throw lapackFailure('xGESDD', info, 'svd');
+  };
+  return {
+    name: 'native',
+    get threads(): number {
+      return addon.getThreads();
+    },
+    config: { openblas: cfg.openblas, core: cfg.core },
+    gemm,
+    adamStep: (param, grad, m, v, p) => addon.adamStep(param, grad, m, v, p.lr, p.beta1, p.beta2, p.eps, p.step),
+    momentumStep: (param, grad, velocity, lr, momentum) => addon.momentumStep(param, grad, velocity, lr, momentum),
+    subtractSumSquares: (out, a, b) => addon.subtractSumSquares(out, a, b),
+    axpy: (alpha, x, y) => addon.axpy(alpha, x, y),
+    sumSquares: (x) => addon.sumSquares(x),
+    factorGradient: (f) => addon.factorGradient(f.n, f.m, f.k, f.u, f.v, f.a, f.gu, f.gv, f.scale),
+    svd,
+    svdAsync: (s) =>
+      enqueue(async () => {
+        if (Math.min(s.rows, s.cols) < ASYNC_SVD_MIN_DIM) return svd(s);
+        const info = await addon.svdAsync(s.rows, s.cols, s.a, s.s, s.u, s.vt);
+        if (info !== 0) throw lapackFailure('xGESDD', info, 'svd');
+      }),
+    gemmAsync: (g) =>
+      enqueue(async () => {
+        if (g.m * g.n * g.k < ASYNC_GEMM_MIN_WORK) return gemm(g);
+        await addon.gemmAsync(g.transA, g.transB, g.m, g.n, g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc);
+      }),
+    qr: (q) => {
+      const info = addon.qr(q.rows, q.cols, q.a, q.q, q.r);
+      if (info !== 0) throw lapackFailure('xGEQRF/xORGQR', info, 'qr');
+    },
+    syevd: (e) => {
+      const info = addon.syevd(e.n, e.a, e.w);
+      if (info !== 0) throw lapackFailure('xSYEVD', info, 'symmetric eigen');
+    },
+    adamEpochs: (args) => addon.adamEpochs(args),
+    setThreads: (threads) => {
+      if (!Number.isInteger(threads) || threads < 1) {
+        throw new LowRankError('E_ARG', `threads must be a positive integer, got ${threads}`);
+      }
+      addon.setThreads(threads);
+    },
+  };
+}

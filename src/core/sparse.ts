@@ -1,0 +1,334 @@
+/**
+ * Sparse matrices for data with holes (ratings, masked dense inputs): coordinate form (COO) and
+ * compressed sparse rows (CSR), on typed arrays — `Int32Array` indices, `Float64Array` values.
+ * An n×m sparse matrix is never densified here: memory is O(nnz + n + m).
+ *
+ * Missing entries are *absent*, not zero: a stored entry means "observed" (a stored 0 is an
+ * observed 0). The column indexing of a CSR matrix is the CSR of its transpose
+ * ({@link CsrMatrix.transpose}), which methods such as ALS keep beside the row indexing.
+ *
+ * @module
+ */
+import { LowRankError } from './errors.js';
+import { Matrix } from './matrix.js';
+
+/**
+ * An n×m sparse matrix in coordinate form: entry e is `(row[e], col[e]) = values[e]`.
+ * The three arrays have the same length, the number of stored entries (nnz).
+ */
+export interface CooMatrix {
+  /** Number of rows n. */
+  readonly rows: number;
+  /** Number of columns m. */
+  readonly cols: number;
+  /** Row index of each entry, in [0, n). */
+  readonly row: Int32Array;
+  /** Column index of each entry, in [0, m). */
+  readonly col: Int32Array;
+  /** Value of each entry. */
+  readonly values: Float64Array;
+}
+
+/**
+ * What to do with several entries at one (row, column):
+ * `error` (default everywhere: an input mistake), `mean` (average them), `last` (keep the one
+ * that comes last in entry order, e.g. the latest line of a file), `sum` (add them).
+ */
+export type DuplicatePolicy = 'error' | 'mean' | 'last' | 'sum';
+
+/** Options of {@link canonicalizeCoo} and {@link CsrMatrix.fromCoo}. */
+export interface CanonicalizeOptions {
+  /** Duplicate handling (default `'error'`). */
+  duplicates?: DuplicatePolicy;
+  /**
+   * The one-line message of the duplicate error, given the entry indices of the first and the
+   * second entry at the same place (in entry order); default names row, column and entries.
+   */
+  describeDuplicate?: (first: number, second: number) => string;
+}
+
+/**
+ * Builds a {@link CooMatrix} after checking it: equal array lengths, indices in range, finite values.
+ *
+ * @throws {@link LowRankError} `E_SHAPE` for unequal lengths or bad dimensions, `E_ARG` for an
+ *   index out of range, `E_NONFINITE` for NaN/Inf values (each naming the entry).
+ * @example
+ * ```ts
+ * const a = cooMatrix(2, 3, Int32Array.of(0, 1), Int32Array.of(2, 0), Float64Array.of(5, 3));
+ * ```
+ */
+export function cooMatrix(rows: number, cols: number, row: Int32Array, col: Int32Array, values: Float64Array): CooMatrix {
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
+    throw new LowRankError('E_SHAPE', `sparse matrix dimensions must be non-negative integers, got ${rows}×${cols}`);
+  }
+  if (row.length !== values.length || col.length !== values.length) {
+    throw new LowRankError('E_SHAPE', `sparse matrix arrays differ in length: row ${row.length}, col ${col.length}, values ${values.length}`);
+  }
+  for (let e = 0; e < values.length; e++) {
+    const i = row[e];
+    const j = col[e];
+    if (i < 0 || i >= rows || j < 0 || j >= cols) {
+      throw new LowRankError('E_ARG', `sparse entry ${e} at (${i}, ${j}) is outside the ${rows}×${cols} matrix`);
+    }
+    const v = values[e];
+    if (v - v !== 0) {
+      throw new LowRankError('E_NONFINITE', `sparse entry ${e} at (${i}, ${j}) is ${v}; values must be finite`);
+    }
+  }
+  return { rows, cols, row, col, values };
+}
+
+/**
+ * Sorts a COO matrix by (row, column) and resolves duplicates, in O(nnz + n + m) time by two
+ * stable counting sorts (by column, then by row), so that entries at one place stay in entry order.
+ *
+ * @returns a new COO matrix, row-major sorted, with one entry per (row, column).
+ * @throws {@link LowRankError} `E_FORMAT` on a duplicate with `duplicates: 'error'` (message from
+ *   {@link CanonicalizeOptions.describeDuplicate}); `E_ARG` for an unknown policy.
+ * @example
+ * ```ts
+ * const c = canonicalizeCoo(a, { duplicates: 'mean' });
+ * ```
+ */
+export function canonicalizeCoo(a: CooMatrix, options: CanonicalizeOptions = {}): CooMatrix {
+  const policy = options.duplicates ?? 'error';
+  if (policy !== 'error' && policy !== 'mean' && policy !== 'last' && policy !== 'sum') {
+    throw new LowRankError('E_ARG', `duplicates must be error, mean, last or sum, got '${String(policy)}'`);
+  }
+  const nnz = a.values.length;
+  const byCol = countingSort(a.col, a.cols, null);
+  const order = countingSort(a.row, a.rows, byCol);
+  // count distinct places
+  let unique = 0;
+  for (let p = 0; p < nnz; p++) {
+    const e = order[p];
+    if (p === 0) {
+      unique++;
+      continue;
+    }
+    const f = order[p - 1];
+    if (a.row[e] === a.row[f] && a.col[e] === a.col[f]) {
+      if (policy === 'error') {
+        const msg = options.describeDuplicate
+          ? options.describeDuplicate(f, e)
+          : `duplicate sparse entry at (${a.row[e]}, ${a.col[e]}): entries ${f} and ${e}`;
+        throw new LowRankError('E_FORMAT', msg);
+      }
+    } else unique++;
+  }
+  const row = new Int32Array(unique);
+  const col = new Int32Array(unique);
+  const values = new Float64Array(unique);
+  let q = -1;
+  let count = 0;
+  for (let p = 0; p < nnz; p++) {
+    const e = order[p];
+    const v = a.values[e];
+    if (q >= 0 && row[q] === a.row[e] && col[q] === a.col[e]) {
+      count++;
+      if (policy === 'last') values[q] = v;
+      else values[q] += v;
+      if (policy === 'mean' && (p + 1 === nnz || a.row[order[p + 1]] !== row[q] || a.col[order[p + 1]] !== col[q])) values[q] /= count;
+      continue;
+    }
+    q++;
+    count = 1;
+    row[q] = a.row[e];
+    col[q] = a.col[e];
+    values[q] = v;
+  }
+  return { rows: a.rows, cols: a.cols, row, col, values };
+}
+
+/**
+ * Stable counting sort of entry indices by `key` (values in [0, buckets)); sorts `input` (a
+ * permutation of entries) or, when null, the identity.
+ */
+function countingSort(key: Int32Array, buckets: number, input: Int32Array | null): Int32Array {
+  const nnz = key.length;
+  const start = new Int32Array(buckets + 1);
+  for (let e = 0; e < nnz; e++) start[key[e] + 1]++;
+  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  const out = new Int32Array(nnz);
+  for (let p = 0; p < nnz; p++) {
+    const e = input ? input[p] : p;
+    out[start[key[e]]++] = e;
+  }
+  return out;
+}
+
+/**
+ * An n×m sparse matrix in compressed sparse row form: the entries of row i are
+ * `indices[indptr[i] .. indptr[i+1])` (column indices, ascending) with `values` at the same
+ * positions. Immutable by convention; at most 2³¹ − 1 entries (Int32 pointers).
+ *
+ * @example
+ * ```ts
+ * const r = CsrMatrix.fromCoo(cooMatrix(2, 3, Int32Array.of(1, 0), Int32Array.of(0, 2), Float64Array.of(3, 5)));
+ * r.indptr; // Int32Array [0, 1, 2]
+ * const byColumn = r.transpose(); // 3×2: the column indexing of r
+ * ```
+ */
+export class CsrMatrix {
+  /** Number of rows n. */
+  readonly rows: number;
+  /** Number of columns m. */
+  readonly cols: number;
+  /** Row pointers, length n + 1, `indptr[0] = 0`, `indptr[n] = nnz`. */
+  readonly indptr: Int32Array;
+  /** Column index of each stored entry, ascending within a row. */
+  readonly indices: Int32Array;
+  /** Value of each stored entry. */
+  readonly values: Float64Array;
+
+  /**
+   * Wraps arrays (not copied) after checking their lengths.
+   * @throws {@link LowRankError} `E_SHAPE` when the lengths disagree.
+   */
+  constructor(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, values: Float64Array) {
+    if (indptr.length !== rows + 1 || indices.length !== values.length || indptr[rows] !== values.length || indptr[0] !== 0) {
+      throw new LowRankError('E_SHAPE', `CSR arrays do not fit a ${rows}×${cols} matrix: indptr ${indptr.length}, indices ${indices.length}, values ${values.length}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.indptr = indptr;
+    this.indices = indices;
+    this.values = values;
+  }
+
+  /** Number of stored (observed) entries. */
+  get nnz(): number {
+    return this.values.length;
+  }
+
+  /**
+   * The CSR form of a COO matrix (sorted and deduplicated by {@link canonicalizeCoo}).
+   * @throws {@link LowRankError} as {@link canonicalizeCoo}.
+   */
+  static fromCoo(a: CooMatrix, options: CanonicalizeOptions = {}): CsrMatrix {
+    const c = canonicalizeCoo(a, options);
+    return CsrMatrix.fromSortedCoo(c);
+  }
+
+  /** CSR of a COO matrix already sorted by (row, column) without duplicates (not checked). */
+  static fromSortedCoo(c: CooMatrix): CsrMatrix {
+    const indptr = new Int32Array(c.rows + 1);
+    for (let e = 0; e < c.values.length; e++) indptr[c.row[e] + 1]++;
+    for (let i = 0; i < c.rows; i++) indptr[i + 1] += indptr[i];
+    return new CsrMatrix(c.rows, c.cols, indptr, c.col.slice(), c.values.slice());
+  }
+
+  /**
+   * The CSR form of the m×n transpose — equivalently the compressed-column form of this matrix,
+   * i.e. its column indexing. O(nnz + m) by one counting sort; rows of the result are ascending.
+   */
+  transpose(): CsrMatrix {
+    const { rows, cols, indptr, indices, values } = this;
+    const nnz = values.length;
+    const tptr = new Int32Array(cols + 1);
+    for (let p = 0; p < nnz; p++) tptr[indices[p] + 1]++;
+    for (let j = 0; j < cols; j++) tptr[j + 1] += tptr[j];
+    const next = tptr.slice(0, cols);
+    const tidx = new Int32Array(nnz);
+    const tval = new Float64Array(nnz);
+    for (let i = 0; i < rows; i++) {
+      for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+        const q = next[indices[p]]++;
+        tidx[q] = i;
+        tval[q] = values[p];
+      }
+    }
+    return new CsrMatrix(cols, rows, tptr, tidx, tval);
+  }
+
+  /** The row index of every stored entry (the COO row array), length nnz. */
+  rowIndices(): Int32Array {
+    const out = new Int32Array(this.nnz);
+    for (let i = 0; i < this.rows; i++) out.fill(i, this.indptr[i], this.indptr[i + 1]);
+    return out;
+  }
+
+  /** The same entries in coordinate form (sorted by row, then column; arrays copied). */
+  toCoo(): CooMatrix {
+    return { rows: this.rows, cols: this.cols, row: this.rowIndices(), col: this.indices.slice(), values: this.values.slice() };
+  }
+
+  /** Number of stored entries in row i. */
+  rowCount(i: number): number {
+    return this.indptr[i + 1] - this.indptr[i];
+  }
+
+  /**
+   * A dense n×m float64 matrix with `fill` (default NaN, "missing") where nothing is stored.
+   * For small matrices (tests, display); the whole point of this class is not to do this.
+   */
+  toDense(fill = NaN): Matrix {
+    const out = Matrix.zeros(this.rows, this.cols);
+    out.data.fill(fill);
+    for (let i = 0; i < this.rows; i++) {
+      for (let p = this.indptr[i]; p < this.indptr[i + 1]; p++) out.data[i * this.cols + this.indices[p]] = this.values[p];
+    }
+    return out;
+  }
+}
+
+/** Options of {@link sparseFromDense}. */
+export interface FromDenseOptions {
+  /** An n×m mask: entries where it is non-zero are observed; the others are missing (their values are ignored). */
+  mask?: Matrix;
+  /**
+   * `'nan'`: NaN entries of the dense matrix are missing (±Inf is still an error). Default
+   * `'none'`: every entry (not masked out) is observed and must be finite.
+   */
+  missing?: 'nan' | 'none';
+  /** Names the matrix in error messages (a file name); default `'input matrix'`. */
+  what?: string;
+}
+
+/**
+ * The observed entries of a dense matrix with holes, as a CSR matrix: holes are NaN
+ * (`missing: 'nan'`, as `--missing nan`) and/or the zeros of a mask.
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when the mask's shape differs, `E_NONFINITE` for
+ *   ±Inf (or NaN without `missing: 'nan'`) at an observed entry, naming its row and column.
+ * @example
+ * ```ts
+ * const r = sparseFromDense(Matrix.fromRows([[1, NaN], [NaN, 4]]), { missing: 'nan' }); // nnz 2
+ * ```
+ */
+export function sparseFromDense(a: Matrix, options: FromDenseOptions = {}): CsrMatrix {
+  const { mask } = options;
+  const what = options.what ?? 'input matrix';
+  const nanMissing = options.missing === 'nan';
+  if (mask && (mask.rows !== a.rows || mask.cols !== a.cols)) {
+    throw new LowRankError('E_SHAPE', `mask is ${mask.rows}×${mask.cols} but ${what} is ${a.rows}×${a.cols}`);
+  }
+  const { rows, cols, data } = a;
+  const observed = (e: number): boolean => (!mask || mask.data[e] !== 0) && !(nanMissing && Number.isNaN(data[e]));
+  let nnz = 0;
+  for (let e = 0; e < data.length; e++) {
+    if (!observed(e)) continue;
+    const v = data[e];
+    if (v - v !== 0) {
+      const kind = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
+      const hint = Number.isNaN(v) ? ' (use --missing nan to treat NaN as missing)' : '';
+      throw new LowRankError('E_NONFINITE', `${what} holds ${kind} at row ${Math.floor(e / cols)}, column ${e % cols}${hint}`);
+    }
+    nnz++;
+  }
+  const indptr = new Int32Array(rows + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let p = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const e = i * cols + j;
+      if (!observed(e)) continue;
+      indices[p] = j;
+      values[p] = data[e];
+      p++;
+    }
+    indptr[i + 1] = p;
+  }
+  return new CsrMatrix(rows, cols, indptr, indices, values);
+}

@@ -1,0 +1,235 @@
+import { LowRankError } from '../core/errors.js';
+import { Matrix } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { blockKrylov } from './block-krylov.js';
+import { matmul } from './matmul.js';
+import { householderQr } from './qr.js';
+import { checkNormalizer, matrixOperator, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
+import { svd, type ThinSvd } from './svd.js';
+import { svdFlip } from './svd-flip.js';
+
+/** Default oversampling p: Halko et al. 2011 §4.2 ("p = 5 or p = 10 is often sufficient"), scikit-learn's and fbpca's default. */
+export const DEFAULT_OVERSAMPLE = 10;
+
+/**
+ * Largest Krylov basis L = (q + 1)·l that `krylov: 'auto'` accepts. The Rayleigh–Ritz step
+ * costs an L×L dense SVD (one-sided Jacobi, ≈ 3 s at L = 480 in the TypeScript tier) and
+ * ≈ 2n·L² flops of re-orthogonalization; beyond this the subspace iteration is the cheaper way to
+ * spend the same passes.
+ */
+export const KRYLOV_MAX_BASIS = 512;
+
+/** Options of {@link randomizedSvd}. */
+export interface RandomizedSvdOptions {
+  /** Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default 10). */
+  oversample?: number;
+  /**
+   * Power iterations q ≥ 0, or `'auto'` (default): {@link autoPowerIters} — 7 when
+   * k < 0.1·min(n, m), else 4 (scikit-learn's rule). Passes over A: 2q + 2 with either variant.
+   */
+  powerIters?: number | 'auto';
+  /**
+   * Block Krylov (Musco & Musco 2015) instead of subspace iteration (Halko et al. 2011 Alg. 4.4)
+   * for the same number of passes: `true`, `false` or `'auto'` (default: Krylov when the basis
+   * (q + 1)·l fits {@link useKrylov}'s limits). Krylov is never less accurate per pass; it costs
+   * more dense work.
+   */
+  krylov?: boolean | 'auto';
+  /** Re-normalization between passes: `qr` (default) or the cheaper `lu` (see {@link RangeNormalizer}). */
+  normalizer?: RangeNormalizer;
+  /** Seed of the Gaussian test matrix (default 0): the same seed gives identical output. */
+  seed?: number;
+  /** Kernel tier (default: the current backend). */
+  backend?: Backend;
+}
+
+/** The result of {@link randomizedSvd}: k approximate singular triplets plus what they came from. */
+export interface RandomizedSvdResult extends ThinSvd {
+  /**
+   * All L Ritz values (singular values of QᵀA for the orthonormal basis Q), descending. Each is
+   * a lower bound of the matching singular value of A (σ̂ᵢ ≤ σᵢ, interlacing), and
+   * ‖A − Q·(QᵀA)_k‖²_F = ‖A‖²_F − Σ_{i≤k} σ̂ᵢ² exactly.
+   */
+  ritzValues: Float64Array;
+  /** l, columns of the sketch. */
+  sketchSize: number;
+  /** L, columns of the basis Q (l for subspace iteration, (q + 1)·l for block Krylov). */
+  basisSize: number;
+  /** q actually run. */
+  powerIters: number;
+  /** Whether block Krylov ran. */
+  krylov: boolean;
+  /** Passes over A (2q + 2). */
+  passes: number;
+  /**
+   * Number of singular values above the rank tolerance max(n, m)·ε·σ̂₁ (numpy's `matrix_rank`
+   * rule, ε of A's dtype); S entries below it are reported as exactly 0.
+   */
+  numericalRank: number;
+  /** True when the work ran on Aᵀ (wide input), through GEMM flags, without copying A. */
+  transposed: boolean;
+}
+
+/**
+ * scikit-learn's `n_iter='auto'` rule, kept as the default: q = 7 when k < 0.1·min(n, m) (small
+ * ranks of big matrices, where the tail σ_{k+1…} is long and flat relative to σ_k and extra
+ * passes pay), else 4. Halko et al. 2011 §4.5 recommend q = 1–3 for fast-decaying spectra; 4 and
+ * 7 are the safe side for noisy data.
+ */
+export function autoPowerIters(k: number, n: number, m: number): number {
+  return k < 0.1 * Math.min(n, m) ? 7 : 4;
+}
+
+/**
+ * The `krylov: 'auto'` rule: block Krylov when its basis (q + 1)·l fits in min(n, m) columns and
+ * in {@link KRYLOV_MAX_BASIS}, subspace iteration otherwise. Chosen from `bench/accuracy.ts`: at
+ * equal passes Krylov was never less accurate and reached the optimum to ~1e−12 on the rank-100
+ * signal + noise case where subspace iteration (and scikit-learn) stayed 0.2–0.3% above it; its
+ * extra cost is dense work on the basis, bounded by the cap.
+ */
+export function useKrylov(l: number, q: number, n: number, m: number): boolean {
+  const L = (q + 1) * l;
+  return L <= KRYLOV_MAX_BASIS && L <= Math.min(n, m);
+}
+
+/**
+ * Randomized truncated SVD of an n×m matrix: the k leading singular triplets, approximately,
+ * in 2q + 2 passes over A.
+ *
+ * 1. Orientation: the work runs on the tall one of A and Aᵀ (Aᵀ through GEMM flags — the data is
+ *    never copied, transposed or converted).
+ * 2. Basis Q (n×L, orthonormal) of a sketch of A's range: randomized subspace iteration (Halko,
+ *    Martinsson & Tropp 2011, Alg. 4.4, L = l = k + p) or randomized block Krylov (Musco & Musco
+ *    2015, Alg. 2, L = (q + 1)·l), re-normalized every pass (QR, or LU on request).
+ * 3. Rayleigh–Ritz (Halko et al. Alg. 5.1): B = QᵀA (L×m) from the last pass, B = Ũ·Σ·Vᵀ by the
+ *    exact one-sided Jacobi {@link svd} (of Bᵀ's triangular factor when L ≪ m), U = Q·Ũ.
+ * 4. Singular values under max(n, m)·ε·σ̂₁ are set to 0 (rank-deficient input: the true rank's
+ *    worth of non-zero values, not rounding noise), and signs are normalized with
+ *    {@link svdFlip}.
+ *
+ * Accuracy: the returned rank-k approximation is Q·(QᵀA)_k, whose Frobenius error is exactly
+ * √(‖A‖²_F − Σ_{i≤k} σ̂ᵢ²) and never below the Eckart–Young optimum; see `ritzValues`.
+ *
+ * @param a n×m matrix, float32 or float64, finite (not checked here: see the methods layer).
+ * @param k rank, an integer in [1, min(n, m)].
+ * @returns U n×k, S (k), Vt k×m (float64) and the diagnostics of {@link RandomizedSvdResult}.
+ * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], a negative oversample or
+ *   powerIters, or an unknown normalizer.
+ * @example
+ * ```ts
+ * const r = randomizedSvd(a, 50, { seed: 1 }); // a: 4000×4000
+ * r.S;           // 50 singular values
+ * r.passes;      // 16 (q = 7 since 50 < 400)
+ * ```
+ */
+export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOptions = {}): RandomizedSvdResult {
+  const n = a.rows;
+  const m = a.cols;
+  const r = Math.min(n, m);
+  if (!Number.isInteger(k) || k < 1 || k > r) {
+    throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
+  }
+  const p = options.oversample ?? DEFAULT_OVERSAMPLE;
+  if (!Number.isInteger(p) || p < 0) throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${p}`);
+  const qOpt = options.powerIters ?? 'auto';
+  if (qOpt !== 'auto' && (!Number.isInteger(qOpt) || qOpt < 0)) {
+    throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(qOpt)}`);
+  }
+  const normalizer = options.normalizer ?? 'qr';
+  checkNormalizer(normalizer);
+  const krylovOpt = options.krylov ?? 'auto';
+  if (krylovOpt !== 'auto' && krylovOpt !== true && krylovOpt !== false) {
+    throw new LowRankError('E_ARG', `krylov must be true, false or 'auto', got ${String(krylovOpt)}`);
+  }
+  const backend = options.backend ?? getBackend();
+  const seed = options.seed ?? 0;
+  const l = Math.min(k + p, r);
+  let q = qOpt === 'auto' ? autoPowerIters(k, n, m) : qOpt;
+  const krylov = krylovOpt === 'auto' ? useKrylov(l, q, n, m) : krylovOpt;
+  // A forced Krylov basis must fit in min(n, m) columns: fewer iterations if it would not.
+  if (krylov && (q + 1) * l > r) q = Math.floor(r / l) - 1;
+
+  const transposed = n < m;
+  const rng = new Rng(seed);
+  let K: Matrix;
+  let AtK: Matrix;
+  let passes: number;
+  if (krylov) {
+    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend }));
+  } else {
+    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend });
+    AtK = matrixOperator(a, transposed, backend).applyT(K);
+    passes = 2 * q + 2;
+  }
+  const rr = rayleighRitz(K, AtK, k, backend);
+  // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
+  let U: Matrix;
+  let Vt: Matrix;
+  if (transposed) {
+    U = rr.right;
+    Vt = rr.left.transpose();
+  } else {
+    U = rr.left;
+    Vt = rr.right.transpose();
+  }
+  const eps = a.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+  const tol = Math.max(n, m) * eps * (rr.S[0] ?? 0);
+  const S = rr.S.slice(0, k);
+  let numericalRank = 0;
+  for (let i = 0; i < k; i++) {
+    if (S[i] > tol) numericalRank = i + 1;
+    else S[i] = 0;
+  }
+  svdFlip(U, Vt);
+  return {
+    U,
+    S,
+    Vt,
+    ritzValues: rr.S,
+    sketchSize: l,
+    basisSize: K.cols,
+    powerIters: q,
+    krylov,
+    passes,
+    numericalRank,
+    transposed,
+  };
+}
+
+/**
+ * Rayleigh–Ritz on an orthonormal basis K (n×L) given Z = op(A)ᵀ·K (m×L): Kᵀ·op(A) = Zᵀ, and
+ * svd(Z) = Uz·S·Vzᵀ gives op(A) ≈ (K·Vz)·S·Uzᵀ. Returns the first `count` left vectors K·Vz
+ * (n×count) and right vectors Uz (m×count) as float64, and all L values.
+ */
+function rayleighRitz(K: Matrix, Z: Matrix, count: number, backend: Backend): { left: Matrix; right: Matrix; S: Float64Array } {
+  const L = K.cols;
+  const m = Z.rows;
+  let uz: Matrix; // m×count
+  let vzt: Matrix; // count×L (rows = Vz's first columns)
+  let S: Float64Array;
+  if (m >= 2 * L && L >= 16) {
+    // Z = Q₂R₂ (blocked Householder, GEMM-rich), then the Jacobi SVD of the L×L R₂ only.
+    const f = householderQr(Z, { backend });
+    const small = svd(f.R(), { backend });
+    S = small.S;
+    const top = new Float64Array(m * count);
+    const ud = small.U.data;
+    for (let i = 0; i < L; i++) top.set(ud.subarray(i * L, i * L + count), i * count);
+    uz = f.applyQ(new Matrix(m, count, top));
+    vzt = new Matrix(count, L, small.Vt.data.slice(0, count * L));
+  } else {
+    const full = svd(Z, { backend });
+    S = full.S;
+    const w = full.U.cols;
+    const top = new Float64Array(m * count);
+    for (let i = 0; i < m; i++) top.set(full.U.data.subarray(i * w, i * w + count), i * count);
+    uz = new Matrix(m, count, top);
+    vzt = new Matrix(count, L, full.Vt.data.slice(0, count * L));
+  }
+  const vztK = K.dtype === 'float64' ? vzt : vzt.astype(K.dtype);
+  let left = matmul(K, vztK, { transB: true, backend });
+  if (left.dtype !== 'float64') left = left.astype('float64');
+  return { left, right: uz, S };
+}

@@ -1,0 +1,170 @@
+import { LowRankError } from '../core/errors.js';
+import { Matrix, type DType } from '../core/matrix.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import type { RangeNormalizer } from '../linalg/randomized-range.js';
+import { DEFAULT_OVERSAMPLE, randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
+import type { Factorization } from './factorization.js';
+import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
+import type { SvdSplit } from './svd.js';
+import { checkInputMatrix } from './validate.js';
+
+/** Options of {@link randomizedFactorize}: a rank target (exactly one of rank, energy, tol, ratio) and the algorithm's knobs. */
+export interface RandomizedOptions extends RankTarget {
+  /** Oversampling p ≥ 0 (default 10: Halko et al. 2011 §4.2, scikit-learn's default). */
+  oversample?: number;
+  /** Power iterations q, or `'auto'` (default: 7 when k < 0.1·min(n, m), else 4 — scikit-learn's rule). */
+  powerIters?: number | 'auto';
+  /** Block Krylov instead of subspace iteration for the same passes: true, false or `'auto'` (default). */
+  krylov?: boolean | 'auto';
+  /** Re-normalization between passes: `qr` (default) or the cheaper `lu`. */
+  normalizer?: RangeNormalizer;
+  /** Seed (default 0): the same seed gives identical output. */
+  seed?: number;
+  /** How the singular values are split between U and V (default `left`, as the svd method). */
+  split?: SvdSplit;
+  /** dtype of the returned factors (default: the input's). */
+  dtype?: DType;
+  /** Kernel tier (default: the current backend). */
+  backend?: Backend;
+}
+
+/** First sketch rank tried for energy/tol targets before doubling. */
+const FIRST_GUESS = 32;
+
+/**
+ * Randomized low-rank factorization A (n×m) ≈ U (n×k) · V (k×m) from {@link randomizedSvd}
+ * (Halko, Martinsson & Tropp 2011 Alg. 4.4 + 5.1, or block Krylov, Musco & Musco 2015), in
+ * 2q + 2 passes over A; A is never copied or converted (wide input runs on Aᵀ via GEMM flags).
+ *
+ * Rank selection: `rank` and `ratio` fix k up front. For `energy` and `tol`, ‖A‖²_F is computed
+ * exactly (one pass, no flops) and the captured energy is read from the sketch: the Ritz
+ * approximation of rank j keeps exactly Σ_{i≤j} σ̂ᵢ² (σ̂ the Ritz values, lower bounds of the σᵢ),
+ * so the smallest j meeting the target is chosen — the result provably meets the target, with a
+ * rank at least (and in practice equal to) the optimal one. The sketch starts at rank 32; when
+ * the target is not met within it, the sketch grows to the rank the sketch's own Ritz values
+ * predict, or doubles, and is recomputed (total cost under twice the final sketch's).
+ *
+ * Diagnostics in `params` (all computed without extra passes):
+ * - `frobeniusFromRitz`: √(‖A‖²_F − Σ_{i≤k} σ̂ᵢ²), the Frobenius error (exact in exact arithmetic;
+ *   loses digits by cancellation when the relative error is below ≈ 1e−6);
+ * - `optimumLowerBound`: √(Σ_{k<i≤L} σ̂ᵢ²) ≤ the Eckart–Young optimum (Ritz values interlace), so
+ *   `gapUpperBound` = frobeniusFromRitz / optimumLowerBound − 1 certifies how far from optimal
+ *   the result can be (tight when the basis holds most of the tail, loose otherwise);
+ * - `numericalRank`: how many of the k singular values are above max(n, m)·ε·σ̂₁ (the rest are 0).
+ *
+ * @throws {@link LowRankError} `E_ARG` for a missing, conflicting or out-of-range rank target or
+ *   bad knobs; `E_SHAPE` for an empty matrix; `E_NONFINITE` for NaN/Inf in A.
+ * @example
+ * ```ts
+ * const f = randomizedFactorize(a, { rank: 50 });          // a: 4000×4000
+ * const g = randomizedFactorize(a, { energy: 0.99, seed: 1 });
+ * g.rank; g.S; g.params.passes;
+ * ```
+ */
+export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Factorization {
+  const t0 = performance.now();
+  checkInputMatrix(a);
+  const n = a.rows;
+  const m = a.cols;
+  const target = resolveRankTarget(options, n, m);
+  const split = options.split ?? 'left';
+  if (split !== 'left' && split !== 'right' && split !== 'balanced') {
+    throw new LowRankError('E_ARG', `split must be left, right or balanced, got '${String(split)}'`);
+  }
+  const dtype = options.dtype ?? a.dtype;
+  const backend = options.backend ?? getBackend();
+  const total = backend.sumSquares(a.data);
+  const svdOptions = {
+    oversample: options.oversample,
+    powerIters: options.powerIters,
+    krylov: options.krylov,
+    normalizer: options.normalizer,
+    seed: options.seed,
+    backend,
+  };
+
+  const { res, k, attempts } = sketchForTarget(a, target, total, svdOptions);
+  const tSketch = performance.now();
+  const factors = splitFactors(res, k, split, dtype);
+
+  let kept = 0;
+  for (let i = 0; i < k; i++) kept += res.ritzValues[i] * res.ritzValues[i];
+  let beyond = 0;
+  for (let i = k; i < res.ritzValues.length; i++) beyond += res.ritzValues[i] * res.ritzValues[i];
+  const frobeniusFromRitz = Math.sqrt(Math.max(0, total - kept));
+  const optimumLowerBound = Math.sqrt(beyond);
+  return {
+    method: 'randomized',
+    rank: k,
+    U: factors.U,
+    V: factors.V,
+    S: res.S.slice(0, k),
+    timings: { totalMs: performance.now() - t0, sketchMs: tSketch - t0 },
+    params: {
+      criterion: target.criterion,
+      target: target.value,
+      oversample: options.oversample ?? DEFAULT_OVERSAMPLE,
+      sketchSize: res.sketchSize,
+      basisSize: res.basisSize,
+      powerIters: res.powerIters,
+      krylov: res.krylov,
+      normalizer: options.normalizer ?? 'qr',
+      passes: res.passes,
+      attempts,
+      seed: options.seed ?? 0,
+      split,
+      dtype,
+      transposed: res.transposed,
+      numericalRank: Math.min(res.numericalRank, k),
+      normA: Math.sqrt(total),
+      frobeniusFromRitz,
+      optimumLowerBound,
+      gapUpperBound: optimumLowerBound > 0 ? frobeniusFromRitz / optimumLowerBound - 1 : frobeniusFromRitz === 0 ? 0 : Infinity,
+    },
+  };
+}
+
+/** Runs the randomized SVD for a target; grows the sketch for energy/tol targets until met. */
+function sketchForTarget(
+  a: Matrix, target: ResolvedRankTarget, total: number, opts: Parameters<typeof randomizedSvd>[2],
+): { res: RandomizedSvdResult; k: number; attempts: number } {
+  const n = a.rows;
+  const m = a.cols;
+  const r = Math.min(n, m);
+  if (target.criterion === 'rank' || target.criterion === 'ratio') {
+    const k = rankFromSpectrum([], target, n, m) as number;
+    return { res: randomizedSvd(a, k, opts), k, attempts: 1 };
+  }
+  let guess = Math.min(r, FIRST_GUESS);
+  for (let attempts = 1; ; attempts++) {
+    const res = randomizedSvd(a, guess, opts);
+    const k = rankFromSpectrum(res.S, target, n, m, total);
+    if (k !== null) return { res, k, attempts };
+    if (guess === r) return { res, k: r, attempts };
+    // Not met within `guess`: the Ritz values past it (up to the basis size) predict the rank.
+    const predicted = rankFromSpectrum(res.ritzValues, target, n, m, total);
+    guess = Math.min(r, Math.max(2 * guess, predicted ?? 0));
+  }
+}
+
+/**
+ * U (n×k), V (k×m) from the first k triplets of an SVD-like result, the singular values split per
+ * `split` (as the svd method does): `left` U·diag(s), Vᵀ; `right` U, diag(s)·Vᵀ; `balanced` √s on
+ * both sides.
+ */
+export function splitFactors(res: { U: Matrix; S: Float64Array; Vt: Matrix }, k: number, split: SvdSplit, dtype: DType): { U: Matrix; V: Matrix } {
+  const n = res.U.rows;
+  const m = res.Vt.cols;
+  const w = res.U.cols;
+  const U = Matrix.zeros(n, k, dtype);
+  const V = Matrix.zeros(k, m, dtype);
+  for (let l = 0; l < k; l++) {
+    const s = res.S[l];
+    const left = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+    const right = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+    for (let i = 0; i < n; i++) U.data[i * k + l] = res.U.data[i * w + l] * left;
+    for (let j = 0; j < m; j++) V.data[l * m + j] = res.Vt.data[l * m + j] * right;
+  }
+  return { U, V };
+}

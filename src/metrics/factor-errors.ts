@@ -1,0 +1,59 @@
+import { LowRankError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import type { Backend } from '../backend/backend.js';
+import { forEachProductBlock } from '../linalg/error-estimators.js';
+import type { ApproximationErrors } from './errors.js';
+
+/**
+ * The error figures of {@link approximationErrors} for an approximation held as factors
+ * U (n×k) · V (k×m), without forming the n×m product: U·V is formed a block of rows at a time
+ * (about `blockElements` entries, default 2²⁰ = 8 MiB in float64) and compared with A as it goes.
+ * Same figures, same float64 accumulation, memory O(block + (n + m)·k); one GEMM of n·m·k
+ * multiply-adds and one pass over A. Use it when A is large: forming U·V would double the memory.
+ *
+ * @param a n×m original (any dtype).
+ * @param u n×k and @param v k×m factors (the product is formed in their common dtype, float64
+ *   when they differ).
+ * @throws {@link LowRankError} `E_SHAPE` when the factors do not fit A.
+ * @example
+ * ```ts
+ * const e = approximationErrorsFromFactors(a, f.U, f.V); // e.frobenius, e.avgPercent, …
+ * ```
+ */
+export function approximationErrorsFromFactors(
+  a: Matrix, u: Matrix, v: Matrix, options: { blockElements?: number; backend?: Backend } = {},
+): ApproximationErrors {
+  if (u.cols !== v.rows || u.rows !== a.rows || v.cols !== a.cols) {
+    throw new LowRankError('E_SHAPE', `factors U ${u.rows}×${u.cols} and V ${v.rows}×${v.cols} do not fit the ${a.rows}×${a.cols} original`);
+  }
+  const x = a.data;
+  const m = a.cols;
+  let ss = 0;
+  let sa = 0;
+  let pct = 0;
+  let maxAbs = 0;
+  forEachProductBlock(u, v, (block, i0) => {
+    const y = block.data;
+    const base = i0 * m;
+    for (let t = 0; t < y.length; t++) {
+      const ai = x[base + t];
+      const d = ai - y[t];
+      const ad = Math.abs(d);
+      ss += d * d;
+      sa += ai * ai;
+      pct += ad / (Math.abs(ai) + 1e-8);
+      if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
+    }
+  }, options);
+  const len = x.length;
+  const frobenius = Math.sqrt(ss);
+  const normA = Math.sqrt(sa);
+  return {
+    frobenius,
+    relative: normA === 0 ? (frobenius === 0 ? 0 : Infinity) : frobenius / normA,
+    avgPercent: len === 0 ? 0 : (100 * pct) / len,
+    rmse: len === 0 ? 0 : Math.sqrt(ss / len),
+    maxAbs,
+    normA,
+  };
+}
