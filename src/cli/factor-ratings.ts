@@ -24,7 +24,10 @@ import { printJson } from './format.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
 export interface RatingsFlags {
-  rank: number;
+  rank?: number;
+  energy?: number;
+  ratio?: number;
+  lossTol?: number;
   method: string;
   optimizer: string;
   epochs: number;
@@ -92,7 +95,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     const src = cmd.getOptionValueSource(name);
     return src !== undefined && src !== 'default';
   };
-  const method = given('method') ? f.method : 'als';
+  const method = given('method') && f.method !== 'auto' ? f.method : 'als';
   if (method !== 'als' && method !== 'gradient') {
     throw new LowRankError('E_ARG', `--method ${method} needs every entry of the matrix; use --method als or gradient for ratings or missing entries`);
   }
@@ -102,8 +105,15 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   if (f.format === 'ratings' && (f.missing !== undefined || f.mask !== undefined)) {
     throw new LowRankError('E_ARG', '--missing and --mask are for dense inputs, not --format ratings (a ratings file lists only observed entries)');
   }
+  for (const [flag, v] of [['--energy', f.energy], ['--ratio', f.ratio]] as const) {
+    if (v !== undefined) throw new LowRankError('E_ARG', `${flag} chooses a rank from the singular values of a complete matrix; with missing entries give --rank K`);
+  }
+  if (f.rank === undefined) throw new LowRankError('E_ARG', 'missing entries need --rank K');
+  const rank = f.rank;
+  // --tol is a rank option for complete matrices; with holes it is the stopping tolerance, as --loss-tol
+  const tol = f.lossTol ?? f.tol;
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
-  if (f.tol !== undefined) checkPositive('--tol', f.tol, true);
+  if (tol !== undefined) checkPositive(f.lossTol !== undefined ? '--loss-tol' : '--tol', tol, true);
   if (f.reg !== undefined) checkPositive('--reg', f.reg, true);
   const testFraction = f.testFraction ?? 0;
   if (!(testFraction >= 0 && testFraction < 1)) throw new LowRankError('E_ARG', `--test-fraction must be in [0, 1), got ${testFraction}`);
@@ -113,7 +123,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   const { entries } = data;
   const n = entries.rows;
   const m = entries.cols;
-  checkRank(f.rank, n, m);
+  checkRank(rank, n, m);
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
   await ensureWritableDir(out);
 
@@ -145,11 +155,11 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   const validation = hasTest ? test : undefined;
   let result: Factorization;
   if (method === 'als') {
-    result = alsFactorize(trainCsr, { rank: f.rank, reg, iterations: f.sweeps ?? 10, biases: useBiases, seed: f.seed, tol: f.tol, validation, range, onProgress });
+    result = alsFactorize(trainCsr, { rank, reg, iterations: f.sweeps ?? 10, biases: useBiases, seed: f.seed, tol, validation, range, onProgress });
     if (f.dtype === 'float32') result = { ...result, U: result.U.astype('float32'), V: result.V.astype('float32') };
   } else {
     result = maskedGradientFactorize(train, {
-      rank: f.rank,
+      rank,
       optimizer: f.optimizer as 'adam' | 'sgd',
       epochs: given('epochs') ? f.epochs : undefined,
       lr: f.lr,
@@ -159,7 +169,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
       momentum: given('momentum') ? f.momentum : undefined,
       dtype: f.dtype,
       seed: f.seed,
-      tol: f.tol,
+      tol,
       validation,
       range,
       onProgress,

@@ -149,6 +149,7 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization {
 
 /** Reusable buffers of the per-row solves (d = k, or k + 1 with biases). */
 export interface AlsScratch {
+  /** Dimension of the unknowns: k, or k + 1 with a bias. */
   d: number;
   /** d×d normal matrix. */
   gram: Float64Array;
@@ -156,6 +157,7 @@ export interface AlsScratch {
   backup: Float64Array;
   /** Right-hand side, then the solution. */
   rhs: Float64Array;
+  /** Copy of the right-hand side, for the ridge retry. */
   rhsBackup: Float64Array;
   /** Σ of the fixed-side vectors (the bias row of the normal matrix). */
   vec: Float64Array;

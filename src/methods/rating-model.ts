@@ -74,8 +74,11 @@ export function predictEntries(model: RatingModel, rows: Int32Array, cols: Int32
 
 /** Sums of squared and absolute errors over entries, and their count. */
 export interface ErrorSums {
+  /** Σ (prediction − value)². */
   sse: number;
+  /** Σ |prediction − value|. */
   sae: number;
+  /** Number of entries. */
   count: number;
 }
 

@@ -41,6 +41,8 @@ describe('ratings bad input: one line, exit code 2, nothing written', () => {
   it('--test-fraction outside [0, 1)', () => expectInputError(factor('good.csv', '--test-fraction', '1.5'), /--test-fraction must be in \[0, 1\), got 1\.5/));
   it('--missing with --format ratings', () => expectInputError(factor('good.csv', '--missing', 'nan'), /--missing and --mask are for dense inputs/));
   it('rank above the smaller side', () => expectInputError(factor('good.csv').map((x) => (x === '1' ? '4' : x)), /rank must be an integer in \[1, 3\]/));
+  it('a rank chosen from singular values (--energy) needs a complete matrix', () =>
+    expectInputError(['factor', 'good.csv', '--format', 'ratings', '--energy', '0.9', '--out', 'never'], /--energy chooses a rank from the singular values of a complete matrix; with missing entries give --rank K/));
   it('NaN in a dense input without --missing points to it', () => {
     writeFileSync(join(dir, 'nan.csv'), '1,2\nnan,4\n');
     expectInputError(['factor', 'nan.csv', '--rank', '1', '--method', 'als', '--out', 'never'], /nan\.csv holds NaN at row 1, column 0 \(use --missing nan/);
