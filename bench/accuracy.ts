@@ -1,7 +1,7 @@
 /**
  * Accuracy of the randomized SVD against its peers, one command:
  *
- *   npx tsx bench/accuracy.ts [--repeats N] [--quick]
+ *   npx tsx bench/accuracy.ts [--repeats N] [--quick] [--backend auto|js|native]
  *
  * bench/randomized_peers.py (Debian's /usr/bin/python3 with python3-sklearn, python3-torch and
  * numpy) builds the four cases of issue 3, writes them as .npy, computes their exact singular
@@ -9,7 +9,9 @@
  * `torch.svd_lowrank` with their defaults. This script then runs lowrank's randomized SVD on the
  * same files with its defaults, and — at the same number of passes over A — subspace iteration
  * and block Krylov forced, and prints our Frobenius error ÷ the optimum beside the peers', with
- * median times. Errors are computed exactly (‖A − U·diag(S)·Vᵀ‖_F in row blocks).
+ * median times. Errors are computed exactly (‖A − U·diag(S)·Vᵀ‖_F in row blocks). Our solvers run
+ * on the selected kernel tier (default: native OpenBLAS/LAPACK when its addon loads); with the
+ * native tier the defaults are also timed on the plain TypeScript tier.
  *
  * Goal (issue 3): ≤ 1.001 × optimum on (a) and never worse than scikit-learn on any case.
  */
@@ -22,6 +24,9 @@ import { Matrix } from '../src/core/matrix.js';
 import { readNpy } from '../src/io/npy.js';
 import { frobeniusErrorBlocked } from '../src/linalg/error-estimators.js';
 import { randomizedSvd, type RandomizedSvdOptions } from '../src/linalg/randomized-svd.js';
+import type { Backend } from '../src/backend/backend.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { selectBackend } from '../src/backend/native/index.js';
 import { pythonWith } from './demo.js';
 
 interface PeerResult { ratio: number; median_ms: number }
@@ -69,8 +74,10 @@ function scaleColumns(u: Matrix, s: Float64Array): Matrix {
 }
 
 /** Runs the whole benchmark; returns the rows (also printed). */
-export function benchAccuracy(opts: { repeats?: number; quick?: boolean } = {}): AccuracyRow[] {
+export function benchAccuracy(opts: { repeats?: number; quick?: boolean; backend?: string } = {}): AccuracyRow[] {
   const repeats = opts.repeats ?? 3;
+  const tier = selectBackend({ backend: opts.backend ?? 'auto', source: '--backend' });
+  const tierName = (b: Backend): string => (b.name === 'js' ? 'TypeScript tier' : `native tier, ${b.threads} thread${b.threads > 1 ? 's' : ''}`);
   const py = pythonWith('sklearn');
   if (!py) throw new Error('bench/accuracy: no python3 with scikit-learn (install python3-sklearn python3-torch)');
   const dir = mkdtempSync(join(tmpdir(), 'lowrank-accuracy-'));
@@ -80,13 +87,14 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean } = {}):
     if (r.status !== 0) throw new Error(`peer script failed: ${r.stderr.trim().split('\n').pop()}`);
     const peers = JSON.parse(r.stdout.trim().split('\n').pop() as string) as PeerOutput;
     console.log(`# Randomized SVD accuracy: Frobenius error ÷ optimum (√Σ_{i>k} σᵢ², numpy ${peers.numpy} LAPACK), median of ${repeats} runs`);
-    console.log(`# peers: scikit-learn ${peers.sklearn} randomized_svd (defaults, BLAS threads ${peers.blas_threads ?? '?'}), torch ${peers.torch} svd_lowrank(q=k) (defaults, ${peers.torch_threads ?? '?'} threads); lowrank: plain TypeScript GEMM, one thread`);
+    console.log(`# peers: scikit-learn ${peers.sklearn} randomized_svd (defaults, BLAS threads ${peers.blas_threads ?? '?'}), torch ${peers.torch} svd_lowrank(q=k) (defaults, ${peers.torch_threads ?? '?'} threads); lowrank: ${tierName(tier)}${tier.name === 'js' ? '' : ' (defaults also timed on the TypeScript tier)'}`);
     const rows: AccuracyRow[] = [];
     const variants: Array<{ solver: string; options: RandomizedSvdOptions }> = [
-      { solver: 'lowrank randomized (defaults)', options: {} },
-      { solver: 'lowrank subspace iteration (same passes)', options: { krylov: false } },
-      { solver: 'lowrank block Krylov (same passes)', options: { krylov: true } },
+      { solver: 'lowrank randomized (defaults)', options: { backend: tier } },
+      { solver: 'lowrank subspace iteration (same passes)', options: { krylov: false, backend: tier } },
+      { solver: 'lowrank block Krylov (same passes)', options: { krylov: true, backend: tier } },
     ];
+    if (tier.name !== 'js') variants.push({ solver: 'lowrank randomized (defaults), TypeScript tier', options: { backend: jsBackend } });
     for (const c of peers.cases) {
       if (opts.quick && c.name !== 'a') continue;
       const a = readNpy(new Uint8Array(readFileSync(c.file)), c.file);
@@ -95,7 +103,7 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean } = {}):
       for (const v of variants) {
         const forced = v.options.krylov;
         const def = rows.find((x) => x.case === c.name && x.solver.startsWith('lowrank randomized'));
-        if (forced !== undefined && forced === defaultKrylov && def) {
+        if (forced !== undefined && forced === defaultKrylov && def && v.options.backend === tier) {
           // The default already ran this variant: same numbers.
           rows.push({ ...def, solver: v.solver });
           continue;
@@ -115,12 +123,12 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean } = {}):
           }
         }
         if (forced === undefined) defaultKrylov = krylov;
-        const solver = forced === undefined ? `${v.solver} [${krylov ? 'Krylov' : 'subspace'}]` : v.solver;
+        const solver = forced === undefined && v.options.backend === tier ? `${v.solver} [${krylov ? 'Krylov' : 'subspace'}]` : v.solver;
         rows.push({ case: c.name, solver, passes, ratio, medianMs: median(times) });
       }
       if (c.sklearn) rows.push({ case: c.name, solver: `scikit-learn randomized_svd (defaults)`, passes: 2 * (c.k < 0.1 * Math.min(...c.shape) ? 7 : 4) + 2, ratio: c.sklearn.ratio, medianMs: c.sklearn.median_ms });
       if (c.torch) rows.push({ case: c.name, solver: `torch.svd_lowrank (defaults, niter=2)`, passes: 2 * 2 + 2, ratio: c.torch.ratio, medianMs: c.torch.median_ms });
-      const w = [46, 7, 14, 11];
+      const w = [48, 7, 14, 11];
       console.log(`${'solver'.padEnd(w[0])}  ${'passes'.padStart(w[1])}  ${'err/optimum'.padStart(w[2])}  ${'median ms'.padStart(w[3])}`);
       for (const row of rows.filter((x) => x.case === c.name)) {
         console.log(`${row.solver.padEnd(w[0])}  ${String(row.passes ?? '-').padStart(w[1])}  ${row.ratio.toFixed(8).padStart(w[2])}  ${row.medianMs.toFixed(1).padStart(w[3])}`);
@@ -140,5 +148,6 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean } = {}):
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--repeats');
-  benchAccuracy({ repeats: at >= 0 ? Number(args[at + 1]) : undefined, quick: args.includes('--quick') });
+  const be = args.indexOf('--backend');
+  benchAccuracy({ repeats: at >= 0 ? Number(args[at + 1]) : undefined, quick: args.includes('--quick'), backend: be >= 0 ? args[be + 1] : undefined });
 }

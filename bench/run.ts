@@ -2,6 +2,9 @@
  * `npm run bench`: every benchmark in one command, peers run in the same invocation, ratios
  * printed. The machine is noisy: medians of several runs, and the ratios matter, not the times.
  *
+ * - first the native tier's table (bench/native.ts): GEMM, exact SVD, randomized SVD and the
+ *   gradient method against numpy, scikit-learn and PyTorch (`--quick`: the short rows only);
+ * - then the TypeScript tier, the fallback without OpenBLAS:
  * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
  * - the seed demo's training (100×50, rank 10, 500 Adam epochs) beside the seed's own PyTorch
  *   program (bench/seed_pytorch.py, Debian's python3-torch).
@@ -10,13 +13,19 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDemo, pythonWith } from './demo.js';
 import { benchGemm } from './gemm.js';
+import { benchNative } from './native.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { setBackend } from '../src/backend/select.js';
 
 function line(cols: Array<string | number>, widths: number[]): string {
   return cols.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
 }
 
 async function main(): Promise<void> {
-  console.log('# GEMM, n×n×n, C = A·B');
+  await benchNative({ quick: process.argv.includes('--quick') });
+  // The rest measures the TypeScript tier, what runs without OpenBLAS.
+  setBackend(jsBackend);
+  console.log('\n# TypeScript tier: GEMM, n×n×n, C = A·B');
   const ours = await benchGemm({ sizes: [1024], repeats: 3 });
   const py = pythonWith('numpy');
   let peer: Array<{ dtype: string; n: number; median_ms: number; gflops: number }> = [];
@@ -37,7 +46,7 @@ async function main(): Promise<void> {
   }
   for (const p of peer) console.log(line([peerName, p.dtype, p.n, p.median_ms.toFixed(1), p.gflops.toFixed(2), '1.000×'], w));
 
-  console.log('\n# Seed demo training: 100×50, rank 10, 500 Adam epochs (median of 5)');
+  console.log('\n# TypeScript tier: seed demo training, 100×50, rank 10, 500 Adam epochs (median of 5)');
   const rows = benchDemo();
   const w2 = [52, 11, 12];
   console.log(line(['program', 'median ms', 'speed-up'], w2));

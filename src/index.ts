@@ -23,10 +23,55 @@ export { qr, orthonormalize } from './linalg/qr.js';
 export { svd, svdAsync, truncatedSvd, type ThinSvd } from './linalg/svd.js';
 export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from './linalg/eigh.js';
 export { svdFlip } from './linalg/svd-flip.js';
+export {
+  randomizedRangeFinder,
+  luNormalize,
+  matrixOperator,
+  gaussianSketch,
+  normalizePanel,
+  type RangeNormalizer,
+  type RangeFinderOptions,
+  type MatrixOperator,
+} from './linalg/randomized-range.js';
+export { blockKrylov, type BlockKrylovOptions, type BlockKrylovBasis } from './linalg/block-krylov.js';
+export {
+  randomizedSvd,
+  autoPowerIters,
+  useKrylov,
+  DEFAULT_OVERSAMPLE,
+  KRYLOV_MAX_BASIS,
+  type RandomizedSvdOptions,
+  type RandomizedSvdResult,
+} from './linalg/randomized-svd.js';
+export {
+  spectralErrorEstimate,
+  frobeniusErrorFromFactors,
+  frobeniusErrorBlocked,
+  forEachProductBlock,
+  type SpectralEstimate,
+  type SpectralEstimateOptions,
+  type FrobeniusEstimate,
+  type FrobeniusEstimateOptions,
+} from './linalg/error-estimators.js';
 
 export type { Factorization, MethodName, Progress } from './methods/factorization.js';
 export { gradientFactorize, type GradientOptions, type OptimizerName } from './methods/gradient.js';
 export { svdFactorize, type SvdOptions, type SvdSplit } from './methods/svd.js';
+export { randomizedFactorize, splitFactors, type RandomizedOptions } from './methods/randomized.js';
+export { autoFactorize, exactFactorize, selectRank, chooseMethod, AUTO_EXACT_MAX_SIDE, type AutoOptions, type AutoChoice } from './methods/auto.js';
+export {
+  resolveRankTarget,
+  rankForRatio,
+  rankFromSpectrum,
+  allowedTailShare,
+  energyRanks,
+  optimalErrors,
+  type RankTarget,
+  type RankCriterion,
+  type ResolvedRankTarget,
+  type EnergyRank,
+} from './methods/rank-selection.js';
+export { imageSvd, chooseImageRanks, reconstructImage, imageCompressionRatio, luma, rgbToYcbcr, ycbcrToRgb, type ImageMode, type ImageSvd, type ImageRankRule } from './methods/image.js';
 export type { Biases } from './methods/factorization.js';
 export { alsFactorize, type AlsOptions } from './methods/als.js';
 export { maskedGradientFactorize, type MaskedGradientOptions, type MaskedOptimizerName } from './methods/masked-gradient.js';
@@ -39,6 +84,8 @@ export { compressionRatio, compressionRatioBytes, breakEvenRank, bytesPerElement
 export { approximationErrors, frobeniusNorm, type ApproximationErrors } from './metrics/errors.js';
 export { optimalFrobeniusError, optimalityGap, cumulativeEnergy } from './metrics/optimum.js';
 export { evaluateApproximation, type Evaluation } from './metrics/evaluate.js';
+export { approximationErrorsFromFactors } from './metrics/factor-errors.js';
+export { psnr, ssim, imageMse, SSIM_WINDOW, SSIM_SIGMA, type SsimOptions } from './metrics/image-quality.js';
 export { ratingErrors, biasErrors, type RatingErrors } from './metrics/ratings.js';
 
 export { parseNpy, readNpy, writeNpy, npyToMatrix, type NpyArray } from './io/npy.js';
@@ -49,3 +96,20 @@ export { viridis, rdbuR, colorAt, type Colormap } from './viz/colormap.js';
 export { heatmapImage, type Heatmap, type RgbaImage } from './viz/raster.js';
 export { encodePng } from './viz/png.js';
 export { comparisonFigure, type Panel } from './viz/comparison.js';
+export { lineChart, TAB10, type Series, type ReferenceLine, type LineChartOptions } from './viz/line-chart.js';
+export { heatmapFigure, colorLimits, type HeatmapFigureOptions } from './viz/heatmap-figure.js';
+export {
+  factorizationFigures,
+  spectrumFigure,
+  imageComparisonFigure,
+  sideBySide,
+  blockMeans,
+  productBlockMeans,
+  channelsToRgba,
+  optimalMse,
+  type FactorizationFigureInput,
+  type FigureSet,
+  type ImagePanel,
+  type SpectrumFigureOptions,
+} from './viz/figures.js';
+export { buildReport, type ReportInput, type ReportFigure, type ReportTable } from './viz/report.js';

@@ -21,4 +21,5 @@ export {
 } from './backend/native/index.js';
 export { readMatrixFile, writeFileAtomic, writeFilesAtomic, ensureWritableDir } from './io/files.js';
 export { svgToPng } from './io/render.js';
+export { decodeImage, readImageFile, readImageAsMatrix, encodeImage, isImagePath, IMAGE_FILE_EXTENSIONS, DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeImageOptions, type EncodeImageOptions, type ImageToEncode } from './io/image.js';
 export { readModelDir, writeModelDir, modelDirFiles, readTextFile, MODEL_FORMAT, type ModelMeta, type SavedModel, type ModelDirInput } from './io/model-dir.js';

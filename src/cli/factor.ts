@@ -8,7 +8,7 @@ import { spectralErrorEstimate } from '../linalg/error-estimators.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
 import { svd } from '../linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '../methods/auto.js';
-import type { Factorization } from '../methods/factorization.js';
+import type { Factorization, Progress } from '../methods/factorization.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { randomizedFactorize } from '../methods/randomized.js';
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
@@ -102,6 +102,10 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     normalizer: f.normalizer,
     seed: f.seed,
     dtype: f.dtype,
+    // Passes over A, on a terminal only (a progress line, not a log).
+    onProgress: progress && process.stderr.isTTY
+      ? (p: Progress) => process.stderr.write(`\rrandomized SVD: pass ${p.epoch}/${p.total}${p.epoch === p.total ? '\n' : ''}`)
+      : undefined,
   };
   let result: Factorization;
   if (f.method === 'auto') {

@@ -21,6 +21,8 @@ export interface BlockKrylovOptions {
   normalizer?: RangeNormalizer;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /** Called after each pass over A with the passes done and planned (2q + 2). */
+  onPass?: (done: number, total: number) => void;
 }
 
 /** The orthonormal Krylov basis of {@link blockKrylov} and op(A)ᵀ applied to it. */
@@ -85,8 +87,10 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
   const K = Matrix.zeros(n, L, a.dtype);
   const AtK = Matrix.zeros(m, L, a.dtype);
 
+  const total = 2 * q + 2;
   let y = op.apply(gaussianSketch(m, l, rng, a.dtype));
   let passes = 1;
+  options.onPass?.(passes, total);
   for (let i = 0; i <= q; i++) {
     const off = i * l;
     if (off > 0) projectOut(K, off, y, backend);
@@ -98,10 +102,12 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
     setColumns(K, off, qi);
     const z = op.applyT(qi);
     passes++;
+    options.onPass?.(passes, total);
     setColumns(AtK, off, z);
     if (i < q) {
       y = op.apply(normalizePanel(z, normalizer, backend));
       passes++;
+      options.onPass?.(passes, total);
     }
   }
   return { K, AtK, passes };

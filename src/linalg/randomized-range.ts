@@ -168,6 +168,8 @@ export interface RangeFinderOptions {
   transpose?: boolean;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /** Called after each pass over A with the passes done and planned (2q + 1 here). */
+  onPass?: (done: number, total: number) => void;
 }
 
 /**
@@ -211,11 +213,15 @@ export function randomizedRangeFinder(a: Matrix, size: number, options: RangeFin
   checkNormalizer(normalizer);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const omega = gaussianSketch(op.cols, size, rng, a.dtype);
+  const total = 2 * q + 1;
   let y = op.apply(omega);
+  options.onPass?.(1, total);
   for (let it = 0; it < q; it++) {
     const qy = normalizePanel(y, normalizer, backend);
     const z = normalizePanel(op.applyT(qy), normalizer, backend);
+    options.onPass?.(2 * it + 2, total);
     y = op.apply(z);
+    options.onPass?.(2 * it + 3, total);
   }
   return orthonormalize(y, { backend });
 }

@@ -5,7 +5,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { blockKrylov } from './block-krylov.js';
 import { matmul } from './matmul.js';
-import { householderQr } from './qr.js';
+import { householderQr, qr } from './qr.js';
 import { checkNormalizer, matrixOperator, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
 import { svd, type ThinSvd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
@@ -43,6 +43,8 @@ export interface RandomizedSvdOptions {
   seed?: number;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /** Progress: called after each pass over A with the passes done and planned (2q + 2). */
+  onPass?: (done: number, total: number) => void;
 }
 
 /** The result of {@link randomizedSvd}: k approximate singular triplets plus what they came from. */
@@ -157,11 +159,13 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   let AtK: Matrix;
   let passes: number;
   if (krylov) {
-    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend }));
+    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, onPass: options.onPass }));
   } else {
-    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend });
+    const onPass = options.onPass;
+    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
     AtK = matrixOperator(a, transposed, backend).applyT(K);
     passes = 2 * q + 2;
+    onPass?.(passes, passes);
   }
   const rr = rayleighRitz(K, AtK, k, backend);
   // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
@@ -210,14 +214,25 @@ function rayleighRitz(K: Matrix, Z: Matrix, count: number, backend: Backend): { 
   let vzt: Matrix; // count×L (rows = Vz's first columns)
   let S: Float64Array;
   if (m >= 2 * L && L >= 16) {
-    // Z = Q₂R₂ (blocked Householder, GEMM-rich), then the Jacobi SVD of the L×L R₂ only.
-    const f = householderQr(Z, { backend });
-    const small = svd(f.R(), { backend });
+    // Z = Q₂R₂, then the SVD of the L×L R₂ only: LAPACK's QR when the backend has it, else the
+    // blocked Householder QR (GEMM-rich) with Q₂ applied to the `count` vectors needed.
+    let r2: Matrix;
+    let applyQ2: (x: Matrix) => Matrix;
+    if (backend.qr) {
+      const f = qr(Z, { backend });
+      r2 = f.R;
+      applyQ2 = (x) => matmul(f.Q, new Matrix(L, count, x.data.subarray(0, L * count)), { backend });
+    } else {
+      const f = householderQr(Z, { backend });
+      r2 = f.R();
+      applyQ2 = (x) => f.applyQ(x);
+    }
+    const small = svd(r2, { backend });
     S = small.S;
     const top = new Float64Array(m * count);
     const ud = small.U.data;
     for (let i = 0; i < L; i++) top.set(ud.subarray(i * L, i * L + count), i * count);
-    uz = f.applyQ(new Matrix(m, count, top));
+    uz = applyQ2(new Matrix(m, count, top));
     vzt = new Matrix(count, L, small.Vt.data.slice(0, count * L));
   } else {
     const full = svd(Z, { backend });

@@ -4,7 +4,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
 import { DEFAULT_OVERSAMPLE, randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
-import type { Factorization } from './factorization.js';
+import type { Factorization, Progress } from './factorization.js';
 import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
 import { checkInputMatrix } from './validate.js';
@@ -27,6 +27,11 @@ export interface RandomizedOptions extends RankTarget {
   dtype?: DType;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /**
+   * Progress, after each pass over A: `epoch` counts passes of the current sketch, `total` its
+   * planned passes, `loss` is NaN (there is none). A grown sketch (energy/tol) starts again at 0.
+   */
+  onProgress?: (p: Progress) => void;
 }
 
 /** First sketch rank tried for energy/tol targets before doubling. */
@@ -82,6 +87,7 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     normalizer: options.normalizer,
     seed: options.seed,
     backend,
+    onPass: options.onProgress && ((done: number, total: number) => options.onProgress?.({ epoch: done, total, loss: NaN })),
   };
 
   const { res, k, attempts } = sketchForTarget(a, target, total, svdOptions);

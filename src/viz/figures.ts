@@ -186,7 +186,8 @@ export function factorizationFigures(input: FactorizationFigureInput): FigureSet
     title: `Residual A − UV (rank ${k}${input.methodLabel ? `, ${input.methodLabel}` : ''})`,
     subtitle:
       `Frobenius error ${formatTick(errors.frobenius)} (relative ${formatTick(errors.relative)}), max |A − UV| ${formatTick(errors.maxAbs)}` +
-      (blk && blk.size > 1 ? ` · ${blk.rows}×${blk.cols} shown as ${blk.size}×${blk.size} block means` : ''),
+      (blk && blk.size > 1 ? `\n${blk.rows}×${blk.cols} shown as ${blk.size}×${blk.size} block means` : ''),
+    extent: blk && blk.size > 1 ? { rows: blk.rows, cols: blk.cols } : undefined,
     cmap: rdbuR,
     center: 0,
     colorbarLabel: 'A − UV',

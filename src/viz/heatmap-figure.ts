@@ -14,8 +14,13 @@ import { escapeXml, formatTick, niceTicks } from './svg.js';
 export interface HeatmapFigureOptions {
   /** Title on top. */
   title: string;
-  /** A smaller grey line under the title. The block-averaging note is appended to it. */
+  /** Smaller grey lines under the title (separated by `\n`). The block-averaging note is added to them. */
   subtitle?: string;
+  /**
+   * The size of the matrix the cells stand for, when `a` is already a reduction of it (e.g.
+   * block means): the row and column ticks are labelled in its indices (default: `a`'s size).
+   */
+  extent?: { rows: number; cols: number };
   /** Colormap (default viridis; use `rdbuR` with `center: 0` for residuals). */
   cmap?: Colormap;
   /** Colour scale limits (default: the finite range, or symmetric about `center`). */
@@ -84,12 +89,12 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
   const cmap = options.cmap ?? viridis;
   const [vmin, vmax] = colorLimits(a, options);
   const hm = heatmapImage(a, { cmap, vmin, vmax, maxSide: options.maxSide });
-  const notes: string[] = [];
-  if (options.subtitle) notes.push(options.subtitle);
+  const notes: string[] = options.subtitle ? options.subtitle.split('\n') : [];
   if (hm.blockSize > 1) notes.push(`${a.rows}×${a.cols} shown as ${hm.blockSize}×${hm.blockSize} block means (${hm.image.height}×${hm.image.width} px)`);
-  const subtitle = notes.join(' · ');
+  const extRows = options.extent?.rows ?? a.rows;
+  const extCols = options.extent?.cols ?? a.cols;
 
-  const top = subtitle ? 62 : 44;
+  const top = 44 + 17 * notes.length + (notes.length ? 1 : 0);
   const bottom = 34;
   const left = 54; // row tick labels
   const barGap = 24;
@@ -104,7 +109,9 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${W / 2}" y="24" font-size="16" text-anchor="middle">${escapeXml(options.title)}</text>`);
-  if (subtitle) parts.push(`<text x="${W / 2}" y="44" font-size="12" fill="#555" text-anchor="middle">${escapeXml(subtitle)}</text>`);
+  notes.forEach((line, i) => {
+    parts.push(`<text x="${W / 2}" y="${44 + 17 * i}" font-size="12" fill="#555" text-anchor="middle">${escapeXml(line)}</text>`);
+  });
 
   if (a.rows === 0 || a.cols === 0) {
     parts.push(`<text x="${W / 2}" y="${H / 2}" font-size="13" fill="#777" text-anchor="middle">empty matrix (${a.rows}×${a.cols})</text>`);
@@ -126,15 +133,15 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
   parts.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w)}" height="${fmt(h)}" fill="none" stroke="black"/>`);
 
   // Row and column index ticks at cell centres.
-  const rowTicks = niceTicks(0, a.rows - 1, Math.max(2, Math.min(6, Math.floor(h / 60)))).filter((t) => Number.isInteger(t));
+  const rowTicks = niceTicks(0, extRows - 1, Math.max(2, Math.min(6, Math.floor(h / 60)))).filter((t) => Number.isInteger(t));
   for (const t of rowTicks) {
-    const ty = y + ((t + 0.5) / a.rows) * h;
+    const ty = y + ((t + 0.5) / extRows) * h;
     parts.push(`<line x1="${fmt(x - 4)}" y1="${fmt(ty)}" x2="${fmt(x)}" y2="${fmt(ty)}" stroke="black"/>`);
     parts.push(`<text x="${fmt(x - 6)}" y="${fmt(ty + 4)}" font-size="11" text-anchor="end">${t}</text>`);
   }
-  const colTicks = niceTicks(0, a.cols - 1, Math.max(2, Math.min(6, Math.floor(w / 70)))).filter((t) => Number.isInteger(t));
+  const colTicks = niceTicks(0, extCols - 1, Math.max(2, Math.min(6, Math.floor(w / 70)))).filter((t) => Number.isInteger(t));
   for (const t of colTicks) {
-    const tx = x + ((t + 0.5) / a.cols) * w;
+    const tx = x + ((t + 0.5) / extCols) * w;
     parts.push(`<line x1="${fmt(tx)}" y1="${fmt(y + h)}" x2="${fmt(tx)}" y2="${fmt(y + h + 4)}" stroke="black"/>`);
     parts.push(`<text x="${fmt(tx)}" y="${fmt(y + h + 16)}" font-size="11" text-anchor="middle">${t}</text>`);
   }

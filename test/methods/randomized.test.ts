@@ -64,6 +64,16 @@ describe('randomizedFactorize', () => {
     assert.ok((f.params.attempts as number) >= 2);
   });
 
+  test('progress is reported after every pass over A', () => {
+    const a = randn(80, 60, 2);
+    for (const krylov of [true, false]) {
+      const seen: Array<[number, number]> = [];
+      const f = randomizedFactorize(a, { rank: 3, powerIters: 2, krylov, onProgress: (p) => seen.push([p.epoch, p.total]) });
+      assert.deepEqual(seen, [[1, 6], [2, 6], [3, 6], [4, 6], [5, 6], [6, 6]], `krylov ${krylov}`);
+      assert.equal(f.params.passes, 6);
+    }
+  });
+
   test('ratio picks the largest rank meeting it', () => {
     const a = randn(60, 40, 1);
     const f = randomizedFactorize(a, { ratio: 4 });

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { LowRankError } from '../../src/core/errors.js';
+import { matmul } from '../../src/linalg/matmul.js';
+import { blockKrylov } from '../../src/linalg/block-krylov.js';
+import { luNormalize, matrixOperator, randomizedRangeFinder } from '../../src/linalg/randomized-range.js';
+import { add, maxAbsDiff, orthonormalityDefect, randn } from './spectra.js';
+
+/** ‖(I − QQᵀ)X‖_max: how much of X lies outside span(Q). */
+function outside(q: ReturnType<typeof randn>, x: ReturnType<typeof randn>): number {
+  const p = matmul(q, matmul(q, x, { transA: true }));
+  return maxAbsDiff(x, p);
+}
+
+describe('randomized range finder (Halko et al. Alg. 4.4)', () => {
+  test('captures the range of an exactly low-rank matrix, with orthonormal columns, for A and Aᵀ', () => {
+    const a = matmul(randn(70, 6, 1), randn(6, 50, 2));
+    for (const normalizer of ['qr', 'lu'] as const) {
+      for (const q of [0, 1, 3]) {
+        const Q = randomizedRangeFinder(a, 8, { powerIters: q, normalizer, seed: 5 });
+        assert.deepEqual([Q.rows, Q.cols], [70, 8]);
+        assert.ok(orthonormalityDefect(Q) < 1e-12);
+        assert.ok(outside(Q, a) < 1e-10, `${normalizer} q=${q}`);
+        const Qt = randomizedRangeFinder(a, 8, { powerIters: q, normalizer, seed: 5, transpose: true });
+        assert.deepEqual([Qt.rows, Qt.cols], [50, 8]);
+        assert.ok(outside(Qt, a.transpose()) < 1e-10);
+      }
+    }
+  });
+
+  test('power iterations tighten the basis on a noisy matrix', () => {
+    const a = add(matmul(randn(200, 10, 3), randn(10, 150, 4)), randn(200, 150, 5, 2));
+    const resid = (q: number): number => {
+      const Q = randomizedRangeFinder(a, 12, { powerIters: q, seed: 1 });
+      const r = matmul(Q, matmul(Q, a, { transA: true }));
+      let s = 0;
+      for (let i = 0; i < a.data.length; i++) s += (a.data[i] - r.data[i]) ** 2;
+      return s;
+    };
+    assert.ok(resid(3) < resid(0));
+  });
+
+  test('luNormalize spans the same space with unit pivots', () => {
+    const y = randn(30, 5, 9);
+    const pl = luNormalize(y);
+    assert.deepEqual([pl.rows, pl.cols], [30, 5]);
+    for (let i = 0; i < pl.data.length; i++) assert.ok(Math.abs(pl.data[i]) <= 1 + 1e-15);
+    // span(PL) = span(Y): Y lies in span(PL) (least squares through an orthonormal basis of PL).
+    const Q = randomizedRangeFinder(pl, 5, { powerIters: 0 });
+    assert.ok(outside(Q, y) < 1e-12);
+    // Rank-deficient: still full column rank.
+    const dep = matmul(randn(30, 2, 1), randn(2, 5, 2));
+    const d = luNormalize(dep);
+    const Qd = randomizedRangeFinder(d, 5, { powerIters: 0 });
+    assert.ok(orthonormalityDefect(Qd) < 1e-12);
+    assert.throws(() => luNormalize(randn(3, 5, 1)), (e: unknown) => e instanceof LowRankError && e.code === 'E_SHAPE');
+  });
+
+  test('matrixOperator applies A and Aᵀ through GEMM flags', () => {
+    const a = randn(9, 6, 1);
+    const x = randn(6, 2, 2);
+    const y = randn(9, 2, 3);
+    const op = matrixOperator(a);
+    assert.ok(maxAbsDiff(op.apply(x), matmul(a, x)) < 1e-14);
+    assert.ok(maxAbsDiff(op.applyT(y), matmul(a, y, { transA: true })) < 1e-14);
+    const opT = matrixOperator(a, true);
+    assert.deepEqual([opT.rows, opT.cols], [6, 9]);
+    assert.ok(maxAbsDiff(opT.apply(y), matmul(a, y, { transA: true })) < 1e-14);
+    assert.throws(() => op.apply(y), (e: unknown) => e instanceof LowRankError && e.code === 'E_SHAPE');
+  });
+
+  test('argument checks', () => {
+    const a = randn(10, 8, 1);
+    const isArg = (e: unknown): boolean => e instanceof LowRankError && e.code === 'E_ARG';
+    assert.throws(() => randomizedRangeFinder(a, 0), isArg);
+    assert.throws(() => randomizedRangeFinder(a, 9), isArg);
+    assert.throws(() => randomizedRangeFinder(a, 3, { powerIters: -1 }), isArg);
+  });
+});
+
+describe('block Krylov (Musco & Musco 2015, Alg. 2)', () => {
+  test('K is orthonormal, AtK = AᵀK, 2q + 2 passes, and K contains the subspace iterate', () => {
+    const a = add(matmul(randn(120, 8, 1), randn(8, 90, 2)), randn(120, 90, 3, 0.5));
+    const { K, AtK, passes } = blockKrylov(a, 6, 3, { seed: 7 });
+    assert.deepEqual([K.rows, K.cols, AtK.rows, AtK.cols], [120, 24, 90, 24]);
+    assert.equal(passes, 8);
+    assert.ok(orthonormalityDefect(K) < 1e-12);
+    assert.ok(maxAbsDiff(AtK, matmul(a, K, { transA: true })) < 1e-10);
+    const Q = randomizedRangeFinder(a, 6, { powerIters: 3, seed: 7 });
+    assert.ok(outside(K, Q) < 1e-8, 'the subspace-iteration basis lies in the Krylov space');
+  });
+
+  test('stays orthonormal when the Krylov space stops growing (exactly low rank)', () => {
+    const a = matmul(randn(60, 3, 4), randn(3, 50, 5));
+    const { K, AtK } = blockKrylov(a, 4, 4, { seed: 1, normalizer: 'lu' });
+    assert.equal(K.cols, 20);
+    assert.ok(orthonormalityDefect(K) < 1e-10);
+    assert.ok(maxAbsDiff(AtK, matmul(a, K, { transA: true })) < 1e-10);
+  });
+
+  test('rejects a basis larger than min(n, m)', () => {
+    assert.throws(() => blockKrylov(randn(30, 20, 1), 6, 3), (e: unknown) => e instanceof LowRankError && e.code === 'E_ARG' && /exceeds min\(n, m\) = 20/.test(e.message));
+  });
+});
