@@ -136,7 +136,8 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean; backend
       const ours = rows.find((x) => x.case === c.name && x.solver.startsWith('lowrank randomized')) as AccuracyRow;
       const verdicts: string[] = [];
       if (c.name === 'a') verdicts.push(`goal ≤ 1.001 × optimum: ${ours.ratio <= 1.001 ? 'met' : 'MISSED'}`);
-      if (c.sklearn) verdicts.push(`vs scikit-learn: ${ours.ratio <= c.sklearn.ratio ? 'not worse' : 'WORSE'} (${(ours.ratio - 1).toExponential(2)} vs ${(c.sklearn.ratio - 1).toExponential(2)} above the optimum)`);
+      const above = (ratio: number): string => (Math.abs(ratio - 1) < 1e-12 ? '0 (to rounding)' : (ratio - 1).toExponential(2));
+      if (c.sklearn) verdicts.push(`vs scikit-learn: ${ours.ratio <= c.sklearn.ratio ? 'not worse' : 'WORSE'} (${above(ours.ratio)} vs ${above(c.sklearn.ratio)} above the optimum)`);
       console.log(verdicts.join('; '));
     }
     return rows;

@@ -1,7 +1,8 @@
 /**
  * The native tier (OpenBLAS + LAPACK addon) against its peers, one table:
  *
- *   npx tsx bench/native.ts [--quick]        (also the first part of `npm run bench`)
+ *   npx tsx bench/native.ts [--quick] [--only=gemm,svd,rsvd,adam] [--reps=N]
+ *   (also the first part of `npm run bench`)
  *
  * Rows (issue 4): GEMM 1024³ and 2048³ float32/float64 vs numpy; exact SVD 1000² and 2000²
  * float64 vs numpy.linalg.svd; randomized SVD on case (a) of the randomized-SVD issue vs
@@ -133,8 +134,17 @@ async function peersWith(module: string, started: Map<string, PeerServer>): Prom
 }
 
 /**
- * Interleaved medians: after `warmup` untimed rounds, `reps` rounds of [ours, peer₁, peer₂, …],
- * so that load changes on the machine hit every side alike.
+ * Pause between timed runs: OpenBLAS's worker threads busy-wait for a while (about 2²⁸ cycles)
+ * after a call before they sleep, so a run that starts right after another process's call
+ * would share the cores with that process's spinning threads.
+ */
+const SETTLE_MS = 300;
+const settle = (): Promise<void> => new Promise((done) => setTimeout(done, SETTLE_MS));
+
+/**
+ * Interleaved medians: after `warmup` untimed rounds, `reps` rounds of [ours, peer₁, peer₂, …]
+ * with a settling pause before each run, so that load changes on the machine hit every side
+ * alike and no run shares the cores with the previous one's spinning BLAS threads.
  */
 async function interleaved(ours: () => number, peers: Array<() => Promise<number>>, reps: number, warmup: number): Promise<{ ours: number; peers: number[] }> {
   for (let w = 0; w < warmup; w++) {
@@ -144,8 +154,12 @@ async function interleaved(ours: () => number, peers: Array<() => Promise<number
   const mine: number[] = [];
   const theirs: number[][] = peers.map(() => []);
   for (let r = 0; r < reps; r++) {
+    await settle();
     mine.push(ours());
-    for (let i = 0; i < peers.length; i++) theirs[i].push(await peers[i]());
+    for (let i = 0; i < peers.length; i++) {
+      await settle();
+      theirs[i].push(await peers[i]());
+    }
   }
   return { ours: median(mine), peers: theirs.map(median) };
 }
@@ -166,8 +180,9 @@ function numpyName(p: PeerServer): string {
 }
 
 /** Runs every benchmark of the table and prints it; returns the rows. */
-export async function benchNative(opts: { quick?: boolean; reps?: number } = {}): Promise<NativeBenchRow[]> {
+export async function benchNative(opts: { quick?: boolean; reps?: number; only?: string[] } = {}): Promise<NativeBenchRow[]> {
   const quick = opts.quick ?? false;
+  const want = (group: string): boolean => !opts.only || opts.only.includes(group);
   const backend = selectBackend({ backend: 'auto' });
   if (backend.name !== 'native') {
     console.log('# native tier: not available — the native table needs it');
@@ -195,7 +210,7 @@ export async function benchNative(opts: { quick?: boolean; reps?: number } = {})
     for (const p of started.values()) console.log(`# peer ${p.py}: ${Object.entries(p.info).filter(([k]) => k !== 'python').map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     // ---- GEMM ----------------------------------------------------------------------------
-    for (const n of quick ? [1024] : [1024, 2048]) {
+    for (const n of !want('gemm') ? [] : quick ? [1024] : [1024, 2048]) {
       const rng = new Rng(n);
       for (const dtype of ['float32', 'float64'] as const) {
         const a = randomBuffer(dtype, n * n, rng);
@@ -226,7 +241,7 @@ export async function benchNative(opts: { quick?: boolean; reps?: number } = {})
     }
 
     // ---- Exact SVD -----------------------------------------------------------------------
-    for (const n of quick ? [1000] : [1000, 2000]) {
+    for (const n of !want('svd') ? [] : quick ? [1000] : [1000, 2000]) {
       const rng = new Rng(7 + n);
       const a = Matrix.zeros(n, n);
       for (let i = 0; i < a.data.length; i++) a.data[i] = rng.normal();
@@ -255,7 +270,7 @@ export async function benchNative(opts: { quick?: boolean; reps?: number } = {})
 
     // ---- Randomized SVD, case (a) ----------------------------------------------------------
     const rsvdPy = sklearnPy ?? torchPy;
-    if (rsvdPy && !quick) {
+    if (rsvdPy && !quick && want('rsvd')) {
       const setup = await rsvdPy.call<{ file: string; k: number; optimum: number }>({ op: 'rsvd_setup', dir });
       const a = readNpy(readFileSync(setup.file));
       const k = setup.k;
@@ -293,7 +308,7 @@ export async function benchNative(opts: { quick?: boolean; reps?: number } = {})
           extraOk: isSk ? ratio <= peerRatio : undefined,
         });
       });
-    } else if (!quick) {
+    } else if (!quick && want('rsvd')) {
       missing.push('randomized SVD row: needs scikit-learn or PyTorch');
     }
 
@@ -302,7 +317,7 @@ export async function benchNative(opts: { quick?: boolean; reps?: number } = {})
       { label: 'seed demo 100×50, k 10, 500 Adam epochs', n: 100, m: 50, k: 10, epochs: 500, reps: 7, goal: 5, goalText: '≥ 5 × faster than PyTorch' },
     ];
     if (!quick) cases.push({ label: 'gradient 2000×2000, k 50, 100 Adam epochs', n: 2000, m: 2000, k: 50, epochs: 100, reps: 3, goal: 1, goalText: 'time ≤ 1.0 × PyTorch' });
-    for (const c of cases) {
+    for (const c of want('adam') ? cases : []) {
       const big = c.n * c.m >= 1e6;
       const a = seedMatrix(c.n, c.m, 20, 0.1, 0);
       const ours = (): number => gradientFactorize(a, { rank: c.k, epochs: c.epochs }).timings.trainMs as number;
@@ -360,4 +375,8 @@ function printTable(rows: NativeBenchRow[]): void {
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) await benchNative({ quick: process.argv.includes('--quick') });
+if (invokedDirectly) {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const reps = process.argv.find((a) => a.startsWith('--reps='))?.slice('--reps='.length);
+  await benchNative({ quick: process.argv.includes('--quick'), only, reps: reps ? Number(reps) : undefined });
+}

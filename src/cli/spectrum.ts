@@ -44,7 +44,15 @@ export interface SpectrumReport {
   krylov?: boolean;
 }
 
-/** Registers `lowrank spectrum INPUT [--top N] [--json]`. */
+/**
+ * Registers `lowrank spectrum INPUT [--top N] [--seed S] [--json]`. Bad `--top` and unreadable
+ * input are one-line errors (exit 2).
+ *
+ * @example
+ * ```ts
+ * registerSpectrum(program); // lowrank spectrum big.npy --top 100 --json
+ * ```
+ */
 export function registerSpectrum(program: Command): void {
   program
     .command('spectrum')
@@ -76,6 +84,12 @@ export function registerSpectrum(program: Command): void {
  * 99.9% of ‖A‖²_F is reached). For randomized values the energies are computed against the exact
  * ‖A‖²_F; Ritz values are lower bounds of the σᵢ, so the cumulative energies are lower bounds
  * and the energy ranks upper bounds (each met by the randomized approximation of that rank).
+ *
+ * @param a n×m matrix (finite). @param top number of values, or undefined for the defaults above.
+ * @example
+ * ```ts
+ * computeSpectrum(a, undefined).energyRanks; // [{ energy: 0.9, rank: 86 }, …]
+ * ```
  */
 export function computeSpectrum(a: Matrix, top: number | undefined, seed = 0): SpectrumReport {
   const r = Math.min(a.rows, a.cols);

@@ -51,10 +51,10 @@ export interface BlockKrylovBasis {
  * Passes over A: 2q + 2 — the same as q power iterations of the subspace method
  * (Halko et al. 2011, Alg. 4.4) followed by its projection Qᵀ·A, which is the comparison
  * Musco & Musco make: the Krylov space contains the subspace iterate, so the Rayleigh–Ritz
- * approximation from K is never worse, and its error converges like (σ_{k+1}/σ_k)-gaps to the
- * power √-root (Musco & Musco Thm. 1: q = O(log n/√ε) against O(log n/ε) for (1 + ε) Frobenius
- * and spectral accuracy). The price is dense work on the n×L basis (≈ 2n·L² for the
- * orthogonalization) instead of n×l.
+ * approximation from K is never worse, and it needs far fewer iterations for the same accuracy
+ * (Musco & Musco Thm. 1: q = O(log n/√ε) instead of O(log n/ε) for a (1 + ε) Frobenius and
+ * spectral error bound). The price is dense work on the n×L basis (≈ 2n·L² flops for the
+ * orthogonalization, an L×L SVD for the Rayleigh–Ritz step) instead of n×l.
  *
  * @param a n×m matrix (float32 or float64; the products run in its dtype).
  * @param blockSize l ≥ 1, the columns per block.

@@ -200,6 +200,11 @@ export function frobeniusErrorBlocked(a: Matrix, u: Matrix, v: Matrix, options: 
  * computed in O(blockElements) memory. The block buffer is reused between calls.
  *
  * @throws {@link LowRankError} `E_SHAPE` when U's columns differ from V's rows.
+ * @example
+ * ```ts
+ * let maxAbs = 0;
+ * forEachProductBlock(u, v, (block, i0) => { … compare block with rows i0… of A … });
+ * ```
  */
 export function forEachProductBlock(
   u: Matrix, v: Matrix, fn: (block: Matrix, i0: number) => void,

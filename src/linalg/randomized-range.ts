@@ -80,6 +80,11 @@ export function matrixOperator(a: Matrix, transpose = false, backend: Backend = 
 /**
  * An m×l standard Gaussian test matrix Ω (Halko et al. §4.1), drawn row by row from `rng`.
  * The same seed gives the same Ω in every environment.
+ *
+ * @example
+ * ```ts
+ * const omega = gaussianSketch(3000, 60, new Rng(0)); // 3000×60 float64
+ * ```
  */
 export function gaussianSketch(rows: number, cols: number, rng: Rng, dtype: DType = 'float64'): Matrix {
   const out = Matrix.zeros(rows, cols, dtype);
@@ -149,7 +154,15 @@ export function luNormalize(y: Matrix): Matrix {
   return new Matrix(n, l, out);
 }
 
-/** Re-normalizes a tall panel by `normalizer` (see {@link RangeNormalizer}), keeping its dtype. */
+/**
+ * Re-normalizes a tall n×l panel by `normalizer` (see {@link RangeNormalizer}), keeping its dtype:
+ * an orthonormal basis (`qr`) or the P·L factor (`lu`) of the same span.
+ *
+ * @example
+ * ```ts
+ * const z = normalizePanel(matmul(a, q, { transA: true }), 'lu');
+ * ```
+ */
 export function normalizePanel(y: Matrix, normalizer: RangeNormalizer, backend?: Backend): Matrix {
   return normalizer === 'lu' ? luNormalize(y) : orthonormalize(y, { backend });
 }
@@ -185,9 +198,9 @@ export interface RangeFinderOptions {
  * from collapsing onto the top singular vector in floating point, which otherwise loses every
  * direction with σⱼ/σ₁ below ε^{1/(2q+1)} (Halko et al. §4.5). Passes over A: 2q + 1.
  *
- * With σⱼ the singular values of A, the expected error ‖A − QQᵀA‖ decays like
- * (σ_{l−p+1}/σ_{k})^{2q+1}-weighted tails (Halko et al. Thm. 10.8, Cor. 10.10): power
- * iterations matter when the spectrum decays slowly (noisy data).
+ * Power iterations replace A by (AAᵀ)^q·A, whose singular values σⱼ^{2q+1} decay faster, so the
+ * tail σ_{k+1}, σ_{k+2}, … pollutes the sketch less (Halko et al. §4.5, Cor. 10.10): they matter
+ * when the spectrum decays slowly (noisy data).
  *
  * @param a n×m matrix (float32 or float64; the products run in its dtype).
  * @param size l, the number of columns of Q, 1 ≤ l ≤ min(n, m).
@@ -226,7 +239,14 @@ export function randomizedRangeFinder(a: Matrix, size: number, options: RangeFin
   return orthonormalize(y, { backend });
 }
 
-/** @throws {@link LowRankError} `E_ARG` unless the normalizer is `qr` or `lu`. */
+/**
+ * Asserts that a string names a {@link RangeNormalizer}.
+ * @throws {@link LowRankError} `E_ARG` unless the normalizer is `qr` or `lu`.
+ * @example
+ * ```ts
+ * checkNormalizer('lu'); // ok; checkNormalizer('svd') throws
+ * ```
+ */
 export function checkNormalizer(normalizer: string): asserts normalizer is RangeNormalizer {
   if (normalizer !== 'qr' && normalizer !== 'lu') {
     throw new LowRankError('E_ARG', `normalizer must be qr or lu, got '${String(normalizer)}'`);

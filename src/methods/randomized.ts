@@ -158,6 +158,11 @@ function sketchForTarget(
  * U (n×k), V (k×m) from the first k triplets of an SVD-like result, the singular values split per
  * `split` (as the svd method does): `left` U·diag(s), Vᵀ; `right` U, diag(s)·Vᵀ; `balanced` √s on
  * both sides.
+ *
+ * @example
+ * ```ts
+ * const { U, V } = splitFactors(randomizedSvd(a, 10), 10, 'balanced', 'float32');
+ * ```
  */
 export function splitFactors(res: { U: Matrix; S: Float64Array; Vt: Matrix }, k: number, split: SvdSplit, dtype: DType): { U: Matrix; V: Matrix } {
   const n = res.U.rows;

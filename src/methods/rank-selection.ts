@@ -116,6 +116,11 @@ export function rankForRatio(n: number, m: number, ratio: number): number {
 /**
  * The tail Σ_{i>k} σᵢ² allowed by an energy or tol target, relative to ‖A‖²_F:
  * 1 − E for energy, T² for tol.
+ *
+ * @example
+ * ```ts
+ * allowedTailShare('tol', 0.1); // 0.01
+ * ```
  */
 export function allowedTailShare(criterion: 'energy' | 'tol', value: number): number {
   return criterion === 'energy' ? 1 - value : value * value;
@@ -189,6 +194,11 @@ export function energyRanks(s: ArrayLike<number>, total?: number, levels: readon
  * The optimal (Eckart–Young) Frobenius error of every rank k = 1 … s.length:
  * `√(Σ_{i>k} σᵢ²)`; with a partial spectrum pass `total` = ‖A‖²_F and the tails are
  * `total − Σ_{i≤k} σᵢ²` (clamped at 0).
+ *
+ * @example
+ * ```ts
+ * optimalErrors([3, 2, 1]); // [√5, 1, 0]
+ * ```
  */
 export function optimalErrors(s: ArrayLike<number>, total?: number): Float64Array {
   const len = s.length;
