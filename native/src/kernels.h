@@ -272,13 +272,9 @@ template <typename T>
 double factorGradientUnlocked(int n, int m, int k, const T* u, const T* v, const T* a, T* r, T* gu, T* gv,
                               double scale) {
   const std::size_t nm = static_cast<std::size_t>(n) * m;
-  if (k == 0) {
-    for (std::size_t i = 0; i < nm; i++) r[i] = -a[i];
-  } else {
-    std::memcpy(r, a, nm * sizeof(T));
-    gemmUnlocked(false, false, n, m, k, T(1), u, k, v, m, T(-1), r, m);
-  }
-  const double ss = sumSquares(nm, r);
+  // R = U·V (beta = 0: written, not read), then R ← R − A and ΣR² in one pass over memory.
+  gemmUnlocked(false, false, n, m, k, T(1), u, k, v, m, T(0), r, m);
+  const double ss = subtractSumSquares(nm, r, r, a);
   const T sc = static_cast<T>(scale);
   gemmUnlocked(false, true, n, k, m, sc, r, m, v, m, T(0), gu, k);
   gemmUnlocked(true, false, k, m, n, sc, u, k, r, m, T(0), gv, m);

@@ -30,8 +30,9 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
 /**
  * Required kernels the suite covers. Typed against the interface so that adding a required
  * kernel to {@link Backend} fails type-checking here until it gets conformance tests.
- * Optional kernels (LAPACK-backed svd/qr/syevd, adamEpochs, setThreads) are not covered here,
- * except `gemmAsync`, which is checked with the same GEMM cases when a tier provides it.
+ * Optional kernels (LAPACK-backed svd/qr/syevd, adamEpochs, setThreads) are covered by
+ * conformance-lapack.test.ts; `gemmAsync` is also checked here with the same GEMM cases when a
+ * tier provides it.
  */
 const COVERED: Record<Exclude<RequiredKeys<Backend>, 'name' | 'threads'>, true> = {
   gemm: true,
