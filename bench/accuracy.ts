@@ -112,9 +112,11 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean; backend
         let ratio = NaN;
         let passes = 0;
         let krylov = false;
+        // The forced variants run at the default's number of passes.
+        const sameQ = forced !== undefined && def ? { powerIters: ((def.passes ?? 2) - 2) / 2 } : {};
         for (let rep = 0; rep < repeats; rep++) {
           const t = performance.now();
-          const res = randomizedSvd(a, c.k, { seed: 0, ...v.options });
+          const res = randomizedSvd(a, c.k, { seed: 0, ...sameQ, ...v.options });
           times.push(performance.now() - t);
           if (rep === 0) {
             ratio = frobeniusErrorBlocked(a, scaleColumns(res.U, res.S), res.Vt) / c.optimum;

@@ -5,7 +5,7 @@ import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { matmul } from '../../src/linalg/matmul.js';
-import { autoPowerIters, randomizedSvd, useKrylov, KRYLOV_MAX_BASIS } from '../../src/linalg/randomized-svd.js';
+import { autoKrylovIters, autoPowerIters, randomizedSvd, useKrylov, KRYLOV_MAX_BASIS } from '../../src/linalg/randomized-svd.js';
 import { svd } from '../../src/linalg/svd.js';
 import { add, orthonormalityDefect, randn, svdError, tail, withSpectrum } from './spectra.js';
 
@@ -156,6 +156,14 @@ describe('randomizedSvd', () => {
   test('parameters: auto rules, passes and validation', () => {
     assert.equal(autoPowerIters(10, 1000, 500), 7);
     assert.equal(autoPowerIters(50, 1000, 500), 4);
+    assert.equal(autoKrylovIters(10, 1000, 500), 4);
+    assert.equal(autoKrylovIters(50, 1000, 500), 3);
+    // Defaults: Krylov at its own count (2·4 + 2 passes) when its basis fits, else subspace at scikit-learn's.
+    const d = randomizedSvd(randn(400, 300, 3), 10);
+    assert.equal(d.krylov, true);
+    assert.equal(d.passes, 10);
+    const s = randomizedSvd(randn(400, 300, 3), 10, { krylov: false });
+    assert.equal(s.passes, 16);
     assert.equal(useKrylov(60, 7, 4000, 4000), true);
     assert.equal(useKrylov(60, 7, 4000, 300), false);
     assert.equal(useKrylov(100, 7, 4000, 4000), (7 + 1) * 100 <= KRYLOV_MAX_BASIS);
