@@ -35,32 +35,52 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
   if (a.rows !== approx.rows || a.cols !== approx.cols) {
     throw new LowRankError('E_SHAPE', `approximation is ${approx.rows}×${approx.cols} but the original is ${a.rows}×${a.cols}`);
   }
-  const x = a.data;
-  const y = approx.data;
-  const len = x.length;
-  let ss = 0;
-  let sa = 0;
-  let pct = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < len; i++) {
-    const ai = x[i];
-    const d = ai - y[i];
-    const ad = Math.abs(d);
-    ss += d * d;
-    sa += ai * ai;
-    pct += ad / (Math.abs(ai) + 1e-8);
-    if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
+  const acc = new ErrorAccumulator();
+  acc.add(a.data, 0, approx.data);
+  return acc.result();
+}
+
+/**
+ * Accumulates the figures of {@link ApproximationErrors} over pieces of A and Â (e.g. row blocks
+ * of a product never formed whole), in one pass, float64 sums.
+ */
+export class ErrorAccumulator {
+  private ss = 0;
+  private sa = 0;
+  private pct = 0;
+  private maxAbs = 0;
+  private count = 0;
+
+  /** Adds the entries `y[t]` (of Â) against `x[offset + t]` (of A), t = 0 … y.length − 1. */
+  add(x: ArrayLike<number>, offset: number, y: ArrayLike<number>): void {
+    let { ss, sa, pct, maxAbs } = this;
+    for (let t = 0; t < y.length; t++) {
+      const ai = x[offset + t];
+      const d = ai - y[t];
+      const ad = Math.abs(d);
+      ss += d * d;
+      sa += ai * ai;
+      pct += ad / (Math.abs(ai) + 1e-8);
+      if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
+    }
+    Object.assign(this, { ss, sa, pct, maxAbs });
+    this.count += y.length;
   }
-  const frobenius = Math.sqrt(ss);
-  const normA = Math.sqrt(sa);
-  return {
-    frobenius,
-    relative: normA === 0 ? (frobenius === 0 ? 0 : Infinity) : frobenius / normA,
-    avgPercent: len === 0 ? 0 : (100 * pct) / len,
-    rmse: len === 0 ? 0 : Math.sqrt(ss / len),
-    maxAbs,
-    normA,
-  };
+
+  /** The figures over everything added so far. */
+  result(): ApproximationErrors {
+    const len = this.count;
+    const frobenius = Math.sqrt(this.ss);
+    const normA = Math.sqrt(this.sa);
+    return {
+      frobenius,
+      relative: normA === 0 ? (frobenius === 0 ? 0 : Infinity) : frobenius / normA,
+      avgPercent: len === 0 ? 0 : (100 * this.pct) / len,
+      rmse: len === 0 ? 0 : Math.sqrt(this.ss / len),
+      maxAbs: this.maxAbs,
+      normA,
+    };
+  }
 }
 
 /** ‖A‖_F in float64. */

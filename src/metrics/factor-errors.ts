@@ -2,7 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { forEachProductBlock } from '../linalg/error-estimators.js';
-import type { ApproximationErrors } from './errors.js';
+import { ErrorAccumulator, type ApproximationErrors } from './errors.js';
 
 /**
  * The error figures of {@link approximationErrors} for an approximation held as factors
@@ -28,32 +28,7 @@ export function approximationErrorsFromFactors(
   }
   const x = a.data;
   const m = a.cols;
-  let ss = 0;
-  let sa = 0;
-  let pct = 0;
-  let maxAbs = 0;
-  forEachProductBlock(u, v, (block, i0) => {
-    const y = block.data;
-    const base = i0 * m;
-    for (let t = 0; t < y.length; t++) {
-      const ai = x[base + t];
-      const d = ai - y[t];
-      const ad = Math.abs(d);
-      ss += d * d;
-      sa += ai * ai;
-      pct += ad / (Math.abs(ai) + 1e-8);
-      if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
-    }
-  }, options);
-  const len = x.length;
-  const frobenius = Math.sqrt(ss);
-  const normA = Math.sqrt(sa);
-  return {
-    frobenius,
-    relative: normA === 0 ? (frobenius === 0 ? 0 : Infinity) : frobenius / normA,
-    avgPercent: len === 0 ? 0 : (100 * pct) / len,
-    rmse: len === 0 ? 0 : Math.sqrt(ss / len),
-    maxAbs,
-    normA,
-  };
+  const acc = new ErrorAccumulator();
+  forEachProductBlock(u, v, (block, i0) => acc.add(x, i0 * m, block.data), options);
+  return acc.result();
 }

@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { Rng } from '../../src/core/rng.js';
+import { seedMatrix } from '../../src/cli/demo.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { svd } from '../../src/linalg/svd.js';
 import { gradientFactorize } from '../../src/methods/gradient.js';
 import { approximationErrors } from '../../src/metrics/errors.js';
 import { optimalFrobeniusError } from '../../src/metrics/optimum.js';
 
-function lowRankPlusNoise(n: number, m: number, r: number, noise: number, seed: number): Matrix {
-  const rng = new Rng(seed);
-  const u = Matrix.zeros(n, r);
-  const v = Matrix.zeros(r, m);
-  rng.fillUniform(u.data);
-  rng.fillUniform(v.data);
-  const a = matmul(u, v);
-  for (let i = 0; i < a.data.length; i++) a.data[i] += noise * rng.normal();
-  return a;
-}
-
 describe('gradient method (the seed network)', () => {
-  const a = lowRankPlusNoise(40, 30, 8, 0.1, 5);
+  // The seed's data model (U_true, V_true uniform on [0, 1), plus 0.1·N(0, 1)) at a smaller size.
+  const a = seedMatrix(40, 30, 8, 0.1, 5);
   const opt = optimalFrobeniusError(svd(a).S, 4);
 
   it('PyTorch default init: U on ±1/√n, V on ±1/√k; loss before the first step is MSE of that init', () => {
