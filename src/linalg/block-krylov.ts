@@ -6,6 +6,9 @@ import { getBackend } from '../backend/select.js';
 import { orthonormalize } from './qr.js';
 import { checkNormalizer, gaussianSketch, matrixOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 
+/** Largest |Kᵀqᵢ| entry after the second projection that still leaves qᵢ orthonormal to ε. */
+const REORTHONORMALIZE_ABOVE = 2 ** -27;
+
 /** Options of {@link blockKrylov}. */
 export interface BlockKrylovOptions {
   /** Seed of the Gaussian starting block (default 0). Ignored when `rng` is given. */
@@ -95,8 +98,10 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
     const off = i * l;
     if (off > 0) projectOut(K, off, y, backend);
     let qi = orthonormalize(y, { backend });
-    if (off > 0) {
-      projectOut(K, off, qi, backend);
+    // Second Gram–Schmidt pass ("twice is enough"). With orthonormal K and qi, removing the
+    // component c = Kᵀqi leaves QᵀQ = I − cᵀc: below √ε the block stays orthonormal to working
+    // precision and its re-orthonormalization is skipped.
+    if (off > 0 && projectOut(K, off, qi, backend) > REORTHONORMALIZE_ABOVE) {
       qi = orthonormalize(qi, { backend });
     }
     setColumns(K, off, qi);
@@ -114,17 +119,26 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
 }
 
 /** Y ← (I − K₀K₀ᵀ)·Y in place, where K₀ is the first `cols` columns of K (orthonormal). */
-function projectOut(K: Matrix, cols: number, y: Matrix, backend: Backend): void {
+function projectOut(K: Matrix, cols: number, y: Matrix, backend: Backend): number {
   const n = K.rows;
   const l = y.cols;
   const c = new Matrix(cols, l, y.dtype === 'float32' ? new Float32Array(cols * l) : new Float64Array(cols * l));
   backend.gemm({ transA: true, transB: false, m: cols, n: l, k: n, alpha: 1, a: K.data, lda: K.cols, b: y.data, ldb: l, beta: 0, c: c.data, ldc: l });
   backend.gemm({ transA: false, transB: false, m: n, n: l, k: cols, alpha: -1, a: K.data, lda: K.cols, b: c.data, ldb: l, beta: 1, c: y.data, ldc: l });
+  let max = 0;
+  for (let i = 0; i < c.data.length; i++) max = Math.max(max, Math.abs(c.data[i]));
+  return max;
 }
 
 /** Copies the columns of `src` (rows×l) into columns off … off+l−1 of `dst`. */
 function setColumns(dst: Matrix, off: number, src: Matrix): void {
   const L = dst.cols;
   const l = src.cols;
-  for (let i = 0; i < dst.rows; i++) dst.data.set(src.data.subarray(i * l, (i + 1) * l), i * L + off);
+  const d = dst.data;
+  const x = src.data;
+  for (let i = 0; i < dst.rows; i++) {
+    const o = i * L + off;
+    const p = i * l;
+    for (let j = 0; j < l; j++) d[o + j] = x[p + j];
+  }
 }
