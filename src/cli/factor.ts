@@ -60,7 +60,7 @@ export function registerFactor(program: Command): void {
     .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
     .option('--ratio <r>', 'rank option: largest rank compressing by at least r = n·m / (k·(n + m)) ≥ 1', numberOption('--ratio'))
     .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network) or als (alternating least squares, for missing entries; the default with holes)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als'] as const), 'auto')
-    .option('--oversample <p>', 'randomized: oversampling p ≥ 0 (default 10)', intOption('--oversample', 0))
+    .option('--oversample <p>', 'randomized: oversampling p ≥ 0 (default 2 for block Krylov, 10 for subspace iteration)', intOption('--oversample', 0))
     .option('--power-iters <q>', 'randomized: power iterations q ≥ 0 or auto (default auto: block Krylov 4, else 3; subspace iteration 7 when k < 0.1·min(n, m), else 4)', powerItersOption)
     .option('--krylov', 'randomized: force block Krylov (default: auto, Krylov when its basis is small enough)')
     .option('--no-krylov', 'randomized: force subspace (power) iteration')

@@ -98,10 +98,13 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
     const off = i * l;
     if (off > 0) projectOut(K, off, y, backend);
     let qi = orthonormalize(y, { backend });
-    // Second Gram–Schmidt pass ("twice is enough"). With orthonormal K and qi, removing the
-    // component c = Kᵀqi leaves QᵀQ = I − cᵀc: below √ε the block stays orthonormal to working
-    // precision and its re-orthonormalization is skipped.
-    if (off > 0 && projectOut(K, off, qi, backend) > REORTHONORMALIZE_ABOVE) {
+    // Further Gram–Schmidt passes. With orthonormal K and qi, removing the component c = Kᵀqi
+    // leaves QᵀQ = I − cᵀc: once c is below √ε the block is orthonormal and orthogonal to K to
+    // working precision. "Twice is enough" for a block that kept its rank; when the Krylov space
+    // stops growing (A of rank below the basis size) the block is rounding noise lying mostly in
+    // span(K), and a third pass is needed.
+    for (let pass = 0; off > 0 && pass < 3; pass++) {
+      if (projectOut(K, off, qi, backend) <= REORTHONORMALIZE_ABOVE) break;
       qi = orthonormalize(qi, { backend });
     }
     setColumns(K, off, qi);

@@ -14,6 +14,15 @@ import { svdFlip } from './svd-flip.js';
 export const DEFAULT_OVERSAMPLE = 10;
 
 /**
+ * Default oversampling of block Krylov: p = 2. Its basis holds (q + 1)·(k + p) vectors, so every
+ * block already brings extra directions; Musco & Musco (2015, Alg. 2) analyse block size k with no
+ * oversampling at all. Measured with `bench/accuracy.ts` at q = 4: p = 2 stays within 2.3e−7 of
+ * the optimum on the four cases (below scikit-learn's error on each) and is ≈ 1.5× faster than
+ * p = 10 on the 2000×2000, k = 50 case, whose basis shrinks from 300 to 260 columns.
+ */
+export const DEFAULT_KRYLOV_OVERSAMPLE = 2;
+
+/**
  * Largest Krylov basis L = (q + 1)·l that `krylov: 'auto'` accepts. The Rayleigh–Ritz step
  * costs an L×L dense SVD (at L = 480: ≈ 0.1 s with LAPACK, ≈ 3 s by one-sided Jacobi in the
  * TypeScript tier) and ≈ 2n·L² flops of re-orthogonalization; beyond this the subspace iteration
@@ -23,7 +32,11 @@ export const KRYLOV_MAX_BASIS = 512;
 
 /** Options of {@link randomizedSvd}. */
 export interface RandomizedSvdOptions {
-  /** Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default 10). */
+  /**
+   * Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default: 10 for
+   * subspace iteration, as Halko et al. and scikit-learn; {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for
+   * block Krylov).
+   */
   oversample?: number;
   /**
    * Power iterations q ≥ 0, or `'auto'` (default): for subspace iteration {@link autoPowerIters}
@@ -166,8 +179,10 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   if (!Number.isInteger(k) || k < 1 || k > r) {
     throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
   }
-  const p = options.oversample ?? DEFAULT_OVERSAMPLE;
-  if (!Number.isInteger(p) || p < 0) throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${p}`);
+  const pOpt = options.oversample;
+  if (pOpt !== undefined && (!Number.isInteger(pOpt) || pOpt < 0)) {
+    throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${pOpt}`);
+  }
   const qOpt = options.powerIters ?? 'auto';
   if (qOpt !== 'auto' && (!Number.isInteger(qOpt) || qOpt < 0)) {
     throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(qOpt)}`);
@@ -180,13 +195,19 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   }
   const backend = options.backend ?? getBackend();
   const seed = options.seed ?? 0;
-  const l = Math.min(k + p, r);
-  // With q on 'auto', each variant gets its own count (autoKrylovIters / autoPowerIters), and
-  // krylov 'auto' asks whether the Krylov basis at its count fits.
-  const krylov = krylovOpt === 'auto' ? useKrylov(l, qOpt === 'auto' ? autoKrylovIters(k, n, m) : qOpt, n, m) : krylovOpt;
+  // With q and p on 'auto', each variant gets its own (autoKrylovIters and
+  // DEFAULT_KRYLOV_OVERSAMPLE, or autoPowerIters and DEFAULT_OVERSAMPLE), and krylov 'auto' asks
+  // whether the Krylov basis at its own settings fits.
+  const lKrylov = Math.min(k + (pOpt ?? DEFAULT_KRYLOV_OVERSAMPLE), r);
+  const krylov = krylovOpt === 'auto' ? useKrylov(lKrylov, qOpt === 'auto' ? autoKrylovIters(k, n, m) : qOpt, n, m) : krylovOpt;
+  let l = Math.min(k + (pOpt ?? (krylov ? DEFAULT_KRYLOV_OVERSAMPLE : DEFAULT_OVERSAMPLE)), r);
   let q = qOpt !== 'auto' ? qOpt : krylov ? autoKrylovIters(k, n, m) : autoPowerIters(k, n, m);
-  // A forced Krylov basis must fit in min(n, m) columns: fewer iterations if it would not.
-  if (krylov && (q + 1) * l > r) q = Math.floor(r / l) - 1;
+  // A forced Krylov basis must fit in min(n, m) columns: fewer iterations if it would not, with
+  // subspace iteration's wider sketch (unless p was given) since few iterations need it.
+  if (krylov && (q + 1) * l > r) {
+    if (pOpt === undefined) l = Math.min(k + DEFAULT_OVERSAMPLE, r);
+    q = Math.floor(r / l) - 1;
+  }
 
   const transposed = n < m;
   const rng = new Rng(seed);

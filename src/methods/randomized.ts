@@ -3,7 +3,7 @@ import { Matrix, type DType } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
-import { DEFAULT_OVERSAMPLE, randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
+import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
 import type { Factorization, Progress } from './factorization.js';
 import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
@@ -110,7 +110,7 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     params: {
       criterion: target.criterion,
       target: target.value,
-      oversample: options.oversample ?? DEFAULT_OVERSAMPLE,
+      oversample: res.sketchSize - k,
       sketchSize: res.sketchSize,
       basisSize: res.basisSize,
       powerIters: res.powerIters,
