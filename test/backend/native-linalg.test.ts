@@ -5,7 +5,6 @@
  * native epoch loop vs the per-epoch kernels.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
@@ -16,25 +15,15 @@ import { symmetricEigen } from '../../src/linalg/eigh.js';
 import { orthonormalize, qr } from '../../src/linalg/qr.js';
 import { svd } from '../../src/linalg/svd.js';
 import { gradientFactorize } from '../../src/methods/gradient.js';
+import { loadSvdFixtures, type SvdFixture } from '../helpers.js';
 
 const status = loadNative();
 const native = status.backend;
 const skip = native ? false : `native addon unavailable: ${status.reason}`;
 const EPS = 2 ** -52;
 
-interface Fixture {
-  name: string;
-  rows: number;
-  cols: number;
-  a: number[];
-  s: number[];
-}
-
-const FIXTURE_DIR = new URL('../fixtures/svd/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(FIXTURE_DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(new URL(f, FIXTURE_DIR), 'utf8')) as Fixture);
+type Fixture = SvdFixture;
+const fixtures: Fixture[] = loadSvdFixtures();
 
 function randn(rows: number, cols: number, seed: number): Matrix {
   const rng = new Rng(seed);

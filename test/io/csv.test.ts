@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { formatDelimited, parseDelimited, parseNumber } from '../../src/io/csv.js';
+import { assertLowRankError } from '../helpers.js';
 
-function assertLowRankError(fn: () => unknown, code: LowRankErrorCode, ...parts: string[]): LowRankError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.ok(!caught.message.includes('\n'), `message is one line: ${JSON.stringify(caught.message)}`);
-  for (const p of parts) assert.ok(caught.message.includes(p), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(p)}`);
-  return caught;
-}
 
 describe('parseDelimited', () => {
   test('plain CSV gives a float64 matrix', () => {

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
+import type { LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { npyHeader, npyToMatrix, parseNpy, readNpy, writeNpy } from '../../src/io/npy.js';
+import { assertLowRankError } from '../helpers.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/npy/', import.meta.url));
 
@@ -42,20 +43,6 @@ function expectedValue(v: number | string): number {
   return v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : (v as number);
 }
 
-/** Asserts `fn` throws a one-line LowRankError with `code` whose message contains every `parts`. */
-function assertLowRankError(fn: () => unknown, code: LowRankErrorCode, ...parts: string[]): LowRankError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.ok(!caught.message.includes('\n'), `message is one line: ${JSON.stringify(caught.message)}`);
-  for (const p of parts) assert.ok(caught.message.includes(p), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(p)}`);
-  return caught;
-}
 
 /** Builds a .npy file by hand: magic, version, header length, header text (padded to 64), data. */
 function craft(header: string, data: Uint8Array = new Uint8Array(0), version = 1): Uint8Array {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { householderQr, orthonormalize, qr, QR_BLOCK } from '../../src/linalg/qr.js';
+import { assertLowRankError, columnOrthonormalityError } from '../helpers.js';
 
 const EPS = 2 ** -52;
 
@@ -43,18 +43,6 @@ function maxAbs(a: Matrix): number {
   return worst;
 }
 
-function columnOrthonormalityError(x: Matrix): number {
-  const { rows: n, cols: r, data } = x;
-  let worst = 0;
-  for (let p = 0; p < r; p++) {
-    for (let q = p; q < r; q++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += data[i * r + p] * data[i * r + q];
-      worst = Math.max(worst, Math.abs(s - (p === q ? 1 : 0)));
-    }
-  }
-  return worst;
-}
 
 /** A with its columns permuted: column i of the result is column perm[i] of A. */
 function permuteColumns(a: Matrix, perm: Int32Array): Matrix {
@@ -84,17 +72,6 @@ function checkQr(a: Matrix, Q: Matrix, R: Matrix, label: string): void {
   assert.ok(er <= tol, `${label}: ‖QR − A‖max = ${er} > ${tol}`);
 }
 
-function assertLowRankError(fn: () => unknown, code: LowRankErrorCode, ...parts: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  for (const p of parts) assert.ok(caught.message.includes(p), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(p)}`);
-}
 
 describe('qr', () => {
   const shapes: [number, number][] = [

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { svdFlip } from '../../src/linalg/svd-flip.js';
 import { svd, truncatedSvd, type ThinSvd } from '../../src/linalg/svd.js';
+import { assertLowRankError, columnOrthonormalityError, loadSvdFixtures, type SvdFixture } from '../helpers.js';
 
 const EPS = 2 ** -52;
 /** The TypeScript one-sided Jacobi, whatever the current backend (a LAPACK tier would run `dgesdd` under 'auto'). */
@@ -15,19 +14,8 @@ const JACOBI = { algorithm: 'jacobi' } as const;
 // ---------------------------------------------------------------------------------------------
 // Helpers (plain loops, independent of the GEMM under test).
 
-interface Fixture {
-  name: string;
-  rows: number;
-  cols: number;
-  a: number[];
-  s: number[];
-}
-
-const FIXTURE_DIR = new URL('../fixtures/svd/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(FIXTURE_DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(new URL(f, FIXTURE_DIR), 'utf8')) as Fixture);
+type Fixture = SvdFixture;
+const fixtures: Fixture[] = loadSvdFixtures();
 
 function fixtureMatrix(f: Fixture): Matrix {
   return new Matrix(f.rows, f.cols, Float64Array.from(f.a));
@@ -56,19 +44,6 @@ function reconstructionError(a: Matrix, { U, S, Vt }: ThinSvd): number {
   return worst;
 }
 
-/** max |XᵀX − I| for the columns of X (n×r). */
-function columnOrthonormalityError(x: Matrix): number {
-  const { rows: n, cols: r, data } = x;
-  let worst = 0;
-  for (let p = 0; p < r; p++) {
-    for (let q = p; q < r; q++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += data[i * r + p] * data[i * r + q];
-      worst = Math.max(worst, Math.abs(s - (p === q ? 1 : 0)));
-    }
-  }
-  return worst;
-}
 
 /** max |XXᵀ − I| for the rows of X (r×m). */
 function rowOrthonormalityError(x: Matrix): number {
@@ -128,19 +103,6 @@ function checkSvd(a: Matrix, res: ThinSvd, label: string): void {
   }
 }
 
-function assertLowRankError(fn: () => unknown, code: LowRankErrorCode, ...parts: string[]): LowRankError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.ok(!caught.message.includes('\n'), `message is one line: ${JSON.stringify(caught.message)}`);
-  for (const p of parts) assert.ok(caught.message.includes(p), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(p)}`);
-  return caught;
-}
 
 // ---------------------------------------------------------------------------------------------
 
