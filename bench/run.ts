@@ -4,7 +4,8 @@
  *
  * - first the native tier's table (bench/native.ts): GEMM, exact SVD, randomized SVD and the
  *   gradient method against numpy, scikit-learn and PyTorch (`--quick`: the short rows only);
- * - then the TypeScript tier, the fallback without OpenBLAS:
+ * - then the TypeScript tier, the fallback without OpenBLAS (in a child process that does not load
+ *   the addon, `--ts-tier`):
  * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
  * - the seed demo's training (100×50, rank 10, 500 Adam epochs) beside the seed's own PyTorch
  *   program (bench/seed_pytorch.py, Debian's python3-torch).
@@ -22,8 +23,16 @@ function line(cols: Array<string | number>, widths: number[]): string {
 }
 
 async function main(): Promise<void> {
-  await benchNative({ quick: process.argv.includes('--quick') });
-  // The rest measures the TypeScript tier, what runs without OpenBLAS.
+  if (!process.argv.includes('--ts-tier')) {
+    await benchNative({ quick: process.argv.includes('--quick') });
+    // The TypeScript tier runs in a process of its own with the addon not loaded: OpenBLAS's
+    // worker threads keep spinning after a call and would take the second core from it.
+    const self = fileURLToPath(import.meta.url);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--ts-tier'], { stdio: 'inherit', env: { ...process.env, LOWRANK_SKIP_NATIVE: '1' } });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+    return;
+  }
+  // What runs without OpenBLAS.
   setBackend(jsBackend);
   console.log('\n# TypeScript tier: GEMM, n×n×n, C = A·B');
   const ours = await benchGemm({ sizes: [1024], repeats: 3 });
