@@ -1,11 +1,11 @@
 import { LowRankError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType, type FloatArray } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
-import type { Backend } from '../backend/backend.js';
+import type { AdamEpochsArgs, Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { spdInverse } from '../linalg/cholesky.js';
 import type { Factorization, Progress } from './factorization.js';
-import { checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Optimizers of the gradient method. */
 export type OptimizerName = 'adam' | 'sgd' | 'scaled';
@@ -93,10 +93,7 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
   const k = options.rank;
   checkInputMatrix(a);
   checkRank(k, n, m);
-  const optimizer = options.optimizer ?? 'adam';
-  if (optimizer !== 'adam' && optimizer !== 'sgd' && optimizer !== 'scaled') {
-    throw new LowRankError('E_ARG', `optimizer must be adam, sgd or scaled, got '${String(optimizer)}'`);
-  }
+  const optimizer = checkChoice<OptimizerName>('optimizer', options.optimizer ?? 'adam', ['adam', 'sgd', 'scaled']);
   const epochs = options.epochs ?? 500;
   checkInteger('epochs', epochs, 1);
   const lr = options.lr ?? (optimizer === 'adam' ? 0.01 : 0.5);
@@ -195,30 +192,11 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
   };
 }
 
-/** Buffers and settings of {@link nativeAdam}. */
-interface NativeAdamRun {
-  n: number;
-  m: number;
-  k: number;
-  u: FloatArray;
-  v: FloatArray;
-  a: FloatArray;
-  residual: FloatArray;
-  gu: FloatArray;
-  gv: FloatArray;
-  mu: FloatArray;
-  vu: FloatArray;
-  mv: FloatArray;
-  vv: FloatArray;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  tol: number;
-  history: Float64Array;
+/** Buffers and settings of {@link nativeAdam}: one call's arguments less the per-chunk ones. */
+type NativeAdamRun = Omit<AdamEpochsArgs, 'step0' | 'prevLoss' | 'epochs'> & {
   logEvery: number;
   onProgress?: (p: Progress) => void;
-}
+};
 
 /**
  * Adam through {@link Backend.adamEpochs}: each call runs the epochs up to the next one that

@@ -2,7 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
 import { svd } from '../linalg/svd.js';
 import type { Factorization } from './factorization.js';
-import { checkInputMatrix, checkRank } from './validate.js';
+import { checkChoice, checkInputMatrix, checkRank } from './validate.js';
 
 /**
  * Where the singular values go when the truncated SVD U_k·diag(s)·V_kᵀ is split into two factors:
@@ -45,10 +45,7 @@ export function svdFactorize(a: Matrix, options: SvdOptions): Factorization {
   const k = options.rank;
   checkInputMatrix(a);
   checkRank(k, n, m);
-  const split = options.split ?? 'left';
-  if (split !== 'left' && split !== 'right' && split !== 'balanced') {
-    throw new LowRankError('E_ARG', `split must be left, right or balanced, got '${String(split)}'`);
-  }
+  const split = checkChoice<SvdSplit>('split', options.split ?? 'left', ['left', 'right', 'balanced']);
   const dtype = options.dtype ?? a.dtype;
   const full = svd(a);
   const tSvd = performance.now();

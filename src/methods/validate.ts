@@ -42,3 +42,14 @@ export function checkInputMatrix(a: Matrix, what = 'input matrix'): void {
   }
   assertFinite(a, what);
 }
+
+/**
+ * Checks that a string option is one of `choices`.
+ * @throws {@link LowRankError} `E_ARG` naming the option and the choices.
+ */
+export function checkChoice<T extends string>(name: string, value: T, choices: readonly T[]): T {
+  if (!choices.includes(value)) {
+    throw new LowRankError('E_ARG', `${name} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}, got '${String(value)}'`);
+  }
+  return value;
+}
