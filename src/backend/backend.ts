@@ -154,6 +154,19 @@ export interface SyevdArgs {
   w: FloatArray;
 }
 
+/** The shapes and operands shared by the factorization kernels: A (n×m) ≈ U (n×k)·V (k×m), row-major. */
+export interface FactorOperands {
+  n: number;
+  m: number;
+  k: number;
+  /** n×k factor. */
+  u: FloatArray;
+  /** k×m factor. */
+  v: FloatArray;
+  /** n×m target. */
+  a: FloatArray;
+}
+
 /**
  * Arguments of {@link Backend.adamEpochs}. Per epoch e (0-based within the call): R = U·V − A
  * into `residual`, `history[e] = ΣR²/(n·m)` (the MSE before the update), gradients with
@@ -161,16 +174,7 @@ export interface SyevdArgs {
  * finite (before updating), or, when `tol > 0`, after updating in an epoch whose loss moved by
  * at most `tol ·` the previous loss (`prevLoss` for the first epoch; NaN: none).
  */
-export interface AdamEpochsArgs {
-  n: number;
-  m: number;
-  k: number;
-  /** n×k factor, updated. */
-  u: FloatArray;
-  /** k×m factor, updated. */
-  v: FloatArray;
-  /** n×m target. */
-  a: FloatArray;
+export interface AdamEpochsArgs extends FactorOperands {
   /** n×m scratch. */
   residual: FloatArray;
   /** Gradient scratch, n×k and k×m. */
@@ -196,16 +200,7 @@ export interface AdamEpochsArgs {
 }
 
 /** Arguments of {@link Backend.factorGradient}; all buffers row-major, one dtype per buffer. */
-export interface FactorGradientArgs {
-  n: number;
-  m: number;
-  k: number;
-  /** n×k. */
-  u: FloatArray;
-  /** k×m. */
-  v: FloatArray;
-  /** n×m target. */
-  a: FloatArray;
+export interface FactorGradientArgs extends FactorOperands {
   /** n×k output. */
   gu: FloatArray;
   /** k×m output. */

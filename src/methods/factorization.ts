@@ -55,3 +55,11 @@ export interface Progress {
   /** Root-mean-square error on held-out entries, when the method was given validation data. */
   validationRmse?: number;
 }
+
+/** Adam's hyper-parameters besides the learning rate, shared by the gradient methods. */
+export interface AdamHyperParameters {
+  /** Adam's β₁, β₂ (default 0.9, 0.999: PyTorch's). */
+  betas?: [number, number];
+  /** Adam's ε (default 1e-8: PyTorch's). */
+  eps?: number;
+}

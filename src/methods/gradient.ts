@@ -4,14 +4,14 @@ import { Rng } from '../core/rng.js';
 import type { AdamEpochsArgs, Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { spdInverse } from '../linalg/cholesky.js';
-import type { Factorization, Progress } from './factorization.js';
+import type { AdamHyperParameters, Factorization, Progress } from './factorization.js';
 import { checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Optimizers of the gradient method. */
 export type OptimizerName = 'adam' | 'sgd' | 'scaled';
 
 /** Options of {@link gradientFactorize}. */
-export interface GradientOptions {
+export interface GradientOptions extends AdamHyperParameters {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
   rank: number;
   /**
@@ -28,10 +28,6 @@ export interface GradientOptions {
    * where 0.5 is the value its paper analyses (any η in (0, 2/3] converges locally).
    */
   lr?: number;
-  /** Adam's β₁, β₂ (default 0.9, 0.999: PyTorch's). */
-  betas?: [number, number];
-  /** Adam's ε (default 1e-8: PyTorch's). */
-  eps?: number;
   /** Momentum of sgd (default 0.9). */
   momentum?: number;
   /** Storage dtype of the factors (default float32, like the seed's PyTorch tensors). */

@@ -2,7 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType, type FloatArray } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
-import type { Biases, Factorization, Progress } from './factorization.js';
+import type { AdamHyperParameters, Biases, Factorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
 
@@ -10,7 +10,7 @@ import { checkInteger, checkPositive, checkRank } from './validate.js';
 export type MaskedOptimizerName = 'adam' | 'sgd';
 
 /** Options of {@link maskedGradientFactorize}. */
-export interface MaskedGradientOptions {
+export interface MaskedGradientOptions extends AdamHyperParameters {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
   rank: number;
   /** `adam` (default, the seed's optimizer) or `sgd` (with optional momentum; Funk SVD as in Surprise). */
@@ -47,10 +47,6 @@ export interface MaskedGradientOptions {
    * Surprise's `SVD`: μ fixed to the training mean, b_u, b_i learned).
    */
   biases?: boolean;
-  /** Adam's β₁, β₂ (default 0.9, 0.999: PyTorch's). */
-  betas?: [number, number];
-  /** Adam's ε (default 1e-8: PyTorch's). */
-  eps?: number;
   /** Momentum of sgd (default 0: plain SGD, as Funk SVD). */
   momentum?: number;
   /** Storage dtype of the factors (default float32, like the seed's PyTorch tensors). */
