@@ -7,6 +7,14 @@ import { fileURLToPath } from 'node:url';
 /** Path of the built CLI (npm test builds dist/ first). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
+/**
+ * The node arguments that start the CLI: the built `dist/` by default, or the TypeScript
+ * sources through tsx when `LOWRANK_TEST_FROM_SOURCE=1` (development without a build).
+ */
+export const CLI_ARGS: readonly string[] = process.env.LOWRANK_TEST_FROM_SOURCE === '1'
+  ? ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))]
+  : [CLI];
+
 /** Result of one CLI run. */
 export interface CliResult {
   code: number;
@@ -16,7 +24,7 @@ export interface CliResult {
 
 /** Runs `lowrank ...args` in `cwd` and returns its exit code and output. */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
