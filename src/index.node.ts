@@ -6,8 +6,8 @@
  *
  * @packageDocumentation
  */
-import { installNativeDefault } from './backend/native/index.js';
+import { installNodeDefault } from './backend/native/index.js';
 
-installNativeDefault();
+installNodeDefault();
 
 export * from './index.js';

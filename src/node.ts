@@ -5,9 +5,9 @@
  *
  * @packageDocumentation
  */
-import { installNativeDefault } from './backend/native/index.js';
+import { installNodeDefault } from './backend/native/index.js';
 
-installNativeDefault();
+installNodeDefault();
 
 export {
   selectBackend,

@@ -1,7 +1,10 @@
 import type { FloatArray } from '../core/matrix.js';
 
-/** Which kernel tier a backend is. */
-export type BackendName = 'js' | 'native';
+/**
+ * Which kernel tier a backend is: `native` (OpenBLAS/LAPACK addon, Node), `wasm` (WebAssembly
+ * SIMD), `js` (plain TypeScript). `auto` tries them in that order (`AUTO_TIER_ORDER`).
+ */
+export type BackendName = 'js' | 'native' | 'wasm';
 
 /**
  * Arguments of a general matrix multiply on row-major buffers:

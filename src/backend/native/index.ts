@@ -6,29 +6,33 @@
  */
 import { LowRankError } from '../../core/errors.js';
 import type { Backend } from '../backend.js';
-import { jsBackend } from '../js/index.js';
-import { setBackend, setDefaultBackendResolver } from '../select.js';
+import {
+  BACKEND_CHOICES,
+  registerTier,
+  resolveTier,
+  setBackend,
+  setDefaultBackendResolver,
+  tierStatus,
+  type BackendChoice,
+  type TierStatus,
+} from '../select.js';
 import { loadNative, type NativeStatus } from './load.js';
 
 export { loadNative, type NativeStatus } from './load.js';
 export type { NativeBackend } from './backend.js';
-
-/** Which tier to use: `native` if it loads else `js` (`auto`), or exactly one. */
-export type BackendChoice = 'auto' | 'js' | 'native';
-
-const CHOICES: readonly BackendChoice[] = ['auto', 'js', 'native'];
+export type { BackendChoice } from '../select.js';
 
 /** Options of {@link selectBackend}; unset fields fall back to the environment. */
 export interface SelectBackendOptions {
-  /** Tier (default: `LOWRANK_BACKEND`, else `auto`). */
+  /** Tier: `auto` | `native` | `wasm` | `js` (default: `LOWRANK_BACKEND`, else `auto`). */
   backend?: string;
-  /** Threads of the native tier's BLAS (default: `LOWRANK_THREADS`, else OpenBLAS's own default: one per core). */
+  /** Threads of the tier's large kernels (default: `LOWRANK_THREADS`, else the tier's own default: one per core). */
   threads?: number | string;
-  /** Where `backend` came from, for messages and `lowrank info` (default `option`). */
+  /** Where `backend` came from, for messages and `lowrank info` (default `backend option`). */
   source?: string;
 }
 
-/** The outcome of the last {@link selectBackend}. */
+/** The outcome of the last {@link selectBackend} (or of the default selection). */
 export interface BackendSelection {
   backend: Backend;
   choice: BackendChoice;
@@ -36,14 +40,16 @@ export interface BackendSelection {
   source: string;
   /** Whether the native addon loaded, and why not. */
   native: NativeStatus;
+  /** What each tier that was tried reported (`auto` tries them fastest first). */
+  tiers: Partial<Record<BackendChoice, TierStatus>>;
 }
 
 let lastSelection: BackendSelection | null = null;
 
 function parseChoice(value: string, source: string): BackendChoice {
   const v = value.trim().toLowerCase();
-  if (!(CHOICES as readonly string[]).includes(v)) {
-    throw new LowRankError('E_ARG', `${source} must be one of ${CHOICES.join(', ')}, got '${value}'`);
+  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) {
+    throw new LowRankError('E_ARG', `${source} must be one of ${BACKEND_CHOICES.join(', ')}, got '${value}'`);
   }
   return v as BackendChoice;
 }
@@ -56,21 +62,17 @@ function parseThreads(value: number | string, source: string): number {
   return x;
 }
 
+/** The native tier as the selection sees it (registered by the Node entry points). */
+function nativeTier(): TierStatus {
+  const status = loadNative();
+  return { backend: status.backend, reason: status.reason };
+}
+
 /**
- * Picks the kernel tier from `options`, else the environment (`LOWRANK_BACKEND` = `auto` | `js`
- * | `native`, `LOWRANK_THREADS`), makes it the default ({@link setBackend}) and returns it.
- * `auto` takes the native tier when its addon loads and the TypeScript tier otherwise, silently
- * (`lowrank info` says which and why). With `LOWRANK_REQUIRE_NATIVE=1` (CI) a missing native
- * tier is an error even under `auto`.
- *
- * @throws {@link LowRankError} `E_ARG` for an unknown tier or a bad thread count;
- *   `E_UNSUPPORTED` when `native` is required but the addon does not load (the message says why).
- * @example
- * ```ts
- * selectBackend({ backend: 'native', threads: 2 });
- * ```
+ * Resolves the tier from `options`, else the environment, without changing the default; the
+ * outcome is recorded for {@link backendSelection}.
  */
-export function selectBackend(options: SelectBackendOptions = {}): Backend {
+function planSelection(options: SelectBackendOptions): BackendSelection {
   const env = process.env;
   let choice: BackendChoice = 'auto';
   let source = 'default';
@@ -86,32 +88,60 @@ export function selectBackend(options: SelectBackendOptions = {}): Backend {
   else if (env.LOWRANK_THREADS !== undefined && env.LOWRANK_THREADS !== '') threads = parseThreads(env.LOWRANK_THREADS, 'LOWRANK_THREADS');
 
   const native = loadNative();
-  if (native.backend === null && (choice === 'native' || env.LOWRANK_REQUIRE_NATIVE === '1')) {
-    const why = choice === 'native' ? `${source}=native` : 'LOWRANK_REQUIRE_NATIVE=1';
-    throw new LowRankError('E_UNSUPPORTED', `${why} asks for the native backend, which is not available: ${native.reason}`);
+  if (native.backend === null && choice !== 'native' && env.LOWRANK_REQUIRE_NATIVE === '1') {
+    throw new LowRankError('E_UNSUPPORTED', `LOWRANK_REQUIRE_NATIVE=1 asks for the native backend, which is not available: ${native.reason}`);
   }
-  const backend: Backend = choice !== 'js' && native.backend !== null ? native.backend : jsBackend;
+  if (choice !== 'auto') {
+    const status = tierStatus(choice);
+    if (status.backend === null) {
+      throw new LowRankError('E_UNSUPPORTED', `${source}=${choice} asks for the ${choice} backend, which is not available: ${status.reason ?? 'it did not load'}`);
+    }
+  }
+  const resolved = resolveTier(choice);
+  const backend = resolved.backend;
   if (threads !== null && backend.setThreads) backend.setThreads(threads);
+  lastSelection = { backend, choice, source, native, tiers: resolved.tiers };
+  return lastSelection;
+}
+
+/**
+ * Picks the kernel tier from `options`, else the environment (`LOWRANK_BACKEND` = `auto` |
+ * `native` | `wasm` | `js`, `LOWRANK_THREADS`), makes it the default ({@link setBackend}) and
+ * returns it. `auto` takes the first tier that loads, fastest first (native, wasm, js), silently
+ * (`lowrank info` says which and why). With `LOWRANK_REQUIRE_NATIVE=1` (CI) a missing native tier
+ * is an error even under `auto`.
+ *
+ * @throws {@link LowRankError} `E_ARG` for an unknown tier or a bad thread count;
+ *   `E_UNSUPPORTED` when a named tier (or, with `LOWRANK_REQUIRE_NATIVE=1`, the native one) does
+ *   not load (the message says why).
+ * @example
+ * ```ts
+ * selectBackend({ backend: 'native', threads: 2 });
+ * ```
+ */
+export function selectBackend(options: SelectBackendOptions = {}): Backend {
+  const { backend } = planSelection(options);
   setBackend(backend);
-  lastSelection = { backend, choice, source, native };
   return backend;
 }
 
 /**
- * The last {@link selectBackend} outcome (selecting from the environment first when none was
- * made), for `lowrank info`.
+ * The last selection (explicit, or the default chosen from the environment; selecting from the
+ * environment first when none was made), for `lowrank info`.
  */
 export function backendSelection(): BackendSelection {
-  if (lastSelection === null) selectBackend();
-  return lastSelection as BackendSelection;
+  return lastSelection ?? planSelection({});
 }
 
 /**
- * Makes {@link getBackend}'s default come from {@link selectBackend} with the environment:
- * the native tier when its addon loads (`LOWRANK_BACKEND=auto`, the default), else TypeScript.
- * Imported for its effect by the Node entry points.
+ * Makes {@link getBackend}'s default come from the environment (`LOWRANK_BACKEND`, default
+ * `auto`: native when its addon loads). Called for its effect by the Node entry points; calling
+ * it again changes nothing.
  * @internal
  */
-export function installNativeDefault(): void {
-  setDefaultBackendResolver(() => selectBackend());
+export function installNodeDefault(): void {
+  setDefaultBackendResolver(() => planSelection({}).backend);
 }
+
+// The native tier takes part in every selection made in this process (Node only).
+registerTier({ name: 'native', load: nativeTier });
