@@ -3,11 +3,14 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { orthonormalize } from './qr.js';
+import { matmul } from './matmul.js';
+import { norm2, orthonormalize, qr } from './qr.js';
 import { checkNormalizer, gaussianSketch, matrixOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
+import { svd } from './svd.js';
+import { dtypeEpsilon } from './tolerance.js';
 
-/** Largest |Kᵀqᵢ| entry after the second projection that still leaves qᵢ orthonormal to ε. */
-const REORTHONORMALIZE_ABOVE = 2 ** -27;
+/** Re-orthogonalization passes of a new block against the basis before giving up (two suffice once deflated blocks are replaced). */
+const MAX_REORTHOGONALIZATIONS = 4;
 
 /** Options of {@link blockKrylov}. */
 export interface BlockKrylovOptions {
@@ -96,17 +99,7 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
   options.onPass?.(passes, total);
   for (let i = 0; i <= q; i++) {
     const off = i * l;
-    if (off > 0) projectOut(K, off, y, backend);
-    let qi = orthonormalize(y, { backend });
-    // Further Gram–Schmidt passes. With orthonormal K and qi, removing the component c = Kᵀqi
-    // leaves QᵀQ = I − cᵀc: once c is below √ε the block is orthonormal and orthogonal to K to
-    // working precision. "Twice is enough" for a block that kept its rank; when the Krylov space
-    // stops growing (A of rank below the basis size) the block is rounding noise lying mostly in
-    // span(K), and a third pass is needed.
-    for (let pass = 0; off > 0 && pass < 3; pass++) {
-      if (projectOut(K, off, qi, backend) <= REORTHONORMALIZE_ABOVE) break;
-      qi = orthonormalize(qi, { backend });
-    }
+    const qi = off === 0 ? orthonormalize(y, { backend }) : extendBasis(K, off, y, rng, backend);
     setColumns(K, off, qi);
     const z = op.applyT(qi);
     passes++;
@@ -119,6 +112,66 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
     }
   }
   return { K, AtK, passes };
+}
+
+/**
+ * The next orthonormal block of the basis from Y (n×l, the new Krylov block): Y with its
+ * components along the first `cols` columns of K (orthonormal) removed, orthonormalized, and
+ * orthogonal to those columns to working precision.
+ *
+ * Deflation: when the Krylov space stops growing (A of rank below the basis size — a constant
+ * matrix is rank 1), the projected Y is rounding noise, and that noise lies almost entirely
+ * *inside* span(K): it is K·δc, the rounding error of the coefficients c = KᵀY. Normalizing it
+ * and projecting again only reproduces rounding error in span(K), so Gram–Schmidt never leaves
+ * span(K) ("twice is enough" assumes Y is numerically outside it), and the basis gets repeated
+ * directions: KᵀK ≠ I, Ritz values above ‖A‖_F. So the projected Y is split by a small SVD into
+ * directions above the rank tolerance max(n, L)·ε·‖Y‖_F (numpy's `matrix_rank` rule, ε of
+ * A's dtype), which are kept, and the rest, which are replaced by Gaussian vectors (the random
+ * restart ARPACK's `dgetv0` makes on an invariant subspace). Any orthonormal extension keeps the
+ * Rayleigh–Ritz step exact (error = ‖A‖²_F − Σσ̂², σ̂ᵢ ≤ σᵢ), and the Krylov space found so far —
+ * which then holds an invariant subspace — is kept whole.
+ */
+function extendBasis(K: Matrix, cols: number, y: Matrix, rng: Rng, backend: Backend): Matrix {
+  const n = K.rows;
+  const l = y.cols;
+  const eps = dtypeEpsilon(y.dtype);
+  const scale = frobenius(y);
+  projectOut(K, cols, y, backend);
+  const f = qr(y, { backend }); // Q n×l, R l×l (float64)
+  const small = svd(f.R, { backend });
+  const tol = Math.max(n, cols + l) * eps * scale;
+  let kept = 0;
+  while (kept < l && small.S[kept] > tol) kept++;
+  let qi: Matrix;
+  if (kept === l) {
+    qi = y.dtype === 'float64' ? f.Q : f.Q.astype(y.dtype);
+  } else {
+    let block: Matrix;
+    // Kept directions Q·U_R[:, :kept], then fresh Gaussian columns.
+    block = Matrix.zeros(n, l);
+    if (kept > 0) {
+      const ur = new Matrix(l, kept, new Float64Array(l * kept));
+      for (let i = 0; i < l; i++) for (let j = 0; j < kept; j++) ur.data[i * kept + j] = small.U.data[i * l + j];
+      const top = matmul(f.Q, ur, { backend });
+      for (let i = 0; i < n; i++) for (let j = 0; j < kept; j++) block.data[i * l + j] = top.data[i * kept + j];
+    }
+    const fresh = gaussianSketch(n, l - kept, rng);
+    for (let i = 0; i < n; i++) for (let j = kept; j < l; j++) block.data[i * l + j] = fresh.data[i * (l - kept) + j - kept];
+    qi = orthonormalize(block, { backend, dtype: y.dtype });
+  }
+  // Orthonormalize and re-orthogonalize against K until the block is orthogonal to it to √ε:
+  // then QᵀQ = I − cᵀc is the identity to working precision.
+  const threshold = Math.sqrt(eps);
+  for (let pass = 0; pass < MAX_REORTHOGONALIZATIONS; pass++) {
+    if (projectOut(K, cols, qi, backend) <= threshold) return qi;
+    qi = orthonormalize(qi, { backend });
+  }
+  throw new LowRankError('E_DIVERGED', `block Krylov: block ${cols / l} did not become orthogonal to the basis in ${MAX_REORTHOGONALIZATIONS} passes`);
+}
+
+/** ‖X‖_F, safe against overflow and underflow. */
+function frobenius(x: Matrix): number {
+  return norm2(x.data instanceof Float64Array ? x.data : Float64Array.from(x.data), 0, x.data.length);
 }
 
 /** Y ← (I − K₀K₀ᵀ)·Y in place, where K₀ is the first `cols` columns of K (orthonormal). */

@@ -23,6 +23,8 @@ export const QR_BLOCK = 32;
 
 const EPS = 2 ** -52;
 const TOL3Z = Math.sqrt(EPS);
+/** LAPACK's safe minimum over ε (dlarfg's `safmin`), 2⁻⁹⁶⁹: below it reflector vectors are rescaled. */
+const SAFE_MIN = 2 ** -969;
 
 /** One compact-WY block of reflectors j0 … j0+nb−1: `H_{j0}⋯H_{j0+nb−1} = I − V T Vᵀ`. */
 interface ReflectorBlock {
@@ -303,10 +305,10 @@ export function norm2(x: Float64Array, off: number, len: number): number {
   let scale = 0;
   for (let i = off, e = off + len; i < e; i++) scale = Math.max(scale, Math.abs(x[i]));
   if (scale === 0) return 0;
-  const inv = 1 / scale;
+  // Divide rather than multiply by 1/scale: for a subnormal scale 1/scale overflows to ∞.
   let t = 0;
   for (let i = off, e = off + len; i < e; i++) {
-    const y = x[i] * inv;
+    const y = x[i] / scale;
     t += y * y;
   }
   return scale * Math.sqrt(t);
@@ -319,6 +321,31 @@ export function norm2(x: Float64Array, off: number, len: number): number {
  */
 function makeReflector(w: Float64Array, off: number, len: number): number {
   if (len <= 1) return 0;
+  // As dlarfg: a vector near the underflow threshold (rounding noise of a rank-deficient matrix,
+  // shrinking step by step) is first scaled by a power of two (exact), or v = x/(α − β) loses
+  // its digits in the subnormal range and H is no longer orthogonal. τ and v are scale-invariant.
+  let big = 0;
+  for (let i = off, e = off + len; i < e; i++) big = Math.max(big, Math.abs(w[i]));
+  if (big === 0) return 0;
+  const shift = big < SAFE_MIN ? -Math.floor(Math.log2(big)) : 0;
+  if (shift !== 0) scaleSegment(w, off, len, shift);
+  const tau = makeScaledReflector(w, off, len);
+  if (shift !== 0) w[off] *= 2 ** -shift;
+  return tau;
+}
+
+/** Multiplies x[off .. off+len) by 2^e (e ≤ 2000; exact, in steps that never overflow). */
+function scaleSegment(w: Float64Array, off: number, len: number, e: number): void {
+  while (e > 0) {
+    const step = Math.min(e, 1000);
+    const f = 2 ** step;
+    for (let i = off, end = off + len; i < end; i++) w[i] *= f;
+    e -= step;
+  }
+}
+
+/** {@link makeReflector} for a vector whose largest entry is above {@link SAFE_MIN}. */
+function makeScaledReflector(w: Float64Array, off: number, len: number): number {
   const alpha = w[off];
   const xnorm = norm2(w, off + 1, len - 1);
   if (xnorm === 0) return 0;

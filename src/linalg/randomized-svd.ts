@@ -9,6 +9,7 @@ import { householderQr, qr } from './qr.js';
 import { checkNormalizer, matrixOperator, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
 import { svd, type ThinSvd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
+import { rankTolerance } from './tolerance.js';
 
 /** Default oversampling p: Halko et al. 2011 §4.2 ("p = 5 or p = 10 is often sufficient"), scikit-learn's and fbpca's default. */
 export const DEFAULT_OVERSAMPLE = 10;
@@ -234,8 +235,7 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     U = rr.left;
     Vt = rr.right.transpose();
   }
-  const eps = a.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-  const tol = Math.max(n, m) * eps * (rr.S[0] ?? 0);
+  const tol = rankTolerance(n, m, a.dtype, rr.S[0] ?? 0);
   const S = rr.S.slice(0, k);
   let numericalRank = 0;
   for (let i = 0; i < k; i++) {

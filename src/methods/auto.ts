@@ -1,5 +1,6 @@
 import { Matrix } from '../core/matrix.js';
 import { DEFAULT_OVERSAMPLE } from '../linalg/randomized-svd.js';
+import { rankTolerance } from '../linalg/tolerance.js';
 import type { Factorization } from './factorization.js';
 import { randomizedFactorize, type RandomizedOptions } from './randomized.js';
 import { rankFromSpectrum, resolveRankTarget, type ResolvedRankTarget } from './rank-selection.js';
@@ -120,8 +121,7 @@ function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | 
   }
   const S = f.S as Float64Array;
   const spectrum = f.spectrum as Float64Array;
-  const eps = a.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-  const tol = Math.max(n, m) * eps * (spectrum[0] ?? 0);
+  const tol = rankTolerance(n, m, a.dtype, spectrum[0] ?? 0);
   let numericalRank = 0;
   const k = f.rank;
   for (let l = 0; l < k; l++) {
