@@ -7,26 +7,62 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 
-/** Field separator: comma, tab, runs of spaces/tabs, or detected from the first data line. */
-export type Delimiter = ',' | '\t' | 'whitespace' | 'auto';
+/** Field separator: comma, semicolon, tab, runs of spaces/tabs, or detected from the first data line. */
+export type Delimiter = ',' | ';' | '\t' | 'whitespace' | 'auto';
 
-/** Options of {@link parseDelimited}. */
+/**
+ * How empty and `NA`-like cells are read: `'error'` (default) refuses them naming line and column;
+ * `'nan'` reads them as NaN, the hole marker of `--missing nan` (as pandas' `na_values`).
+ */
+export type MissingCells = 'error' | 'nan';
+
+/** Options of {@link parseDelimited} and {@link readDelimited}. */
 export interface ParseDelimitedOptions {
   /**
-   * `','`, `'\t'`, `'whitespace'` (runs of spaces/tabs, as `np.loadtxt`) or `'auto'` (default):
-   * the first data line decides — a tab makes it TSV, else a comma CSV, else whitespace.
+   * `','`, `';'`, `'\t'`, `'whitespace'` (runs of spaces/tabs, as `np.loadtxt`) or `'auto'`
+   * (default): the first data line decides — a tab makes it TSV, else a semicolon (never part of a
+   * number, so European `1,5;2,5` files are caught), else a comma, else whitespace.
    */
   delimiter?: Delimiter;
   /** Names the input in error messages (a file name); default `'<text>'`. */
   source?: string;
   /**
-   * Whether the first data line is a header row of column names. `'auto'` (default): it is when
-   * it holds a non-numeric field while the next data line is all numeric.
+   * Whether the first data line is a header row of column names. `'auto'` (default): only when it
+   * is clearly text — every field non-empty, each either a number or holding a letter, at least one
+   * not a number — and the next data line is numeric. A corrupt first row (`1_000,2`, an empty
+   * field, a Unicode minus `−3`) is therefore not taken for a header: it is refused at its cell.
    */
   header?: boolean | 'auto';
+  /** Empty / `NA` / `N/A` / `NaN` / `null` / `None` cells (any case): default {@link DEFAULT_MISSING_CELLS}. */
+  missing?: MissingCells;
+  /**
+   * Whether the first column holds row labels to skip (pandas' `index_col=0`). `'auto'` (default):
+   * it does when every data row's first field is non-numeric text while the other fields are
+   * numbers; `true` skips the first column whatever it holds (numeric row ids); `false` never.
+   */
+  indexCol?: boolean | 'auto';
+}
+
+/** Default of {@link ParseDelimitedOptions.missing}: `'error'` — a hole is only accepted when asked for. */
+export const DEFAULT_MISSING_CELLS: MissingCells = 'error';
+
+/** A parsed delimited-text table: the numbers, and the facts a caller may report (one line each). */
+export interface DelimitedTable {
+  /** n×m float64: the data rows and numeric columns (row labels and header left out). */
+  matrix: Matrix;
+  /** The delimiter used (the detected one under `'auto'`). */
+  delimiter: Exclude<Delimiter, 'auto'>;
+  /** The header row, when one was skipped: its 1-based line and its fields. */
+  header?: { line: number; names: string[]; detected: boolean };
+  /** The row-label column, when one was skipped: its header name (if any) and the n labels. */
+  indexColumn?: { name?: string; labels: string[]; detected: boolean };
+  /** Cells read as NaN under `missing: 'nan'` (empty or `NA`-like tokens; `nan` itself not counted). */
+  missingCells: number;
 }
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+const MISSING_RE = /^(?:|na|n\/a|nan|null|none)$/i;
+const LETTER_RE = /\p{L}/u;
 
 /**
  * Parses a number the way numpy/Python `float()` reads text: decimal and exponent forms,
@@ -43,25 +79,44 @@ export function parseNumber(field: string): number | undefined {
 }
 
 /**
- * Reads a delimited-text matrix (float64), one row per line.
+ * Reads a delimited-text matrix (float64), one row per line: {@link readDelimited}`(text, options).matrix`.
  *
- * Blank lines and `#` comments (whole-line or trailing) are skipped; fields are trimmed and may be
- * wrapped in double quotes (CSV/TSV); an optional header row is skipped (see
- * {@link ParseDelimitedOptions.header}). Numbers such as `1`, `-2.5e-3`, `NaN`, `inf` are accepted;
- * non-finite values are returned as they are — callers check finiteness (`assertFinite`).
- *
- * @returns an n×m float64 matrix (n data rows, m fields per row).
- * @throws {@link LowRankError} `E_FORMAT`, one line naming the source, line and column: ragged rows
- *   (`"data.csv line 7 has 3 fields, expected 4"`), non-numeric fields
- *   (`"data.csv line 3, column 2: 'abc' is not a number"`), or no data rows at all.
+ * @returns an n×m float64 matrix (n data rows, m numeric fields per row).
+ * @throws {@link LowRankError} as {@link readDelimited}.
  * @example
  * ```ts
  * parseDelimited('a,b\n1,2\n3,4\n').toRows(); // [[1, 2], [3, 4]] (header detected)
  * ```
  */
 export function parseDelimited(text: string, options: ParseDelimitedOptions = {}): Matrix {
+  return readDelimited(text, options).matrix;
+}
+
+/**
+ * Reads a delimited-text matrix (float64), one row per line, and says what it skipped.
+ *
+ * Blank lines and `#` comments (whole-line or trailing) are skipped; fields are trimmed and may be
+ * wrapped in double quotes (CSV/TSV); a header row and a row-label column are detected (see
+ * {@link ParseDelimitedOptions}) and reported in the result, never printed (the CLI prints them).
+ * Numbers such as `1`, `-2.5e-3`, `NaN`, `inf` are accepted; non-finite values are returned as they
+ * are — callers check finiteness (`assertFinite`).
+ *
+ * @throws {@link LowRankError} `E_FORMAT`, one line naming the source, line and column: ragged rows
+ *   (`"data.csv line 7 has 3 fields, expected 4"`), non-numeric fields
+ *   (`"data.csv line 3, column 2: 'abc' is not a number"`), empty cells without `missing: 'nan'`,
+ *   or no data rows at all.
+ * @example
+ * ```ts
+ * const t = readDelimited(',a,b\nr1,1,\nr2,3,4\n', { missing: 'nan' });
+ * t.matrix.toRows(); // [[1, NaN], [3, 4]]
+ * t.indexColumn!.labels; // ['r1', 'r2']
+ * ```
+ */
+export function readDelimited(text: string, options: ParseDelimitedOptions = {}): DelimitedTable {
   const source = options.source ?? '<text>';
   const headerOpt = options.header ?? 'auto';
+  const missing = options.missing ?? DEFAULT_MISSING_CELLS;
+  const indexOpt = options.indexCol ?? 'auto';
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r\n|\n|\r/);
 
@@ -81,43 +136,87 @@ export function parseDelimited(text: string, options: ParseDelimitedOptions = {}
   let delimiter = options.delimiter ?? 'auto';
   if (delimiter === 'auto') {
     const first = data[0].text;
-    delimiter = first.includes('\t') ? '\t' : first.includes(',') ? ',' : 'whitespace';
+    delimiter = first.includes('\t') ? '\t' : first.includes(';') ? ';' : first.includes(',') ? ',' : 'whitespace';
   }
-  const split = (s: string): string[] => splitFields(s, delimiter as Exclude<Delimiter, 'auto'>);
+  const delim = delimiter;
+  const split = (s: string): string[] => splitFields(s, delim);
+  const isMissing = (f: string): boolean => missing === 'nan' && MISSING_RE.test(f);
+  const isNumeric = (f: string): boolean => parseNumber(f) !== undefined || isMissing(f);
 
-  // header row
+  // header row: only when clearly text
   let start = 0;
   const firstFields = split(data[0].text);
+  let headerDetected = false;
   if (headerOpt === true) {
     start = 1;
   } else if (headerOpt === 'auto' && data.length > 1) {
-    const firstNumeric = firstFields.every((f) => parseNumber(f) !== undefined);
-    const secondNumeric = split(data[1].text).every((f) => parseNumber(f) !== undefined);
-    if (!firstNumeric && secondNumeric) start = 1;
+    const second = split(data[1].text);
+    // The header's first field may be empty above a row-label column (pandas writes it so).
+    const labelled = second.length > 1 && parseNumber(second[0]) === undefined && !isMissing(second[0]) && second.slice(1).every(isNumeric);
+    const names = labelled ? firstFields.slice(1) : firstFields;
+    const clearlyText = names.length > 0 && names.every((f) => f !== '' && (parseNumber(f) !== undefined || LETTER_RE.test(f))) && firstFields.some((f) => parseNumber(f) === undefined);
+    const secondNumeric = (labelled ? second.slice(1) : second).every(isNumeric);
+    if (clearlyText && secondNumeric) {
+      start = 1;
+      headerDetected = true;
+    }
   }
-
-  const cols = firstFields.length;
   const rows = data.length - start;
   if (rows === 0) {
     throw new LowRankError('E_FORMAT', `${source}: no data rows after the header on line ${data[0].line} (empty input)`);
   }
+
+  // row-label column
+  const fieldRows = data.slice(start).map((d, r) => (r === 0 && start === 0 ? firstFields : split(d.text)));
+  let skip = 0;
+  let indexDetected = false;
+  if (indexOpt === true) {
+    skip = 1;
+  } else if (indexOpt === 'auto' && fieldRows[0].length > 1) {
+    const labelsText = fieldRows.every((f) => f.length > 0 && parseNumber(f[0]) === undefined && !isMissing(f[0]) && LETTER_RE.test(f[0]));
+    const restNumeric = fieldRows.every((f) => f.slice(1).every(isNumeric));
+    if (labelsText && restNumeric) {
+      skip = 1;
+      indexDetected = true;
+    }
+  }
+
+  const width = start === 1 ? firstFields.length : fieldRows[0].length;
+  const cols = width - skip;
   const out = Matrix.zeros(rows, cols, 'float64');
   const d = out.data;
+  const labels: string[] = [];
+  let missingCells = 0;
   for (let r = 0; r < rows; r++) {
-    const { line, text: s } = data[start + r];
-    const fields = r === 0 && start === 0 ? firstFields : split(s);
-    if (fields.length !== cols) {
-      throw new LowRankError('E_FORMAT', `${source} line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${cols} (as on line ${data[0].line})`);
+    const line = data[start + r].line;
+    const fields = fieldRows[r];
+    if (fields.length !== width) {
+      throw new LowRankError('E_FORMAT', `${source} line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${width} (as on line ${data[0].line})`);
     }
+    if (skip) labels.push(fields[0]);
     for (let c = 0; c < cols; c++) {
-      const v = parseNumber(fields[c]);
+      const f = fields[c + skip];
+      let v = parseNumber(f);
       if (v === undefined) {
-        throw new LowRankError('E_FORMAT', `${source} line ${line}, column ${c + 1}: ${quote(fields[c])} is not a number`);
+        if (isMissing(f)) {
+          v = NaN;
+          missingCells++;
+        } else {
+          const hint = f === '' || MISSING_RE.test(f) ? ' (a missing value? pass --missing nan)' : /^[+-]?[\d.]+,\d+$/.test(f) ? ' (a decimal comma? use a point)' : '';
+          throw new LowRankError('E_FORMAT', `${source} line ${line}, column ${c + skip + 1}: ${quote(f)} is not a number${hint}`);
+        }
       }
       d[r * cols + c] = v;
     }
   }
-  return out;
+  const headerFields = start === 1 ? firstFields : undefined;
+  return {
+    matrix: out,
+    delimiter: delim,
+    header: headerFields ? { line: data[0].line, names: skip && headerFields.length === width ? headerFields.slice(1) : headerFields, detected: headerDetected } : undefined,
+    indexColumn: skip ? { name: headerFields && headerFields.length === width && headerFields[0] !== '' ? headerFields[0] : undefined, labels, detected: indexDetected } : undefined,
+    missingCells,
+  };
 }
 
 /**
@@ -172,7 +271,7 @@ function formatFloat32(x: number): string {
   return String(Number(x.toPrecision(lo)));
 }
 
-function splitFields(s: string, delimiter: ',' | '\t' | 'whitespace'): string[] {
+function splitFields(s: string, delimiter: Exclude<Delimiter, 'auto'>): string[] {
   if (delimiter === 'whitespace') return s.trim().split(/[ \t]+/);
   if (!s.includes('"')) return s.split(delimiter).map((f) => f.trim());
   // quoted fields ("..." with "" as an escaped quote), for header rows of names

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
-import { formatDelimited, parseDelimited, parseNumber } from '../../src/io/csv.js';
+import { formatDelimited, parseDelimited, parseNumber, readDelimited } from '../../src/io/csv.js';
 import { assertLowRankError } from '../helpers.js';
 
 
@@ -115,4 +115,55 @@ describe('formatDelimited', () => {
       });
     }
   }
+});
+
+describe('readDelimited: what a new user meets (issue 9, items 12 and 24)', () => {
+  test('a corrupt first row is refused at its cell, not dropped as a header', () => {
+    assertLowRankError(() => parseDelimited('1_000,2\n3,4\n', { source: 'u.csv' }), 'E_FORMAT', "u.csv line 1, column 1: '1_000' is not a number");
+    assertLowRankError(() => parseDelimited('1,\n3,4\n', { source: 'e.csv' }), 'E_FORMAT', "e.csv line 1, column 2: '' is not a number", '--missing nan');
+    assertLowRankError(() => parseDelimited('\u22123,2\n3,4\n', { source: 'm.csv' }), 'E_FORMAT', "m.csv line 1, column 1: '\u22123' is not a number");
+    assertLowRankError(() => parseDelimited('1,5;2,5\n', { source: 'd.csv' }), 'E_FORMAT', "d.csv line 1, column 1: '1,5'", 'decimal comma');
+  });
+
+  test('a header of clearly-text names is detected and reported, not printed', () => {
+    const t = readDelimited('# c\nheight,weight,x2\n1,2,3\n', { source: 'h.csv' });
+    assert.deepEqual(t.matrix.toRows(), [[1, 2, 3]]);
+    assert.deepEqual(t.header, { line: 2, names: ['height', 'weight', 'x2'], detected: true });
+    // a header may hold numeric names beside text ones ("year,2019,2020")
+    assert.deepEqual(readDelimited('year,2019,2020\n1,2,3\n').header?.names, ['year', '2019', '2020']);
+    assert.equal(readDelimited('1,2\n3,4\n').header, undefined);
+  });
+
+  test("';' is detected as a delimiter", () => {
+    const t = readDelimited('a;b\n1;2.5\n3;4\n');
+    assert.equal(t.delimiter, ';');
+    assert.deepEqual(t.matrix.toRows(), [[1, 2.5], [3, 4]]);
+  });
+
+  test("missing: 'nan' reads empty, NA, N/A, NaN, null and None cells as NaN and counts them", () => {
+    const t = readDelimited('1,,NA\nnull,N/A,None\nNaN,2,na\n', { missing: 'nan' });
+    const rows = t.matrix.toRows();
+    assert.equal(rows[2][1], 2);
+    assert.equal(rows.flat().filter(Number.isNaN).length, 7);
+    assert.equal(t.missingCells, 6); // NaN is a number, the others are holes
+    assertLowRankError(() => parseDelimited('1,NA\n', { source: 'x.csv' }), 'E_FORMAT', "x.csv line 1, column 2: 'NA'", '--missing nan');
+    // an all-missing first row is data, not a header
+    assert.equal(readDelimited('NA,\n1,2\n', { missing: 'nan' }).matrix.rows, 2);
+  });
+
+  test('a text first column (row labels) is detected and skipped; pandas-style header with an empty corner', () => {
+    const t = readDelimited(',a,b\nalice,1,2\nbob,3,\n', { missing: 'nan', source: 'p.csv' });
+    assert.deepEqual(t.matrix.toRows(), [[1, 2], [3, NaN]]);
+    assert.deepEqual(t.indexColumn, { name: undefined, labels: ['alice', 'bob'], detected: true });
+    assert.deepEqual(t.header?.names, ['a', 'b']);
+    const named = readDelimited('user;x;y\nu1;1;2\nu2;3;4\n');
+    assert.equal(named.indexColumn?.name, 'user');
+    assert.deepEqual(named.matrix.toRows(), [[1, 2], [3, 4]]);
+    // numeric row ids are data unless indexCol: true
+    assert.equal(readDelimited('0,5,6\n1,7,8\n').matrix.cols, 3);
+    assert.deepEqual(readDelimited('0,5,6\n1,7,8\n', { indexCol: true }).matrix.toRows(), [[5, 6], [7, 8]]);
+    // labels on only some rows: refused at the cell
+    assertLowRankError(() => parseDelimited('a,1\n2,3\n', { source: 'l.csv', header: false }), 'E_FORMAT', "l.csv line 1, column 1: 'a'");
+    assertLowRankError(() => readDelimited('a,1\nb,2\n', { indexCol: false, header: false, source: 'n.csv' }), 'E_FORMAT', "n.csv line 1, column 1: 'a'");
+  });
 });
