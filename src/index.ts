@@ -56,7 +56,7 @@ export {
 
 export type { Factorization, MethodName, Progress } from './methods/factorization.js';
 export { gradientFactorize, type GradientOptions, type OptimizerName } from './methods/gradient.js';
-export { svdFactorize, type SvdOptions, type SvdSplit } from './methods/svd.js';
+export { svdFactorize, type SvdFactorizeOptions, type SvdSplit } from './methods/svd.js';
 export { randomizedFactorize, splitFactors, type RandomizedOptions } from './methods/randomized.js';
 export { autoFactorize, exactFactorize, selectRank, chooseMethod, AUTO_EXACT_MAX_SIDE, type AutoOptions, type AutoChoice } from './methods/auto.js';
 export {

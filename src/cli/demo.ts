@@ -132,7 +132,7 @@ async function runDemo(f: DemoFlags): Promise<void> {
       errors: learnedEval,
       title: 'lowrank demo: the seed article’s experiment',
       subtitle: `A ${n}×${m} matrix of hidden rank ${f.hiddenRank} plus noise ${f.noise}, approximated at rank ${rank} by ${f.optimizer} (${learned.epochsRun} epochs) and by the exact truncated SVD`,
-      parameters: { n, m, 'hidden rank': f.hiddenRank, rank, noise: f.noise, seed: f.seed, optimizer: f.optimizer, ...learned.params, epochs: learned.epochsRun },
+      parameters: { n, m, 'hidden rank': f.hiddenRank, rank, noise: f.noise, ...learned.params, epochs: learned.epochsRun },
       tables: [evaluationTable([[`learned (${f.optimizer})`, learnedEval], ['exact truncated SVD', exactEval]])],
     })),
   );

@@ -15,7 +15,7 @@ import { readTextFile, writeModelDir } from '../io/model-dir.js';
 import { parseRatings } from '../io/ratings.js';
 import { alsFactorize } from '../methods/als.js';
 import { biasBaseline, globalMeanBaseline } from '../methods/baselines.js';
-import type { Factorization, Progress } from '../methods/factorization.js';
+import type { Factorization, MaskedGradientParams, Progress } from '../methods/factorization.js';
 import { maskedGradientFactorize } from '../methods/masked-gradient.js';
 import { splitEntries } from '../methods/split.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
@@ -105,15 +105,15 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   if (f.format === 'ratings' && (f.missing !== undefined || f.mask !== undefined)) {
     throw new LowRankError('E_ARG', '--missing and --mask are for dense inputs, not --format ratings (a ratings file lists only observed entries)');
   }
-  for (const [flag, v] of [['--energy', f.energy], ['--ratio', f.ratio]] as const) {
+  for (const [flag, v] of [['--energy', f.energy], ['--tol', f.tol], ['--ratio', f.ratio]] as const) {
     if (v !== undefined) throw new LowRankError('E_ARG', `${flag} chooses a rank from the singular values of a complete matrix; with missing entries give --rank K`);
   }
   if (f.rank === undefined) throw new LowRankError('E_ARG', 'missing entries need --rank K');
   const rank = f.rank;
-  // --tol is a rank option for complete matrices; with holes it is the stopping tolerance, as --loss-tol
-  const tol = f.lossTol ?? f.tol;
+  // --tol is a rank option (relative Frobenius error) for every input; the stopping tolerance is --loss-tol
+  const lossTol = f.lossTol;
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
-  if (tol !== undefined) checkPositive(f.lossTol !== undefined ? '--loss-tol' : '--tol', tol, true);
+  if (lossTol !== undefined) checkPositive('--loss-tol', lossTol, true);
   if (f.reg !== undefined) checkPositive('--reg', f.reg, true);
   const testFraction = f.testFraction ?? 0;
   if (!(testFraction >= 0 && testFraction < 1)) throw new LowRankError('E_ARG', `--test-fraction must be in [0, 1), got ${testFraction}`);
@@ -154,11 +154,12 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     : undefined;
   const validation = hasTest ? test : undefined;
   let result: Factorization;
+  let gradientParams: MaskedGradientParams | null = null;
   if (method === 'als') {
-    result = alsFactorize(trainCsr, { rank, reg, iterations: f.sweeps ?? 10, biases: useBiases, seed: f.seed, tol, validation, range, onProgress });
+    result = alsFactorize(trainCsr, { rank, reg, iterations: f.sweeps ?? 10, biases: useBiases, seed: f.seed, lossTol, validation, range, onProgress });
     if (f.dtype === 'float32') result = { ...result, U: result.U.astype('float32'), V: result.V.astype('float32') };
   } else {
-    result = maskedGradientFactorize(train, {
+    const g = maskedGradientFactorize(train, {
       rank,
       optimizer: f.optimizer as 'adam' | 'sgd',
       epochs: given('epochs') ? f.epochs : undefined,
@@ -169,11 +170,13 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
       momentum: given('momentum') ? f.momentum : undefined,
       dtype: f.dtype,
       seed: f.seed,
-      tol,
+      lossTol,
       validation,
       range,
       onProgress,
     });
+    result = g;
+    gradientParams = g.params;
   }
   const model = { ...result, range };
   const trainErr = ratingErrors(model, train);
@@ -216,7 +219,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   }
   const label = method === 'als'
     ? `als (rank ${result.rank}, λ ${reg}, ${result.epochsRun} sweeps${useBiases ? ', biases' : ''})`
-    : `gradient (${String(result.params.optimizer)}, rank ${result.rank}, λ ${reg}, ${result.epochsRun} epochs, batch ${String(result.params.batchSize)}${useBiases ? ', biases' : ''})`;
+    : `gradient (${gradientParams?.optimizer}, rank ${result.rank}, λ ${reg}, ${result.epochsRun} epochs, batch ${gradientParams?.batchSize}${useBiases ? ', biases' : ''})`;
   const sweep = result.timings.sweepMsMax !== undefined ? `, slowest sweep ${(result.timings.sweepMsMax / 1000).toFixed(2)} s` : '';
   const fmt = (e: RatingErrors | null): string => (e ? `${e.rmse.toFixed(4).padStart(8)} ${e.mae.toFixed(4).padStart(8)}` : `${'-'.padStart(8)} ${'-'.padStart(8)}`);
   const lines = [

@@ -121,7 +121,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       optimizer: f.optimizer,
       epochs: f.epochs,
       lr: f.lr,
-      tol: f.lossTol,
+      lossTol: f.lossTol,
       momentum: f.momentum,
       dtype: f.dtype,
       seed: f.seed,
@@ -154,15 +154,17 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     });
     return;
   }
-  const p = result.params;
+  // How the rank target was met: on the methods that choose k from singular values.
+  const p = result.method === 'svd' || result.method === 'randomized' ? result.params : null;
   const details: string[] = [];
-  if (p.auto) details.push('auto-selected');
-  if (result.method === 'gradient') details.push(`${String(p.optimizer)}, ${result.epochsRun} epochs, lr ${String(p.lr)}`);
+  if (p?.auto) details.push('auto-selected');
+  if (result.method === 'gradient') details.push(`${result.params.optimizer}, ${result.epochsRun} epochs, lr ${result.params.lr}`);
   if (result.method === 'randomized') {
-    details.push(`${p.krylov ? 'block Krylov' : 'subspace iteration'}, q = ${String(p.powerIters)}, ${String(p.passes)} passes over A, sketch ${String(p.sketchSize)}${p.krylov ? `, basis ${String(p.basisSize)}` : ''}`);
+    const r = result.params;
+    details.push(`${r.krylov ? 'block Krylov' : 'subspace iteration'}, q = ${r.powerIters}, ${r.passes} passes over A, sketch ${r.sketchSize}${r.krylov ? `, basis ${r.basisSize}` : ''}`);
   }
   const how = details.length > 0 ? ` (${details.join('; ')})` : '';
-  const chosen = p.criterion !== undefined && p.criterion !== 'rank' ? ` (chosen by --${String(p.criterion)} ${String(p.target)})` : '';
+  const chosen = p?.criterion !== undefined && p.criterion !== 'rank' ? ` (chosen by --${p.criterion} ${p.target})` : '';
   const lines = [
     `Input: ${input} ${pyShape(a)} ${a.dtype}`,
     `Method: ${result.method}${how}, rank ${result.rank}${chosen}, ${result.timings.totalMs.toFixed(1)} ms`,
@@ -170,10 +172,11 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     ...evaluationLines(evaluation).filter((line) => evaluation.optimum !== null || !line.startsWith('Optimal Error')),
   ];
   if (evaluation.optimum === null) {
-    const bound = typeof p.gapUpperBound === 'number' && Number.isFinite(p.gapUpperBound) ? `; certified at most ${formatGap(p.gapUpperBound)} above it (Ritz-value bound)` : '';
+    const gapBound = result.method === 'randomized' ? result.params.gapUpperBound : NaN;
+    const bound = Number.isFinite(gapBound) ? `; certified at most ${formatGap(gapBound)} above it (Ritz-value bound)` : '';
     lines.push(`Optimal Error for rank ${result.rank}: not computed (no exact SVD of a ${a.rows}×${a.cols} matrix)${bound}`);
   }
-  if (typeof p.numericalRank === 'number' && p.numericalRank < result.rank) {
+  if (p?.numericalRank !== undefined && p.numericalRank < result.rank) {
     lines.push(`Numerical rank: ${p.numericalRank} (the other ${result.rank - p.numericalRank} singular values are 0 to working precision)`);
   }
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);

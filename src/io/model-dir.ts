@@ -95,7 +95,7 @@ export function modelDirFiles(dir: string, input: ModelDirInput): AtomicFile[] {
     globalMean: f.biases ? f.biases.global : 0,
     range: input.range,
     ids,
-    params: f.params,
+    params: { ...f.params },
     ...input.extra,
   };
   const files: AtomicFile[] = [

@@ -213,19 +213,34 @@ export interface RangeFinderOptions {
  * ```
  */
 export function randomizedRangeFinder(a: Matrix, size: number, options: RangeFinderOptions = {}): Matrix {
-  const transpose = options.transpose ?? false;
   const backend = options.backend ?? getBackend();
-  const op = matrixOperator(a, transpose, backend);
+  return operatorRangeFinder(matrixOperator(a, options.transpose ?? false, backend), size, { ...options, backend });
+}
+
+/**
+ * {@link randomizedRangeFinder} on any {@link MatrixOperator} (a sparse matrix, an implicitly
+ * centered one, …): the same Alg. 4.4, touching op(A) only through `apply`/`applyT`.
+ * `options.transpose` is ignored (wrap the operator instead).
+ *
+ * @returns Q, op.rows×size, orthonormal columns, the operator's dtype.
+ * @throws {@link LowRankError} as {@link randomizedRangeFinder}.
+ * @example
+ * ```ts
+ * const q = operatorRangeFinder(csrOperator(a), 40, { powerIters: 4 });
+ * ```
+ */
+export function operatorRangeFinder(op: MatrixOperator, size: number, options: RangeFinderOptions = {}): Matrix {
+  const backend = options.backend ?? getBackend();
   const r = Math.min(op.rows, op.cols);
   if (!Number.isInteger(size) || size < 1 || size > r) {
-    throw new LowRankError('E_ARG', `range finder: size must be an integer in [1, ${r}] for a ${a.rows}×${a.cols} matrix, got ${size}`);
+    throw new LowRankError('E_ARG', `range finder: size must be an integer in [1, ${r}] for a ${op.rows}×${op.cols} operator, got ${size}`);
   }
   const q = options.powerIters ?? 4;
   if (!Number.isInteger(q) || q < 0) throw new LowRankError('E_ARG', `powerIters must be a non-negative integer, got ${q}`);
   const normalizer = options.normalizer ?? 'qr';
   checkNormalizer(normalizer);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
-  const omega = gaussianSketch(op.cols, size, rng, a.dtype);
+  const omega = gaussianSketch(op.cols, size, rng, op.dtype);
   const total = 2 * q + 1;
   let y = op.apply(omega);
   options.onPass?.(1, total);

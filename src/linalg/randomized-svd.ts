@@ -261,9 +261,14 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
 /**
  * Rayleigh–Ritz on an orthonormal basis K (n×L) given Z = op(A)ᵀ·K (m×L): Kᵀ·op(A) = Zᵀ, and
  * svd(Z) = Uz·S·Vzᵀ gives op(A) ≈ (K·Vz)·S·Uzᵀ. Returns the first `count` left vectors K·Vz
- * (n×count) and right vectors Uz (m×count) as float64, and all L values.
+ * (n×count) and right vectors Uz (m×count) as float64, and all L values (Halko et al. 2011, Alg. 5.1).
+ *
+ * @example
+ * ```ts
+ * const rr = rayleighRitz(q, op.applyT(q), k, getBackend()); // rr.left·diag(rr.S)·rr.rightᵀ ≈ op(A)
+ * ```
  */
-function rayleighRitz(K: Matrix, Z: Matrix, count: number, backend: Backend): { left: Matrix; right: Matrix; S: Float64Array } {
+export function rayleighRitz(K: Matrix, Z: Matrix, count: number, backend: Backend): { left: Matrix; right: Matrix; S: Float64Array } {
   const L = K.cols;
   const m = Z.rows;
   let uz: Matrix; // m×count

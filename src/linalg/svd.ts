@@ -99,10 +99,7 @@ const DEFAULT_MAX_SWEEPS = 60;
  */
 export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
   assertFinite(a, 'svd: matrix');
-  const maxSweeps = options.maxSweeps ?? DEFAULT_MAX_SWEEPS;
-  if (!Number.isInteger(maxSweeps) || maxSweeps < 1) {
-    throw new LowRankError('E_ARG', `svd: maxSweeps must be a positive integer, got ${maxSweeps}`);
-  }
+  const maxSweeps = checkMaxSweeps(options);
   const n = a.rows;
   const m = a.cols;
   const r = Math.min(n, m);
@@ -138,10 +135,20 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
  * ```
  */
 export async function svdAsync(a: Matrix, options: SvdOptions = {}): Promise<ThinSvd> {
+  checkMaxSweeps(options);
   const lapack = lapackSvdBackend(options);
   if (!lapack || Math.min(a.rows, a.cols) === 0) return svd(a, options);
   assertFinite(a, 'svd: matrix');
   return lapackSvdAsync(a, lapack);
+}
+
+/** {@link SvdOptions.maxSweeps} or its default, checked (every entry point checks it, whichever routine runs). */
+function checkMaxSweeps(options: SvdOptions): number {
+  const maxSweeps = options.maxSweeps ?? DEFAULT_MAX_SWEEPS;
+  if (!Number.isInteger(maxSweeps) || maxSweeps < 1) {
+    throw new LowRankError('E_ARG', `svd: maxSweeps must be a positive integer, got ${maxSweeps}`);
+  }
+  return maxSweeps;
 }
 
 /**

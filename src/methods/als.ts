@@ -27,8 +27,8 @@ export interface AlsOptions {
   biases?: boolean;
   /** Seed of the initial column factors (default 0). */
   seed?: number;
-  /** Early stop when the training MSE changes by at most `tol` (relative) in one sweep (default 0: run every sweep). */
-  tol?: number;
+  /** Early stop when the training MSE changes by at most `lossTol` (relative) in one sweep (default 0: run every sweep). */
+  lossTol?: number;
   /** Held-out entries (same n×m): their RMSE is reported through `onProgress` after every sweep. */
   validation?: CooMatrix;
   /**
@@ -55,7 +55,7 @@ export interface AlsOptions {
  * regularised objective monotonically, not necessarily the MSE).
  *
  * @param r the observed entries, row indexing; the column indexing is built once (O(nnz)).
- * @throws {@link LowRankError} `E_ARG` for a bad rank, λ, iterations or tol, or no observed
+ * @throws {@link LowRankError} `E_ARG` for a bad rank, λ, iterations or lossTol, or no observed
  *   entries; `E_DIVERGED` when a normal matrix is singular even with a ridge (λ = 0 on rank-deficient data).
  * @example
  * ```ts
@@ -63,7 +63,7 @@ export interface AlsOptions {
  * predictRating({ ...f, range: [1, 5] }, user, item);
  * ```
  */
-export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization {
+export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization<'als'> {
   const t0 = performance.now();
   const n = r.rows;
   const m = r.cols;
@@ -74,8 +74,8 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization {
   checkPositive('reg', reg, true);
   const iterations = options.iterations ?? 10;
   checkInteger('iterations', iterations, 1);
-  const tol = options.tol ?? 0;
-  checkPositive('tol', tol, true);
+  const tol = options.lossTol ?? 0;
+  checkPositive('lossTol', tol, true);
   const useBiases = options.biases ?? false;
   const seed = options.seed ?? 0;
   const range = options.range === undefined ? valueRange(r.values) : options.range;
@@ -129,7 +129,7 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization {
   }
   const V = new Matrix(m, k, w).transpose();
   const totalMs = performance.now() - t0;
-  const result: Factorization = {
+  const result: Factorization<'als'> = {
     method: 'als',
     rank: k,
     U: new Matrix(n, k, u),
@@ -141,7 +141,7 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization {
       sweepMsMean: sweepMs.reduce((a, b) => a + b, 0) / sweepMs.length,
       sweepMsMax: Math.max(...sweepMs),
     },
-    params: { reg, iterations, biases: useBiases, seed, tol, stoppedEarly, nnz: r.nnz },
+    params: { reg, iterations, biases: useBiases, seed, lossTol: tol, stoppedEarly, nnz: r.nnz },
   };
   if (biases) result.biases = biases;
   return result;

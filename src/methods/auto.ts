@@ -41,8 +41,14 @@ export function chooseMethod(n: number, m: number, k: number | null, oversample 
   return 'randomized';
 }
 
-/** Options of {@link autoFactorize}: those of the randomized method (used when it is chosen). */
+/**
+ * Options of {@link autoFactorize}: those of the randomized method. On the exact path the rank
+ * target, `split`, `dtype` and `backend` apply (the sketch's knobs have nothing to tune there).
+ */
 export type AutoOptions = RandomizedOptions;
+
+/** Options of {@link exactFactorize}: a rank target, how σ is split, the factors' dtype and the kernel tier. */
+export type ExactOptions = Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio' | 'split' | 'dtype' | 'backend'>;
 
 /**
  * Factorizes with the method {@link chooseMethod} picks: the exact truncated SVD (the svd method)
@@ -60,7 +66,7 @@ export type AutoOptions = RandomizedOptions;
  * f.method; // 'svd' for small a, 'randomized' for large
  * ```
  */
-export function autoFactorize(a: Matrix, options: AutoOptions): Factorization {
+export function autoFactorize(a: Matrix, options: AutoOptions): Factorization<'svd' | 'randomized'> {
   checkInputMatrix(a);
   const n = a.rows;
   const m = a.cols;
@@ -84,7 +90,7 @@ export function autoFactorize(a: Matrix, options: AutoOptions): Factorization {
  * const f = exactFactorize(a, { tol: 0.01 }); // smallest k with ‖A − A_k‖_F ≤ 1% of ‖A‖_F
  * ```
  */
-export function exactFactorize(a: Matrix, options: Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio' | 'split' | 'dtype'>): Factorization {
+export function exactFactorize(a: Matrix, options: ExactOptions): Factorization<'svd'> {
   checkInputMatrix(a);
   const target = resolveRankTarget(options, a.rows, a.cols);
   const known = target.criterion === 'rank' || target.criterion === 'ratio' ? (rankFromSpectrum([], target, a.rows, a.cols) as number) : null;
@@ -109,12 +115,12 @@ export function selectRank(a: Matrix, options: AutoOptions): number {
 }
 
 /** The exact path: one SVD, the rank read off its spectrum when needed, negligible σ zeroed. */
-function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | null, options: Pick<AutoOptions, 'split' | 'dtype'>): Factorization {
+function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | null, options: Pick<ExactOptions, 'split' | 'dtype' | 'backend'>): Factorization<'svd'> {
   const t0 = performance.now();
   const n = a.rows;
   const m = a.cols;
   const r = Math.min(n, m);
-  let f = svdFactorize(a, { rank: known ?? r, split: options.split, dtype: options.dtype });
+  let f = svdFactorize(a, { rank: known ?? r, split: options.split, dtype: options.dtype, backend: options.backend });
   if (known === null) {
     const k = rankFromSpectrum(f.spectrum as Float64Array, target, n, m) as number;
     f = truncate(f, k);
@@ -143,7 +149,7 @@ function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | 
 }
 
 /** The first k columns of U, rows of V and values of S of a factorization. */
-function truncate(f: Factorization, k: number): Factorization {
+function truncate(f: Factorization<'svd'>, k: number): Factorization<'svd'> {
   const n = f.U.rows;
   const w = f.U.cols;
   const m = f.V.cols;

@@ -1,21 +1,147 @@
-import type { Matrix } from '../core/matrix.js';
+import type { DType, Matrix } from '../core/matrix.js';
+import type { RangeNormalizer } from '../linalg/randomized-range.js';
+import type { OptimizerName } from './gradient.js';
+import type { MaskedOptimizerName } from './masked-gradient.js';
+import type { RankCriterion } from './rank-selection.js';
+import type { SvdSplit } from './svd.js';
 
 /** Names of the factorization methods. */
-export type MethodName = 'svd' | 'gradient' | 'als' | 'randomized';
+export type MethodName = 'svd' | 'gradient' | 'als' | 'randomized' | 'svdpp' | 'bpmf' | 'implicit-als';
 
 /**
- * The result every method returns: A (n×m) ≈ U (n×k) · V (k×m).
+ * How a rank target was met, on the methods that choose k from singular values (`svd` through
+ * `exactFactorize`/`autoFactorize`, `randomized`).
  */
-export interface Factorization {
-  /** The method that produced it. */
-  method: MethodName;
+export interface RankTargetParams {
+  /** Which target chose the rank (`rank`, `energy`, `tol`, `ratio`). */
+  criterion?: RankCriterion;
+  /** The target's value. */
+  target?: number;
+  /** How many of the k singular values are above max(n, m)·ε·σ₁ (the rest are reported as 0). */
+  numericalRank?: number;
+  /** True when `autoFactorize` chose the method. */
+  auto?: boolean;
+}
+
+/** `params` of the `svd` method. */
+export interface SvdParams extends RankTargetParams {
+  split: SvdSplit;
+  dtype: DType;
+}
+
+/** `params` of the `randomized` method; see `randomizedFactorize` for the diagnostics. */
+export interface RandomizedParams extends RankTargetParams {
+  criterion: RankCriterion;
+  target: number;
+  oversample: number;
+  sketchSize: number;
+  basisSize: number;
+  powerIters: number;
+  krylov: boolean;
+  normalizer: RangeNormalizer;
+  passes: number;
+  attempts: number;
+  seed: number;
+  split: SvdSplit;
+  dtype: DType;
+  /** True when the sketch ran on Aᵀ (wide input). */
+  transposed: boolean;
+  numericalRank: number;
+  normA: number;
+  frobeniusFromRitz: number;
+  optimumLowerBound: number;
+  gapUpperBound: number;
+}
+
+/** Adam/SGD settings shared by the gradient methods' `params`. */
+interface TrainingParams {
+  epochs: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  momentum: number;
+  dtype: DType;
+  seed: number;
+  /** The early-stop tolerance on the relative change of the loss (0: none). */
+  lossTol: number;
+  /** True when `lossTol` ended the training before `epochs`. */
+  stoppedEarly: boolean;
+}
+
+/** `params` of the seed's gradient method on a complete matrix (`gradientFactorize`). */
+export interface GradientParams extends TrainingParams {
+  masked?: false;
+  optimizer: OptimizerName;
+  damping: number;
+  /** Which kernel ran the epochs. */
+  kernel: 'native' | 'fused' | 'gemm';
+}
+
+/** `params` of the gradient method on observed entries only (`maskedGradientFactorize`). */
+export interface MaskedGradientParams extends TrainingParams {
+  masked: true;
+  optimizer: MaskedOptimizerName;
+  lrSchedule: 'constant' | 'cosine';
+  batchSize: number;
+  shuffle: boolean;
+  reg: number;
+  biases: boolean;
+  /** Observed entries trained on. */
+  nnz: number;
+  /** Early-stopping patience in epochs, when early stopping on validation entries ran. */
+  patience?: number;
+  /** The epoch whose factors were returned by early stopping (0-based). */
+  bestEpoch?: number;
+}
+
+/** `params` of alternating least squares (`alsFactorize`). */
+export interface AlsParams {
+  reg: number;
+  iterations: number;
+  biases: boolean;
+  seed: number;
+  lossTol: number;
+  stoppedEarly: boolean;
+  nnz: number;
+}
+
+/** `params` of the ratings models whose parameter sets are not fixed yet (svdpp, bpmf, implicit-als). */
+export type RatingsModelParams = Readonly<Record<string, number | string | boolean>>;
+
+/**
+ * The `params` each method reports, keyed by method name. A new method adds its name to
+ * {@link MethodName} and its parameter type here; {@link Factorization} follows.
+ */
+export interface FactorizationParams {
+  svd: SvdParams;
+  randomized: RandomizedParams;
+  gradient: GradientParams | MaskedGradientParams;
+  als: AlsParams;
+  svdpp: RatingsModelParams;
+  bpmf: RatingsModelParams;
+  'implicit-als': RatingsModelParams;
+}
+
+/**
+ * What every method returns, whichever ran: A (n×m) ≈ U (n×k) · V (k×m).
+ *
+ * Layout convention (one for the whole library): the right factor is stored k×m, its rows are
+ * the right singular vectors / components (as numpy's `Vh`, scikit-learn's `components_`, and
+ * the seed's second layer, so `U·V` is the approximation). {@link Factorization.V} and
+ * `ThinSvd.Vt` are the same k×m layout: `svd` names it `Vt` because it is the transposed V of
+ * A = U·diag(S)·Vᵀ; a factorization names it `V` because A ≈ U·V has no diagonal between.
+ */
+export interface FactorizationBase<M extends MethodName> {
+  /** The method that produced it (the discriminant: `params` has that method's type). */
+  method: M;
   /** The rank k. */
   rank: number;
   /** Left factor, n×k. */
   U: Matrix;
-  /** Right factor, k×m. */
+  /** Right factor, k×m (rows: the right vectors / components). */
   V: Matrix;
-  /** The k singular values kept, descending, when the method knows them (svd). */
+  /** The k singular values kept, descending, when the method knows them (svd, randomized). */
   S?: Float64Array;
   /** Every singular value of A, when the method computed them (exact svd); gives the optimum for any rank. */
   spectrum?: Float64Array;
@@ -26,10 +152,29 @@ export interface Factorization {
   /** Wall-clock times in milliseconds: `totalMs` always, phases where the method has them. */
   timings: { totalMs: number } & Record<string, number>;
   /** The parameters the method ran with, defaults filled in. */
-  params: Record<string, number | string | boolean>;
+  params: FactorizationParams[M];
   /** Global mean and user/item biases, when the method learned them (ratings): prediction = global + user[i] + item[j] + (U·V)[i, j]. */
   biases?: Biases;
 }
+
+/**
+ * The result of a factorization method: a union discriminated by `method`, so that
+ * `if (f.method === 'randomized') f.params.passes` needs no cast. `Factorization<'svd'>` is the
+ * svd method's result.
+ *
+ * @example
+ * ```ts
+ * const f = factorize(a, { rank: 10 });
+ * if (f.method === 'randomized') console.log(f.params.gapUpperBound);
+ * ```
+ */
+export type Factorization<M extends MethodName = MethodName> = { [K in M]: FactorizationBase<K> }[M];
+
+/** The result of `gradientFactorize`: a gradient factorization with the dense method's `params`. */
+export type DenseGradientFactorization = FactorizationBase<'gradient'> & { params: GradientParams };
+
+/** The result of `maskedGradientFactorize`: a gradient factorization with the masked method's `params`. */
+export type MaskedGradientFactorization = FactorizationBase<'gradient'> & { params: MaskedGradientParams };
 
 /**
  * Additive terms of a ratings model (Koren 2010; Funk SVD as in Surprise): a prediction for row

@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import type { AdamEpochsArgs, Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { spdInverse } from '../linalg/cholesky.js';
-import type { AdamHyperParameters, Factorization, Progress } from './factorization.js';
+import type { AdamHyperParameters, DenseGradientFactorization, Progress } from './factorization.js';
 import { checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Optimizers of the gradient method. */
@@ -35,10 +35,10 @@ export interface GradientOptions extends AdamHyperParameters {
   /** Seed of the initialisation (default 0). */
   seed?: number;
   /**
-   * Early stop: when `|loss_{t−1} − loss_t| ≤ tol · loss_{t−1}` the training ends (default 0:
+   * Early stop: when `|loss_{t−1} − loss_t| ≤ lossTol · loss_{t−1}` the training ends (default 0:
    * never, run every epoch as the seed does).
    */
-  tol?: number;
+  lossTol?: number;
   /**
    * Damping of scaled GD, relative to ‖A‖_F (default 1e-3): the preconditioners are
    * (VVᵀ + λI)⁻¹ and (UᵀU + λI)⁻¹ with λ = damping·‖A‖_F — ScaledGD(λ) of Xu, Shen, Ma & Chi (2023),
@@ -82,7 +82,7 @@ const FUSED_MAX_WORK = 4_000_000;
  * const g = gradientFactorize(a, { rank: 10, optimizer: 'scaled' });
  * ```
  */
-export function gradientFactorize(a: Matrix, options: GradientOptions): Factorization {
+export function gradientFactorize(a: Matrix, options: GradientOptions): DenseGradientFactorization {
   const t0 = performance.now();
   const n = a.rows;
   const m = a.cols;
@@ -101,8 +101,8 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
     if (!(v >= 0 && v < 1)) throw new LowRankError('E_ARG', `${name} must be in [0, 1), got ${v}`);
   }
   checkPositive('eps', eps);
-  const tol = options.tol ?? 0;
-  checkPositive('tol', tol, true);
+  const tol = options.lossTol ?? 0;
+  checkPositive('lossTol', tol, true);
   const damping = options.damping ?? 1e-3;
   checkPositive('damping', damping, true);
   const logEvery = options.logEvery ?? 100;
@@ -184,7 +184,7 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): Factoriz
     lossHistory: history.slice(0, epochsRun),
     epochsRun,
     timings: { totalMs: performance.now() - t0, trainMs },
-    params: { optimizer, epochs, lr, beta1, beta2, eps, momentum, damping, dtype, seed, tol, stoppedEarly, kernel: nativeLoop ? 'native' : fused ? 'fused' : 'gemm' },
+    params: { optimizer, epochs, lr, beta1, beta2, eps, momentum, damping, dtype, seed, lossTol: tol, stoppedEarly, kernel: nativeLoop ? 'native' : fused ? 'fused' : 'gemm' },
   };
 }
 

@@ -2,7 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import { allocFloat, Matrix, type DType, type FloatArray } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
-import type { AdamHyperParameters, Biases, Factorization, Progress } from './factorization.js';
+import type { AdamHyperParameters, Biases, MaskedGradientFactorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
 
@@ -53,8 +53,8 @@ export interface MaskedGradientOptions extends AdamHyperParameters {
   dtype?: DType;
   /** Seed of the initialisation and the shuffling (default 0). */
   seed?: number;
-  /** Early stop when the epoch's training loss changes by at most `tol` (relative) (default 0: never). */
-  tol?: number;
+  /** Early stop when the epoch's training loss changes by at most `lossTol` (relative) (default 0: never). */
+  lossTol?: number;
   /** Held-out entries (same n×m): their RMSE is reported through `onProgress`. */
   validation?: CooMatrix;
   /** Clipping range of validation predictions (default: the training values' range; `null`: none). */
@@ -91,7 +91,7 @@ export interface MaskedGradientOptions extends AdamHyperParameters {
  * const f = maskedGradientFactorize(train, { rank: 20, biases: true, validation: test });
  * ```
  */
-export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: MaskedGradientOptions): Factorization {
+export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: MaskedGradientOptions): MaskedGradientFactorization {
   const t0 = performance.now();
   const coo = data instanceof CsrMatrix ? data.toCoo() : data;
   const n = coo.rows;
@@ -125,8 +125,8 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     if (!(v >= 0 && v < 1)) throw new LowRankError('E_ARG', `${name} must be in [0, 1), got ${v}`);
   }
   checkPositive('eps', eps);
-  const tol = options.tol ?? 0;
-  checkPositive('tol', tol, true);
+  const tol = options.lossTol ?? 0;
+  checkPositive('lossTol', tol, true);
   const logEvery = options.logEvery ?? 10;
   checkInteger('logEvery', logEvery, 1);
   const useBiases = options.biases ?? false;
@@ -244,7 +244,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     }
   }
   const trainMs = performance.now() - t0;
-  const result: Factorization = {
+  const result: MaskedGradientFactorization = {
     method: 'gradient',
     rank: k,
     U: new Matrix(n, k, u),
@@ -254,7 +254,8 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     timings: { totalMs: performance.now() - t0, trainMs },
     params: {
       masked: true, optimizer, epochs, lr, lrSchedule, batchSize, shuffle, reg, biases: useBiases,
-      beta1, beta2, eps, momentum, dtype, seed, tol, stoppedEarly, nnz,
+      beta1, beta2, eps, momentum, dtype, seed, lossTol: tol, stoppedEarly, nnz,
+      ...(best ? { patience, bestEpoch: best.epoch } : {}),
     },
   };
   if (biases) result.biases = biases;

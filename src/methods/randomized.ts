@@ -67,7 +67,7 @@ const FIRST_GUESS = 32;
  * g.rank; g.S; g.params.passes;
  * ```
  */
-export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Factorization {
+export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Factorization<'randomized'> {
   const t0 = performance.now();
   checkInputMatrix(a);
   const n = a.rows;

@@ -1,6 +1,7 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
 import { svd } from '../linalg/svd.js';
+import type { Backend } from '../backend/backend.js';
 import type { Factorization } from './factorization.js';
 import { checkChoice, checkInputMatrix, checkRank } from './validate.js';
 
@@ -13,19 +14,21 @@ import { checkChoice, checkInputMatrix, checkRank } from './validate.js';
  */
 export type SvdSplit = 'left' | 'right' | 'balanced';
 
-/** Options of {@link svdFactorize}. */
-export interface SvdOptions {
+/** Options of {@link svdFactorize} (the options of the SVD routine itself are `SvdOptions` of `lowrank/linalg`). */
+export interface SvdFactorizeOptions {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
   rank: number;
   /** How the singular values are split between U and V (default `left`). */
   split?: SvdSplit;
   /** dtype of the returned factors (default: the input's). The SVD itself always runs in float64. */
   dtype?: DType;
+  /** Kernel tier: its LAPACK SVD when it has one (default: the current backend, `getBackend()`). */
+  backend?: Backend;
 }
 
 /**
  * The exact optimum: truncated SVD of A. By Eckart–Young–Mirsky no rank-k matrix is closer to A
- * in the Frobenius (or spectral) norm. Returns U (n×k) and V (k×m) per {@link SvdOptions.split},
+ * in the Frobenius (or spectral) norm. Returns U (n×k) and V (k×m) per {@link SvdFactorizeOptions.split},
  * the k singular values kept in `S` and the whole spectrum in `spectrum`.
  *
  * Cost O(n·m·min(n, m)): meant for matrices up to a few thousand on a side.
@@ -38,7 +41,7 @@ export interface SvdOptions {
  * f.S; // the 10 largest singular values
  * ```
  */
-export function svdFactorize(a: Matrix, options: SvdOptions): Factorization {
+export function svdFactorize(a: Matrix, options: SvdFactorizeOptions): Factorization<'svd'> {
   const t0 = performance.now();
   const n = a.rows;
   const m = a.cols;
@@ -47,7 +50,7 @@ export function svdFactorize(a: Matrix, options: SvdOptions): Factorization {
   checkRank(k, n, m);
   const split = checkChoice<SvdSplit>('split', options.split ?? 'left', ['left', 'right', 'balanced']);
   const dtype = options.dtype ?? a.dtype;
-  const full = svd(a);
+  const full = svd(a, { backend: options.backend });
   const tSvd = performance.now();
   const r = full.S.length;
   const U = Matrix.zeros(n, k, dtype);

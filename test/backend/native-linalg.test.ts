@@ -150,8 +150,8 @@ describe('gradient method: native epoch loop', { skip }, () => {
   });
 
   it('float32 (the default) tracks the js tier; tol stops at the same epoch', () => {
-    const f = gradientFactorize(a, { rank: 5, epochs: 300, backend: native!, tol: 1e-4 });
-    const g = gradientFactorize(a, { rank: 5, epochs: 300, backend: jsBackend, tol: 1e-4 });
+    const f = gradientFactorize(a, { rank: 5, epochs: 300, backend: native!, lossTol: 1e-4 });
+    const g = gradientFactorize(a, { rank: 5, epochs: 300, backend: jsBackend, lossTol: 1e-4 });
     assert.equal(f.params.stoppedEarly, g.params.stoppedEarly);
     assert.ok(Math.abs((f.epochsRun as number) - (g.epochsRun as number)) <= 2, `${f.epochsRun} vs ${g.epochsRun}`);
     const h1 = f.lossHistory as Float64Array;

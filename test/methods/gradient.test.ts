@@ -57,7 +57,7 @@ describe('gradient method (the seed network)', () => {
   });
 
   it('stops early on the tolerance and says so', () => {
-    const f = gradientFactorize(a, { rank: 4, optimizer: 'scaled', epochs: 5000, tol: 1e-10, dtype: 'float64' });
+    const f = gradientFactorize(a, { rank: 4, optimizer: 'scaled', epochs: 5000, lossTol: 1e-10, dtype: 'float64' });
     assert.ok(f.epochsRun! < 5000);
     assert.equal(f.params.stoppedEarly, true);
     assert.equal(f.lossHistory!.length, f.epochsRun);
