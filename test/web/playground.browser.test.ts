@@ -1,0 +1,305 @@
+/**
+ * Browser end-to-end of the playground (issue 11): builds web/ into a temporary folder, serves
+ * it with `servePlayground` (the code behind `lowrank playground`) on a free port, and drives
+ * Debian's Chromium through playwright-core — one browser launch for the whole file. The
+ * reference numbers come from the CLI on the same inputs (`lowrank demo`, `lowrank factor`),
+ * never from constants. Outside CI the suite is skipped when no Chromium is installed.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { readNpy } from '../../src/index.js';
+import { servePlayground, type PlaygroundServer } from '../../src/cli/playground.js';
+import { runCli, tempDir } from '../cli/run-cli.js';
+
+const CHROMIUM = process.env.LOWRANK_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (apt-get install chromium)` : false;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NPY = join(ROOT, 'test/fixtures/npy/ref_f8_3x5.npy');
+
+/** Relative difference |a − b| / |b|. */
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+
+/** Variance of the grey level of a PNG screenshot (0 for a blank page). */
+async function greyVariance(png: Buffer): Promise<number> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const n = info.width * info.height;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < n; i++) {
+    const y = 0.299 * data[i * 3] + 0.587 * data[i * 3 + 1] + 0.114 * data[i * 3 + 2];
+    sum += y;
+    sum2 += y * y;
+  }
+  return sum2 / n - (sum / n) ** 2;
+}
+
+/** A PNG signature and IHDR chunk declaring width×height, then IEND: decoders would need width·height·4 bytes. */
+function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const chunk = (type: string, body: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    return Buffer.concat([len, Buffer.from(type, 'ascii'), body, Buffer.alloc(4)]);
+  };
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Raw GET (no URL normalisation by the client), for the traversal checks. */
+function rawGet(port: number, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+      res.resume();
+      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('playground in headless Chromium', { skip }, () => {
+  let server: PlaygroundServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const outside: string[] = [];
+  const consoleErrors: string[] = [];
+
+  const watch = (p: Page): void => {
+    p.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
+    });
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    p.on('pageerror', (err) => consoleErrors.push(String(err)));
+  };
+  const text = async (p: Page, id: string): Promise<string> => (await p.getByTestId(id).textContent()) ?? '';
+  const value = async (p: Page, id: string): Promise<number> => Number(await text(p, id));
+  /** Sets a control's value and dispatches input and change, as the test contract allows. */
+  const setControl = (p: Page, id: string, v: string): Promise<void> =>
+    p.getByTestId(id).evaluate((e, val) => {
+      (e as HTMLInputElement).value = val;
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    }, v);
+  const waitState = (p: Page, state: string, timeout = 30_000): Promise<unknown> => p.waitForSelector(`body[data-state="${state}"]`, { timeout });
+  const open = async (p: Page, hash = ''): Promise<void> => {
+    await p.goto(server.url + hash);
+    await waitState(p, 'ready');
+  };
+
+  before(async () => {
+    const out = join(tempDir('lowrank-web-'), 'web');
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--out', out], { encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+    server = await servePlayground({ port: 0, root: out });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    watch(page);
+    await open(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('serves on 127.0.0.1 with COOP/COEP and MIME types, and refuses paths outside its folder', async () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const index = await rawGet(server.port, '/');
+    assert.equal(index.status, 200);
+    assert.equal(index.headers['cross-origin-opener-policy'], 'same-origin');
+    assert.equal(index.headers['cross-origin-embedder-policy'], 'require-corp');
+    assert.match(String(index.headers['content-type']), /^text\/html/);
+    assert.match(String((await rawGet(server.port, '/app.js')).headers['content-type']), /^text\/javascript/);
+    assert.equal((await rawGet(server.port, '/raccoon.png')).headers['content-type'], 'image/png');
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+      const r = await rawGet(server.port, path);
+      assert.ok(r.status === 403 || r.status === 404, `${path} → ${r.status}`);
+    }
+    assert.equal((await rawGet(server.port, '/nope.js')).status, 404);
+    assert.equal((await rawGet(server.port, '/', 'POST')).status, 405);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated');
+  });
+
+  it("seed data at the defaults, SVD at rank 10: the error equals lowrank demo's optimum (1e-6 relative)", async () => {
+    const dir = tempDir();
+    const r = runCli(['demo', '--json', '--epochs', '1', '--no-png', '--out', join(dir, 'out')], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const demo = JSON.parse(r.stdout) as { svd: { optimum: number; compressionRatio: number } };
+    assert.equal(await page.getByTestId('method').inputValue(), 'svd');
+    assert.equal(await page.getByTestId('rank').inputValue(), '10');
+    await page.getByTestId('train').click();
+    await waitState(page, 'done');
+    const error = await value(page, 'error');
+    assert.ok(rel(error, demo.svd.optimum) < 1e-6, `page ${error} vs demo ${demo.svd.optimum}`);
+    assert.ok(rel(await value(page, 'optimum'), demo.svd.optimum) < 1e-6);
+    assert.ok(Math.abs(await value(page, 'gap')) < 1e-6);
+    assert.equal(await value(page, 'ratio'), demo.svd.compressionRatio);
+  });
+
+  it('the rank slider follows the keyboard and updates the SVD view at once', async () => {
+    const before10 = await value(page, 'error');
+    await page.getByTestId('rank').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByTestId('rank').inputValue(), '11');
+    const e11 = await value(page, 'error');
+    assert.ok(e11 < before10, `rank 11 error ${e11} below rank 10's ${before10}`);
+    assert.ok(rel(e11, await value(page, 'optimum')) < 1e-9, 'the SVD stays at the optimum');
+    assert.match(page.url(), /rank=11/);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await value(page, 'error'), before10);
+  });
+
+  it('Adam for 500 epochs: the error falls below 2× the optimum, the loss chart has a point per epoch', async () => {
+    await setControl(page, 'method', 'adam');
+    assert.equal(await page.getByTestId('epochs').inputValue(), '500');
+    await page.getByTestId('train').click();
+    await waitState(page, 'done');
+    const error = await value(page, 'error');
+    const optimum = await value(page, 'optimum');
+    assert.ok(error > optimum && error < 2 * optimum, `error ${error}, optimum ${optimum}`);
+    assert.ok(rel(await value(page, 'gap'), error / optimum - 1) < 1e-6);
+    assert.equal(await page.getByTestId('loss-chart').getAttribute('data-points'), '500');
+    assert.ok((await page.getByTestId('loss-chart').locator('svg path, svg polyline').count()) > 0, 'the chart draws a line');
+    assert.equal(await page.getByTestId('epoch').textContent(), '499');
+  });
+
+  it('stays responsive while training: pause takes effect within 200 ms, resume and reset work', async () => {
+    await setControl(page, 'epochs', '200000');
+    await page.getByTestId('train').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points')) > 200);
+    // Time the click inside the page: from the click to the worker's confirmation that it stopped.
+    const ms = await page.evaluate(
+      () =>
+        new Promise<number>((ok) => {
+          const t0 = performance.now();
+          const obs = new MutationObserver(() => {
+            if (document.body.dataset.state === 'paused') {
+              obs.disconnect();
+              ok(performance.now() - t0);
+            }
+          });
+          obs.observe(document.body, { attributes: true });
+          (document.querySelector('[data-testid=pause]') as HTMLButtonElement).click();
+        }),
+    );
+    assert.ok(ms < 200, `pause took ${ms.toFixed(1)} ms`);
+    await page.waitForTimeout(100);
+    const points = Number(await page.getByTestId('loss-chart').getAttribute('data-points'));
+    await page.waitForTimeout(300);
+    assert.equal(Number(await page.getByTestId('loss-chart').getAttribute('data-points')), points, 'no epochs run while paused');
+    await page.getByTestId('pause').click(); // resume
+    await page.waitForFunction((p) => Number(document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points')) > p + 50, points);
+    await page.getByTestId('reset').click();
+    assert.equal(await page.getByTestId('loss-chart').getAttribute('data-points'), '0');
+    await setControl(page, 'epochs', '500');
+  });
+
+  it('uploading a numpy-written .npy gives the same optimum as lowrank factor on that file', async () => {
+    const dir = tempDir();
+    const r = runCli(['factor', NPY, '--rank', '1', '--json', '--out', join(dir, 'out')], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const cli = JSON.parse(r.stdout) as { optimum: number };
+    await page.getByTestId('file-input').setInputFiles(NPY);
+    await page.waitForFunction(() => document.querySelector('[data-testid=data-label]')?.textContent?.startsWith('ref_f8_3x5.npy 3×5'));
+    await setControl(page, 'method', 'svd');
+    await setControl(page, 'rank', '1');
+    await waitState(page, 'ready');
+    await page.getByTestId('train').click();
+    await waitState(page, 'done');
+    assert.ok(rel(await value(page, 'optimum'), cli.optimum) < 1e-9, `page ${await text(page, 'optimum')} vs factor ${cli.optimum}`);
+    assert.ok(rel(await value(page, 'error'), cli.optimum) < 1e-9);
+    // U.npy downloads as a numpy file of the right shape.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-u').click()]);
+    assert.equal(download.suggestedFilename(), 'U.npy');
+    const u = readNpy(new Uint8Array(readFileSync(await download.path())), 'U.npy');
+    assert.deepEqual([u.rows, u.cols], [3, 1]);
+  });
+
+  it('bad input (corrupt .npy, a 20,000×20,000 PNG, a CSV with text) shows one message and keeps the previous state', async () => {
+    const label = await text(page, 'data-label');
+    const error = await text(page, 'error');
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['truncated.npy', readFileSync(join(ROOT, 'test/fixtures/npy/truncated.npy')), /truncated\.npy/],
+      ['huge.png', pngHeader(20_000, 20_000), /huge\.png: 20000×20000 pixels is too large/],
+      ['text.csv', Buffer.from('1,2,3\n4,five,6\n7,8,9\n'), /text\.csv.*line 2/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+      await page.waitForSelector('[data-testid=message][data-kind=error]');
+      const message = await text(page, 'message');
+      assert.match(message, pattern);
+      assert.ok(!message.includes('\n'), 'one line');
+      assert.equal(await text(page, 'data-label'), label, `${name}: the data is kept`);
+      assert.equal(await text(page, 'error'), error, `${name}: the numbers are kept`);
+      await page.evaluate(() => {
+        const m = document.querySelector('[data-testid=message]') as HTMLElement;
+        m.textContent = '';
+        delete m.dataset.kind;
+      });
+    }
+  });
+
+  it('a shared URL reproduces the same numbers in a fresh browser context', async () => {
+    await open(page, '#src=seed&n=60&m=40&h=8&noise=0.2&seed=3&rank=5&method=scaled&lr=0.5&epochs=150&init=2');
+    await page.getByTestId('train').click();
+    await waitState(page, 'done');
+    const ids = ['error', 'optimum', 'gap', 'ratio', 'avg-percent'];
+    const first = await Promise.all(ids.map((id) => text(page, id)));
+    assert.ok(first.every((t) => t !== '' && Number.isFinite(Number(t))), first.join(' '));
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const other = await fresh.newPage();
+    watch(other);
+    await open(other, new URL(page.url()).hash);
+    assert.equal(await other.getByTestId('method').inputValue(), 'scaled');
+    await other.getByTestId('train').click();
+    await waitState(other, 'done');
+    assert.deepEqual(await Promise.all(ids.map((id) => text(other, id))), first);
+    await fresh.close();
+  });
+
+  it('the examples: the photo shows PSNR at the chosen rank, the ratings train ALS with a held-out RMSE', async () => {
+    await setControl(page, 'source', 'photo');
+    await waitState(page, 'ready');
+    assert.match(await text(page, 'data-label'), /raccoon\.png 256×192/);
+    await setControl(page, 'rank', '20');
+    const p20 = await value(page, 'psnr');
+    await setControl(page, 'rank', '50');
+    const p50 = await value(page, 'psnr');
+    assert.ok(p20 > 15 && p50 > p20, `PSNR ${p20} at rank 20, ${p50} at rank 50`);
+    await setControl(page, 'source', 'ratings');
+    assert.equal(await page.getByTestId('method').inputValue(), 'als');
+    await setControl(page, 'rank', '3');
+    await page.getByTestId('train').click();
+    await waitState(page, 'done');
+    const rmse = await value(page, 'error');
+    assert.ok(rmse > 0 && rmse < 1.2, `held-out RMSE ${rmse} on ratings 1–5`);
+  });
+
+  it('screenshots at 1280×800 and 390×844 are not blank and fit the width; no requests beyond the origin, no console errors', async () => {
+    await open(page);
+    for (const [width, height] of [[1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      const shot = await page.screenshot();
+      assert.ok((await greyVariance(shot)) > 100, `${width}×${height} screenshot has content`);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scroll <= width + 1, `no horizontal scrolling at ${width}px (page is ${scroll}px wide)`);
+    }
+    assert.deepEqual(outside, [], 'no requests beyond the page origin');
+    assert.deepEqual(consoleErrors, [], 'no console errors');
+  });
+});
