@@ -8,6 +8,7 @@ import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
 import { intOption } from './options.js';
+import { registerPlayground } from './playground.js';
 import { registerPredict } from './predict.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerSpectrum } from './spectrum.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEval(program);
   registerReconstruct(program);
   registerPredict(program);
+  registerPlayground(program);
   registerSpectrum(program);
   registerInfo(program);
   for (const cmd of program.commands) {
