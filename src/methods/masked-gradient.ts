@@ -255,7 +255,6 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     params: {
       masked: true, optimizer, epochs, lr, lrSchedule, batchSize, shuffle, reg, biases: useBiases,
       beta1, beta2, eps, momentum, dtype, seed, lossTol: tol, stoppedEarly, nnz,
-      ...(best ? { patience, bestEpoch: best.epoch } : {}),
     },
   };
   if (biases) result.biases = biases;
