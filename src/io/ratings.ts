@@ -38,13 +38,44 @@ export interface ParseRatingsOptions {
    * is an error naming the line. Default: items are numbered in order of first appearance.
    */
   itemIndex?: ReadonlyMap<string, number>;
+  /**
+   * Fixed user ids → row indices (a trained model's users, to score a test file against it). A
+   * user not in it is an error, or kept aside with `unknown: 'keep'`. Default: users are numbered
+   * in order of first appearance.
+   */
+  userIndex?: ReadonlyMap<string, number>;
+  /**
+   * With fixed indices: what a line naming an unknown user or item does — `'error'` (default; the
+   * message names the line) or `'keep'`: the line goes to {@link RatingsData.unknown} (cold-start
+   * pairs a test set may hold) instead of the sparse matrix.
+   */
+  unknown?: 'error' | 'keep';
+}
+
+/** Ratings of users or items outside fixed indices (see {@link ParseRatingsOptions.unknown}), in file order. */
+export interface UnknownRatings {
+  /** User id of each rating. */
+  users: string[];
+  /** Item id of each rating. */
+  items: string[];
+  /** Row index of the user, −1 when unknown. */
+  row: Int32Array;
+  /** Column index of the item, −1 when unknown. */
+  col: Int32Array;
+  values: Float64Array;
+  /** 1-based source line of each rating. */
+  lines: Int32Array;
+  /** Distinct unknown user ids. */
+  unknownUsers: number;
+  /** Distinct unknown item ids. */
+  unknownItems: number;
 }
 
 /** Parsed ratings: the sparse matrix and the ids of its rows and columns. */
 export interface RatingsData {
   /** users × items, sorted by (user, item), one entry per pair. */
   entries: CooMatrix;
-  /** Row index → user id, in order of first appearance. */
+  /** Row index → user id (first appearance, or the fixed `userIndex` numbering). */
   users: string[];
   /** Column index → item id (first appearance, or the fixed `itemIndex` numbering). */
   items: string[];
@@ -56,6 +87,8 @@ export interface RatingsData {
   merged: number;
   /** Whether a header line was skipped. */
   header: boolean;
+  /** Lines with an unknown user or item, with `unknown: 'keep'` (absent otherwise). */
+  unknown?: UnknownRatings;
 }
 
 /**
@@ -78,6 +111,9 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
   const source = options.source ?? '<text>';
   const headerOpt = options.header ?? 'auto';
   const fixedItems = options.itemIndex;
+  const fixedUsers = options.userIndex;
+  const keepUnknown = options.unknown === 'keep';
+  const unk = { users: [] as string[], items: [] as string[], row: [] as number[], col: [] as number[], values: [] as number[], lines: [] as number[] };
   let delimiter: RatingsDelimiter = options.delimiter ?? 'auto';
   const userIndex = new Map<string, number>();
   const users: string[] = [];
@@ -115,16 +151,22 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
     if (!Number.isFinite(rating)) {
       throw new LowRankError('E_FORMAT', `${source} line ${lineNo}, column 3: rating ${quote(ratingText)} is not a finite number`);
     }
-    let u = userIndex.get(user);
-    if (u === undefined) {
-      u = users.length;
-      userIndex.set(user, u);
-      users.push(user);
+    let u: number | undefined;
+    if (fixedUsers) {
+      u = fixedUsers.get(user);
+      if (u === undefined && !keepUnknown) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown user ${quote(user)} (not among the model's ${fixedUsers.size} users)`);
+    } else {
+      u = userIndex.get(user);
+      if (u === undefined) {
+        u = users.length;
+        userIndex.set(user, u);
+        users.push(user);
+      }
     }
     let i: number | undefined;
     if (fixedItems) {
       i = fixedItems.get(item);
-      if (i === undefined) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown item ${quote(item)} (not among the model's ${fixedItems.size} items)`);
+      if (i === undefined && !keepUnknown) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown item ${quote(item)} (not among the model's ${fixedItems.size} items)`);
     } else {
       i = itemIndex.get(item);
       if (i === undefined) {
@@ -132,6 +174,15 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
         itemIndex.set(item, i);
         items.push(item);
       }
+    }
+    if (u === undefined || i === undefined) {
+      unk.users.push(user);
+      unk.items.push(item);
+      unk.row.push(u ?? -1);
+      unk.col.push(i ?? -1);
+      unk.values.push(rating);
+      unk.lines.push(lineNo);
+      return;
     }
     if (nnz === val.length) {
       row = grow(row);
@@ -145,23 +196,37 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
     lineOf[nnz] = lineNo;
     nnz++;
   });
-  if (nnz === 0) {
+  if (nnz + unk.values.length === 0) {
     throw new LowRankError('E_FORMAT', `${source}: no ratings${header ? ' after the header' : ''} (empty input)`);
   }
   const itemNames = fixedItems ? namesOf(fixedItems) : items;
-  const raw: CooMatrix = { rows: users.length, cols: itemNames.length, row: row.subarray(0, nnz), col: col.subarray(0, nnz), values: val.subarray(0, nnz) };
+  const userNames = fixedUsers ? namesOf(fixedUsers) : users;
+  const raw: CooMatrix = { rows: userNames.length, cols: itemNames.length, row: row.subarray(0, nnz), col: col.subarray(0, nnz), values: val.subarray(0, nnz) };
   const entries = canonicalizeCoo(raw, {
     duplicates: options.duplicates ?? 'error',
     describeDuplicate: (a, b) =>
-      `${source} line ${lineOf[b]}: duplicate rating for user ${quote(users[row[a]])} and item ${quote(itemNames[col[a]])} (first on line ${lineOf[a]}); use --duplicates mean or last to merge them`,
+      `${source} line ${lineOf[b]}: duplicate rating for user ${quote(userNames[row[a]])} and item ${quote(itemNames[col[a]])} (first on line ${lineOf[a]}); use --duplicates mean or last to merge them`,
   });
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of entries.values) {
+  for (const v of [...entries.values, ...unk.values]) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  return { entries, users, items: itemNames, range: [lo, hi], lines: nnz, merged: nnz - entries.values.length, header };
+  const out: RatingsData = { entries, users: userNames, items: itemNames, range: [lo, hi], lines: nnz + unk.values.length, merged: nnz - entries.values.length, header };
+  if (keepUnknown) {
+    out.unknown = {
+      users: unk.users,
+      items: unk.items,
+      row: Int32Array.from(unk.row),
+      col: Int32Array.from(unk.col),
+      values: Float64Array.from(unk.values),
+      lines: Int32Array.from(unk.lines),
+      unknownUsers: new Set(unk.users.filter((_, e) => unk.row[e] < 0)).size,
+      unknownItems: new Set(unk.items.filter((_, e) => unk.col[e] < 0)).size,
+    };
+  }
+  return out;
 }
 
 /** (user, item) pairs to predict, as read by {@link parsePairs}. */
@@ -306,4 +371,76 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
 function quote(s: string): string {
   const body = s.length > 40 ? `${s.slice(0, 39)}…` : s;
   return `'${body.replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+}
+
+/** What {@link detectRatingsText} concluded about a text table. */
+export interface RatingsDetection {
+  /**
+   * `ratings`: certainly user,item,rating triplets; `dense`: a matrix; `ambiguous`: three or four
+   * numeric columns whose first two are integer ids — triplets or a narrow matrix alike.
+   */
+  kind: 'ratings' | 'dense' | 'ambiguous';
+  /** Why, in a few words (for messages). */
+  reason: string;
+}
+
+/** Column names a ratings header may use (lower case, `_`/`-` removed). */
+const USER_COLUMNS = new Set(['user', 'userid', 'users', 'uid', 'u', 'customer', 'customerid', 'row']);
+const ITEM_COLUMNS = new Set(['item', 'itemid', 'items', 'iid', 'i', 'movie', 'movieid', 'product', 'productid', 'book', 'isbn', 'col', 'column']);
+const RATING_COLUMNS = new Set(['rating', 'ratings', 'score', 'value', 'stars', 'r', 'plays', 'count', 'playcount', 'clicks']);
+
+/**
+ * Decides from the first lines of a text table whether it is ratings triplets (MovieLens'
+ * `userId,movieId,rating,timestamp` with a header, `u.data`'s tab-separated
+ * `user item rating timestamp`, `ratings.dat`'s `::`) or a dense matrix, whatever the file's
+ * extension (`.base`, `.test`, `.data`, `.csv` …):
+ * - a header naming a user, an item and a rating column, or `::` separators → `ratings`;
+ * - four numeric columns, the first two positive integers and the fourth Unix timestamps
+ *   (≥ 10⁸) → `ratings` (u.data);
+ * - three or four numeric columns, the first two positive integers with repeats in the first →
+ *   `ambiguous`;
+ * - anything else → `dense`.
+ * Reads at most the first 200 data lines.
+ *
+ * @example
+ * ```ts
+ * detectRatingsText('userId,movieId,rating\n1,31,2.5\n').kind; // 'ratings'
+ * ```
+ */
+export function detectRatingsText(text: string): RatingsDetection {
+  const lines: string[] = [];
+  let pos = 0;
+  while (lines.length < 201 && pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(pos, end).replace(/\r$/, '').replace(/^\ufeff/, '');
+    pos = end + 1;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    lines.push(line);
+  }
+  if (lines.length === 0) return { kind: 'dense', reason: 'no data lines' };
+  if (lines[0].includes('::')) return { kind: 'ratings', reason: "'::'-separated lines (MovieLens ratings.dat)" };
+  const delimiter = detectDelimiter(lines[0]);
+  const first = splitLine(lines[0], delimiter);
+  const headerNames = first.map((x) => x.toLowerCase().replace(/[_\-\s"]/g, ''));
+  if (first.length >= 3 && first.length <= 4 && first.every((x) => parseNumber(x) === undefined)) {
+    if (USER_COLUMNS.has(headerNames[0]) && ITEM_COLUMNS.has(headerNames[1]) && RATING_COLUMNS.has(headerNames[2])) {
+      return { kind: 'ratings', reason: `header '${lines[0].trim()}'` };
+    }
+    lines.shift();
+  }
+  if (lines.length === 0) return { kind: 'dense', reason: 'no data lines' };
+  const rows = lines.map((l) => splitLine(l, delimiter));
+  const width = rows[0].length;
+  if (width < 3 || width > 4 || rows.some((f) => f.length !== width)) return { kind: 'dense', reason: `${width} columns` };
+  const nums = rows.map((f) => f.map((x) => parseNumber(x)));
+  if (nums.some((f) => f.some((x) => x === undefined))) return { kind: 'dense', reason: 'non-numeric fields' };
+  const isId = (c: number): boolean => nums.every((f) => Number.isInteger(f[c]) && (f[c] as number) >= 0);
+  if (!isId(0) || !isId(1)) return { kind: 'dense', reason: 'the first two columns are not integer ids' };
+  if (width === 4 && nums.every((f) => Number.isInteger(f[3]) && (f[3] as number) >= 1e8)) {
+    return { kind: 'ratings', reason: 'user, item, rating, Unix-timestamp columns (MovieLens u.data)' };
+  }
+  const firstColumn = new Set(nums.map((f) => f[0]));
+  if (rows.length >= 2 && firstColumn.size < rows.length) return { kind: 'ambiguous', reason: `${width} numeric columns, integer ids in the first two` };
+  return { kind: 'dense', reason: 'no repeated ids' };
 }

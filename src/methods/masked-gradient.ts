@@ -59,6 +59,12 @@ export interface MaskedGradientOptions extends AdamHyperParameters {
   validation?: CooMatrix;
   /** Clipping range of validation predictions (default: the training values' range; `null`: none). */
   range?: readonly [number, number] | null;
+  /**
+   * Early stopping on `validation` (default 0: off): the validation RMSE is measured after every
+   * epoch; training stops when it has not improved for `patience` epochs, and the factors of the
+   * best epoch are returned (Prechelt 1998) — what keeps a ratings model from overfitting.
+   */
+  patience?: number;
   /** Calls `onProgress` every this many epochs (default 10) and after the last. */
   logEvery?: number;
   /** Progress callback: epoch, training MSE of that epoch, validation RMSE. */
@@ -166,6 +172,12 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
   let epochsRun = 0;
   let stoppedEarly = false;
   let step = 0;
+  const patience = options.patience ?? 0;
+  checkInteger('patience', patience, 0);
+  if (patience > 0 && !validation) throw new LowRankError('E_ARG', 'patience (early stopping) needs validation entries');
+  const best = patience > 0
+    ? { rmse: Infinity, epoch: -1, u: allocFloat(dtype, n * k), w: allocFloat(dtype, m * k), bu: new Float64Array(n), bi: new Float64Array(m) }
+    : null;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     if (shuffle && batchSize < nnz) {
@@ -229,7 +241,22 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
       throw new LowRankError('E_DIVERGED', `training diverged: the loss became ${loss} at epoch ${epoch} with ${optimizer} at learning rate ${lr}; try a lower learning rate (--lr)`);
     }
     const last = epoch === epochs - 1;
-    const converged = tol > 0 && epoch > 0 && Math.abs(history[epoch - 1] - loss) <= tol * history[epoch - 1];
+    let converged = tol > 0 && epoch > 0 && Math.abs(history[epoch - 1] - loss) <= tol * history[epoch - 1];
+    if (best && validation) {
+      const es = errorSums(u, w, k, biases, validation, range);
+      const rmse = es.count > 0 ? Math.sqrt(es.sse / es.count) : NaN;
+      if (rmse < best.rmse) {
+        Object.assign(best, { rmse, epoch });
+        best.u.set(u);
+        best.w.set(w);
+        if (bu && bi) {
+          best.bu.set(bu);
+          best.bi.set(bi);
+        }
+      } else if (epoch - best.epoch >= patience) {
+        converged = true;
+      }
+    }
     if (options.onProgress && (epoch % logEvery === 0 || last || converged)) {
       const p: Progress = { epoch, total: epochs, loss };
       if (validation) {
@@ -241,6 +268,14 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     if (converged) {
       stoppedEarly = true;
       break;
+    }
+  }
+  if (best && best.epoch >= 0) {
+    u.set(best.u);
+    w.set(best.w);
+    if (bu && bi) {
+      bu.set(best.bu);
+      bi.set(best.bi);
     }
   }
   const trainMs = performance.now() - t0;
@@ -255,6 +290,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     params: {
       masked: true, optimizer, epochs, lr, lrSchedule, batchSize, shuffle, reg, biases: useBiases,
       beta1, beta2, eps, momentum, dtype, seed, lossTol: tol, stoppedEarly, nnz,
+      ...(best ? { patience, bestEpoch: best.epoch } : {}),
     },
   };
   if (biases) result.biases = biases;

@@ -127,3 +127,32 @@ export function valueRange(values: ArrayLike<number>): [number, number] | null {
   }
   return [lo, hi];
 }
+
+/**
+ * How a prediction was made: by the model (`model`), or for a cold-start pair by a fallback —
+ * `item` (unknown user: μ + b_i), `user` (unknown item: μ + b_u) or `global` (both unknown: μ).
+ */
+export type PredictionSource = 'model' | 'item' | 'user' | 'global';
+
+/**
+ * Predicts (i, j) where either index may be −1 (a user or item the model has never seen): a
+ * known pair gets the model's prediction; a cold-start pair falls back to the biases the model
+ * has — μ + b_i for an unknown user, μ + b_u for an unknown item, μ for both (0 without biases,
+ * clipped to `model.range`) — as Surprise does for unknown users and items.
+ *
+ * @throws {@link LowRankError} `E_ARG` when an index is below −1 or past the model's shape.
+ * @example
+ * ```ts
+ * predictOrFallback(model, -1, 7); // { value: μ + b_7, source: 'item' }
+ * ```
+ */
+export function predictOrFallback(model: RatingModel, i: number, j: number, clip = true): { value: number; source: PredictionSource } {
+  if (i >= 0 && j >= 0) return { value: predictRating(model, i, j, clip), source: 'model' };
+  const { U, V, biases } = model;
+  if (i >= U.rows || j >= V.cols || i < -1 || j < -1) throw new LowRankError('E_ARG', `pair (${i}, ${j}) is outside the model's ${U.rows}×${V.cols}`);
+  let s = biases ? biases.global : 0;
+  if (biases && i >= 0) s += biases.user[i];
+  if (biases && j >= 0) s += biases.item[j];
+  const source: PredictionSource = i >= 0 ? 'user' : j >= 0 ? 'item' : 'global';
+  return { value: clip && model.range ? Math.min(model.range[1], Math.max(model.range[0], s)) : s, source };
+}
