@@ -12,6 +12,7 @@ import { registerPlayground } from './playground.js';
 import { registerPredict } from './predict.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerSpectrum } from './spectrum.js';
+import { registerWeights } from './weights.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPredict(program);
   registerPlayground(program);
   registerSpectrum(program);
+  registerWeights(program);
   registerInfo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
