@@ -6,17 +6,18 @@
  * never from constants. Outside CI the suite is skipped when no Chromium is installed.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { readNpy } from '../../src/index.js';
+import { readNpy } from '../../src/io.js';
 import { servePlayground, type PlaygroundServer } from '../../src/cli/playground.js';
-import { runCli, tempDir } from '../cli/run-cli.js';
+import { CLI_ARGS, runCli, tempDir } from '../cli/run-cli.js';
 
 const CHROMIUM = process.env.LOWRANK_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -290,6 +291,58 @@ describe('playground in headless Chromium', { skip }, () => {
     assert.ok(rmse > 0 && rmse < 1.2, `held-out RMSE ${rmse} on ratings 1–5`);
   });
 
+  it('works from a plain static host (no COOP/COEP): same numbers, pause and step by seeded replay', async () => {
+    // A bare file server, as any static host: no isolation headers, so no shared memory.
+    const root = server.root;
+    const plainServer = createServer((req, res) => {
+      const path = join(root, new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '/index.html'));
+      if (!path.startsWith(root) || !existsSync(path)) {
+        res.writeHead(404).end();
+        return;
+      }
+      const type = path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : path.endsWith('.png') ? 'image/png' : 'text/html';
+      res.writeHead(200, { 'Content-Type': type }).end(readFileSync(path));
+    });
+    await new Promise<void>((ok) => plainServer.listen(0, '127.0.0.1', ok));
+    const base = `http://127.0.0.1:${(plainServer.address() as AddressInfo).port}/`;
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await ctx.newPage();
+    const errors: string[] = [];
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    p.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      const hash = '#src=seed&n=60&m=40&h=8&noise=0.2&seed=3&rank=5&method=adam&lr=0.01&epochs=300&init=2';
+      await p.goto(base + hash);
+      await waitState(p, 'ready');
+      assert.equal(await p.evaluate(() => crossOriginIsolated), false);
+      await p.getByTestId('train').click();
+      await waitState(p, 'done');
+      const straight = await text(p, 'error');
+      // Step 10 epochs at a time by replay, then run the rest: the same result as one run.
+      await p.getByTestId('reset').click();
+      await p.getByTestId('step').click();
+      await waitState(p, 'paused');
+      assert.equal(await p.getByTestId('loss-chart').getAttribute('data-points'), '10');
+      await p.getByTestId('step').click();
+      await p.waitForFunction(() => document.body.dataset.state === 'paused' && document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') === '20');
+      await p.getByTestId('pause').click(); // resume
+      await waitState(p, 'done');
+      assert.equal(await p.getByTestId('loss-chart').getAttribute('data-points'), '300');
+      assert.equal(await text(p, 'error'), straight);
+      // The same link on the isolated server gives the same numbers.
+      await open(page, hash);
+      await page.getByTestId('train').click();
+      await waitState(page, 'done');
+      assert.equal(await text(page, 'error'), straight);
+      assert.deepEqual(errors, []);
+    } finally {
+      await ctx.close();
+      await new Promise<void>((ok) => plainServer.close(() => ok()));
+    }
+  });
+
   it('screenshots at 1280×800 and 390×844 are not blank and fit the width; no requests beyond the origin, no console errors', async () => {
     await open(page);
     for (const [width, height] of [[1280, 800], [390, 844]]) {
@@ -301,5 +354,37 @@ describe('playground in headless Chromium', { skip }, () => {
     }
     assert.deepEqual(outside, [], 'no requests beyond the page origin');
     assert.deepEqual(consoleErrors, [], 'no console errors');
+  });
+});
+
+describe('lowrank playground (the command)', () => {
+  it('serves the page on 127.0.0.1 and prints its URL; a bad --port exits 2', async () => {
+    const out = join(tempDir('lowrank-web-'), 'web');
+    assert.equal(spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--out', out]).status, 0);
+    const bad = runCli(['playground', '--port', '70000', '--dir', out], ROOT);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--port must be an integer in \[0, 65535\]/);
+    const missing = runCli(['playground', '--port', '0', '--dir', join(out, 'nothing')], ROOT);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no playground build in .*index\.html missing/);
+    const child = spawn(process.execPath, [...CLI_ARGS, 'playground', '--port', '0', '--dir', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(buf);
+          if (m) ok(m[0]);
+        });
+        child.on('exit', (code) => fail(new Error(`exited ${code}`)));
+      });
+      const r = await rawGet(Number(new URL(url).port), '/');
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((ok) => (child.exitCode !== null ? ok(child.exitCode) : child.on('exit', ok)));
+    assert.equal(code, 0, 'Ctrl-C / SIGTERM stops it cleanly');
   });
 });

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import {
-  LowRankError, Matrix, Rng, matmul, parseDelimited, readNpy, splitEntries, cooMatrix, luma,
-  type CooMatrix,
-} from '../../src/index.js';
+import { LowRankError, Matrix, Rng, matmul } from '../../src/index.js';
+import { parseDelimited, readNpy } from '../../src/io.js';
+import { splitEntries, cooMatrix, type CooMatrix } from '../../src/ratings.js';
+import { luma } from '../../src/methods.js';
 
 /** Largest matrix (cells) the page accepts: its exact SVD must stay interactive on one core. */
 export const MAX_CELLS = 2048 * 2048;

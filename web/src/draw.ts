@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { heatmapImage, rdbuR, viridis, type Matrix, type RgbaImage } from '../../src/index.js';
+import { type Matrix } from '../../src/index.js';
+import { heatmapImage, rdbuR, viridis, type RgbaImage } from '../../src/viz.js';
 // Not in a public entry yet (listed for the lead): the finite min/max the library's heatmaps use.
 export { finiteRange } from '../../src/viz/raster.js';
 

@@ -8,11 +8,10 @@
  *
  * @module
  */
-import {
-  LowRankError, Matrix, approximationErrors, buildReport, compressionRatio, encodePng, factorizationFigures,
-  lineChart, matmul, optimalFrobeniusError, optimalityGap, psnr, reconstructImage, spectrumFigure, writeNpy,
-  channelsToRgba, type ImageSvd, type ThinSvd, type Series,
-} from '../../src/index.js';
+import { LowRankError, Matrix, approximationErrors, compressionRatio, matmul, optimalFrobeniusError, optimalityGap, psnr, type ThinSvd } from '../../src/index.js';
+import { writeNpy } from '../../src/io.js';
+import { reconstructImage, type ImageSvd } from '../../src/methods.js';
+import { buildReport, encodePng, factorizationFigures, lineChart, optimalMse, spectrumFigure, channelsToRgba, type Series } from '../../src/viz.js';
 import { fileDataset, fieldDataset, imageDataset, ratingsDataset, seedDataset, type Dataset } from './data.js';
 import { drawHeatmap, drawResidual, finiteRange, putImage } from './draw.js';
 import {
@@ -68,11 +67,9 @@ interface Shown {
 let trained: Shown | null = null;
 
 // ---------------------------------------------------------------- small helpers
-/** A number as the metric cells hold it: plain text, 10 significant digits. */
+/** A number as the metric cells hold it: plain text, every digit (the shortest string that reads back as the same double). */
 function num(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '';
-  if (!Number.isFinite(x)) return String(x);
-  return String(Number(x.toPrecision(10)));
+  return x === null || x === undefined || Number.isNaN(x) ? '' : String(x);
 }
 
 function say(text: string, kind: 'info' | 'error' = 'info'): void {
@@ -565,9 +562,7 @@ function scheduleLoss(): void {
 
 /** The optimal MSE ‖A − A_k‖²_F / (n·m): the loss the network would reach at the optimum. */
 function optimalLoss(): number | null {
-  if (!full || !dataset) return null;
-  const e = optimalFrobeniusError(full.S, settings.rank);
-  return (e * e) / (dataset.matrix.rows * dataset.matrix.cols);
+  return full && dataset ? optimalMse(full.S, settings.rank, dataset.matrix.rows, dataset.matrix.cols) : null;
 }
 
 function lossSvg(width: number, height: number): string | null {

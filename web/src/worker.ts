@@ -10,10 +10,9 @@
  *
  * @module
  */
-import {
-  Matrix, CsrMatrix, LowRankError, alsFactorize, cooMatrix, getBackend, gradientFactorize, ratingErrors, svd,
-  type Progress,
-} from '../../src/index.js';
+import { Matrix, LowRankError, getBackend, svd, type Progress } from '../../src/index.js';
+import { CsrMatrix, alsFactorize, cooMatrix, ratingErrors } from '../../src/ratings.js';
+import { gradientFactorize } from '../../src/methods.js';
 import {
   CONTROL_ABORT, CONTROL_BUDGET, CONTROL_PAUSE, CONTROL_STATE,
   type WorkerReply, type WorkerRequest,
