@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { assertFinite, type Matrix } from '../core/matrix.js';
-import { readMatrixFile } from '../io/files.js';
+import { checkOneStdin, INDEX_COL_HELP, inputName, readDenseInput } from './read-input.js';
 import { matmul } from '../linalg/matmul.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
 import { checkFactorShapes } from './factor.js';
@@ -17,12 +17,16 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('compare an original matrix with the product of saved factors U·V')
-    .argument('<original>', 'original matrix file')
-    .argument('<u>', 'left factor U (n×k)')
+    .argument('<original>', 'original matrix file (- reads stdin)')
+    .argument('<u>', 'left factor U (n×k); FILE.npz:U reads one array of an .npz')
     .argument('<v>', 'right factor V (k×m)')
     .option('--json', 'print one JSON object')
-    .action(async (originalPath: string, uPath: string, vPath: string, flags: { json?: boolean }) => {
-      const [a, u, v] = await Promise.all([readMatrixFile(originalPath), readMatrixFile(uPath), readMatrixFile(vPath)]);
+    .option('--index-col', INDEX_COL_HELP)
+    .action(async (originalPath: string, uPath: string, vPath: string, flags: { json?: boolean; indexCol?: boolean }) => {
+      checkOneStdin([originalPath, uPath, vPath]);
+      const read = (path: string): Promise<Matrix> => readDenseInput(path, { indexCol: flags.indexCol, quiet: flags.json });
+      const [a, u, v] = await Promise.all([read(originalPath), read(uPath), read(vPath)]);
+      [originalPath, uPath, vPath] = [originalPath, uPath, vPath].map(inputName);
       assertFinite(a, originalPath);
       assertFinite(u, uPath);
       assertFinite(v, vPath);

@@ -178,7 +178,19 @@ export async function readImageFile(path: string, options: DecodeImageOptions = 
  * @throws {@link LowRankError} the errors of {@link readImageFile}.
  */
 export async function readImageAsMatrix(path: string, options: DecodeImageOptions = {}): Promise<Matrix> {
-  const img = await readImageFile(path, options);
+  return imageLuma(await readImageFile(path, options));
+}
+
+/**
+ * One matrix of a decoded image: a grey image's channel as it is, a colour one's BT.601 luma
+ * 0.299 R + 0.587 G + 0.114 B (float64, height×width, [0, 255]); alpha ignored.
+ *
+ * @example
+ * ```ts
+ * const a = imageLuma(await decodeImage(bytes, 'photo.jpg'));
+ * ```
+ */
+export function imageLuma(img: DecodedImage): Matrix {
   if (img.channels.length === 1) return img.channels[0];
   const [r, g, b] = img.channels;
   const out = Matrix.zeros(img.height, img.width);

@@ -6,6 +6,7 @@
  * @module
  */
 import { LowRankError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
 
 /**
  * The share of the total variance each component explains: σᵢ² / ‖A_c‖²_F, where A_c is A with its
@@ -43,4 +44,22 @@ export function denseColumnMeans(data: ArrayLike<number>, rows: number, cols: nu
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mu[j] += data[i * cols + j];
   if (rows > 0) for (let j = 0; j < cols; j++) mu[j] /= rows;
   return mu;
+}
+
+/**
+ * A − 1·μᵀ as a new matrix of A's dtype (A is not modified): the dense side of PCA's centering,
+ * one copy of A. (Sparse inputs are centered implicitly instead, by `centeredOperator`.)
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when `mu` does not have one entry per column.
+ * @example
+ * ```ts
+ * const c = centerColumns(a, denseColumnMeans(a.data, a.rows, a.cols));
+ * ```
+ */
+export function centerColumns(a: Matrix, mu: Float64Array): Matrix {
+  if (mu.length !== a.cols) throw new LowRankError('E_SHAPE', `centering: ${mu.length} means for ${a.cols} columns`);
+  const out = a.clone();
+  const d = out.data;
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) d[i * a.cols + j] -= mu[j];
+  return out;
 }
