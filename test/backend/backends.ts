@@ -1,6 +1,7 @@
 import type { Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/index.js';
 import { loadNative } from '../../src/backend/native/index.js';
+import { loadWasmNode } from '../../src/backend/wasm/node.js';
 
 /**
  * Loaders of every kernel tier, fastest last. A loader returns `null` when its tier cannot run
@@ -12,6 +13,8 @@ const tiers: ReadonlyArray<() => Backend | null> = [
   // OpenBLAS/LAPACK addon; null when not built (LOWRANK_REQUIRE_NATIVE=1 makes that a test failure:
   // test/backend/native-loader.test.ts).
   () => loadNative().backend,
+  // WebAssembly SIMD128 kernels with two threads (worker_threads on a shared memory).
+  () => loadWasmNode(2).backend,
 ];
 
 /** Every backend tier that can run in this process; the conformance suite runs against each. */

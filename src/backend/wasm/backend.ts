@@ -1,0 +1,158 @@
+import { LowRankError } from '../../core/errors.js';
+import type { FloatArray } from '../../core/matrix.js';
+import type { AdamEpochsArgs, AdamParams, Backend, FactorGradientArgs, GemmArgs } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { Ptr, WasmRuntime } from './runtime.js';
+
+/** What `lowrank info` reports about the WebAssembly tier. */
+export interface WasmConfig {
+  /** SIMD128 kernels (always true: the tier does not load without SIMD128). */
+  simd: true;
+  /** Whether the engine supports relaxed SIMD (the kernels use plain SIMD128 either way). */
+  relaxedSimd: boolean;
+  /** Whether the threaded module on a shared memory is in use (else one thread). */
+  sharedMemory: boolean;
+}
+
+/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs. */
+export interface WasmBackend extends Backend {
+  readonly name: 'wasm';
+  adamEpochs(args: AdamEpochsArgs): number;
+  setThreads(threads: number): void;
+  readonly config: WasmConfig;
+}
+
+/** Elements a row-major rows×cols buffer with row stride ld spans. */
+function span(rows: number, cols: number, ld: number): number {
+  return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+const bytesOf = (elements: number, f64: boolean): number => Math.ceil((elements * (f64 ? 8 : 4)) / 16) * 16;
+
+/** The two Adam scalars that need `pow`, computed once per step as the TypeScript tier does. */
+function adamScalars(p: { lr: number; beta1: number; beta2: number }, step: number): [number, number] {
+  const bc1 = 1 - Math.pow(p.beta1, step);
+  const bc2 = 1 - Math.pow(p.beta2, step);
+  return [p.lr / bc1, 1 / Math.sqrt(bc2)];
+}
+
+/**
+ * Wraps a {@link WasmRuntime} as a {@link Backend}. Every call copies its operands into linear
+ * memory once, runs there, and copies the outputs back; memory-bound element-wise kernels whose
+ * copies would cost as much as the work (momentumStep, axpy, sumSquares, subtractSumSquares) are
+ * the TypeScript tier's. {@link Backend.adamEpochs} keeps U, V, A and the moments in linear memory
+ * for all its epochs.
+ * @internal
+ */
+export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBackend {
+  const gemm = (g: GemmArgs): void => {
+    const { m, n, k } = g;
+    if (m === 0 || n === 0) return;
+    const f64 = g.c instanceof Float64Array;
+    const lenC = span(m, n, g.ldc);
+    const readsAB = k > 0 && g.alpha !== 0;
+    const lenA = readsAB ? (g.transA ? span(k, m, g.lda) : span(m, k, g.lda)) : 0;
+    const lenB = readsAB ? (g.transB ? span(n, k, g.ldb) : span(k, n, g.ldb)) : 0;
+    rt.begin(bytesOf(lenA, f64) + bytesOf(lenB, f64) + bytesOf(lenC, f64));
+    const a = readsAB ? rt.put(g.a, lenA) : 0;
+    const b = readsAB ? rt.put(g.b, lenB) : 0;
+    // C is read when beta ≠ 0, and its gaps (ldc > n) must come back unchanged.
+    const c = g.beta === 0 && g.ldc === n ? rt.alloc(lenC, f64) : rt.put(g.c, lenC);
+    rt.gemmAt({ f64, transA: g.transA, transB: g.transB, m, n, k, alpha: g.alpha, a, lda: g.lda, b, ldb: g.ldb, beta: g.beta, c, ldc: g.ldc });
+    rt.get(c, g.c, lenC);
+  };
+
+  const factorGradient = (f: FactorGradientArgs): number => {
+    const { n, m, k } = f;
+    const f64 = f.u instanceof Float64Array;
+    rt.begin(bytesOf(n * k, f64) * 2 + bytesOf(k * m, f64) * 2 + bytesOf(n * m, f64) + bytesOf(m, f64));
+    const u = rt.put(f.u, n * k);
+    const v = rt.put(f.v, k * m);
+    const a = rt.put(f.a, n * m);
+    const gu = rt.alloc(n * k, f64);
+    const gv = rt.alloc(k * m, f64);
+    const r = rt.alloc(m, f64);
+    const ss = (f64 ? rt.ex.factor_gradient_f64 : rt.ex.factor_gradient_f32)(n, m, k, u, v, a, gu, gv, f.scale, r);
+    rt.get(gu, f.gu, n * k);
+    rt.get(gv, f.gv, k * m);
+    return ss;
+  };
+
+  const adamStep = (param: FloatArray, grad: FloatArray, mom: FloatArray, vel: FloatArray, p: AdamParams): void => {
+    const len = param.length;
+    const f64 = param instanceof Float64Array;
+    rt.begin(4 * bytesOf(len, f64));
+    const pp = rt.put(param);
+    const gp = rt.put(grad, len);
+    const mp = rt.put(mom, len);
+    const vp = rt.put(vel, len);
+    const [stepSize, inv] = adamScalars(p, p.step);
+    (f64 ? rt.ex.adam_f64 : rt.ex.adam_f32)(len, pp, gp, mp, vp, p.beta1, p.beta2, p.eps, stepSize, inv);
+    rt.get(pp, param);
+    rt.get(mp, mom, len);
+    rt.get(vp, vel, len);
+  };
+
+  const adamEpochs = (x: AdamEpochsArgs): number => {
+    const { n, m, k } = x;
+    const f64 = x.u instanceof Float64Array;
+    const nk = n * k;
+    const km = k * m;
+    const nm = n * m;
+    rt.begin(bytesOf(nk, f64) * 4 + bytesOf(km, f64) * 4 + bytesOf(nm, f64) + bytesOf(m, f64));
+    const u = rt.put(x.u, nk);
+    const v = rt.put(x.v, km);
+    const a = rt.put(x.a, nm);
+    const mu = rt.put(x.mu, nk);
+    const vu = rt.put(x.vu, nk);
+    const mv = rt.put(x.mv, km);
+    const vv = rt.put(x.vv, km);
+    const gu: Ptr = rt.alloc(nk, f64);
+    const gv: Ptr = rt.alloc(km, f64);
+    const r: Ptr = rt.alloc(m, f64);
+    const grad = f64 ? rt.ex.factor_gradient_f64 : rt.ex.factor_gradient_f32;
+    const adam = f64 ? rt.ex.adam_f64 : rt.ex.adam_f32;
+    const scale = 2 / nm;
+    let prev = x.prevLoss;
+    let ran = 0;
+    for (let e = 0; e < x.epochs; e++) {
+      const loss = grad(n, m, k, u, v, a, gu, gv, scale, r) / nm;
+      x.history[e] = loss;
+      ran = e + 1;
+      if (!Number.isFinite(loss)) break;
+      const [stepSize, inv] = adamScalars(x, x.step0 + e);
+      adam(nk, u, gu, mu, vu, x.beta1, x.beta2, x.eps, stepSize, inv);
+      adam(km, v, gv, mv, vv, x.beta1, x.beta2, x.eps, stepSize, inv);
+      if (x.tol > 0 && Number.isFinite(prev) && Math.abs(prev - loss) <= x.tol * prev) break;
+      prev = loss;
+    }
+    rt.get(u, x.u, nk);
+    rt.get(v, x.v, km);
+    rt.get(mu, x.mu, nk);
+    rt.get(vu, x.vu, nk);
+    rt.get(mv, x.mv, km);
+    rt.get(vv, x.vv, km);
+    rt.get(gu, x.gu, nk);
+    rt.get(gv, x.gv, km);
+    return ran;
+  };
+
+  return {
+    ...jsBackend,
+    name: 'wasm',
+    get threads(): number {
+      return rt.threads;
+    },
+    config,
+    gemm,
+    factorGradient,
+    adamStep,
+    adamEpochs,
+    setThreads: (threads: number): void => {
+      if (!Number.isInteger(threads) || threads < 1) {
+        throw new LowRankError('E_ARG', `threads must be a positive integer, got ${threads}`);
+      }
+      rt.setThreads(threads);
+    },
+  };
+}
