@@ -179,6 +179,34 @@ describe('playground in headless Chromium', { skip }, () => {
     assert.equal(await page.getByTestId('epoch').textContent(), '499');
   });
 
+  it('downloads V.npy, the figures as PNG and a self-contained report.html of the trained network', async () => {
+    const fetchDownload = async (id: string): Promise<[string, Buffer]> => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+      return [d.suggestedFilename(), readFileSync(await d.path())];
+    };
+    const [vName, vBytes] = await fetchDownload('download-v');
+    assert.equal(vName, 'V.npy');
+    const v = readNpy(new Uint8Array(vBytes), vName);
+    assert.deepEqual([v.rows, v.cols, v.dtype], [10, 50, 'float32'], 'the network’s float32 factor, k×m');
+    for (const key of ['comparison', 'residual', 'loss', 'spectrum']) {
+      const [name, png] = await fetchDownload(`download-${key}`);
+      assert.equal(name, `${key}.png`);
+      const meta = await sharp(png).metadata();
+      assert.equal(meta.format, 'png');
+      assert.ok((meta.width ?? 0) > 300, `${name} is ${meta.width} px wide`);
+      assert.ok((await greyVariance(png)) > 100, `${name} is not blank`);
+    }
+    const [rName, report] = await fetchDownload('download-report');
+    assert.equal(rName, 'report.html');
+    const html = report.toString('utf8');
+    assert.match(html, /<title>lowrank playground<\/title>/);
+    assert.match(html, /Training loss per epoch \(adam\), rank 10/);
+    // The report's tables show 6 significant digits (viz/report formatNumber).
+    const shown = String(Number((await value(page, 'error')).toPrecision(6)));
+    assert.ok(html.includes(`<td class="num">${shown}</td>`), `the metrics table holds the error shown (${shown})`);
+    assert.ok(!/<script/i.test(html), 'no scripts in the report');
+  });
+
   it('stays responsive while training: pause takes effect within 200 ms, resume and reset work', async () => {
     await setControl(page, 'epochs', '200000');
     await page.getByTestId('train').click();

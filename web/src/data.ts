@@ -205,7 +205,7 @@ export async function imageDataset(bytes: Uint8Array, name: string): Promise<Dat
     for (let c = 0; c < 3; c++) channels[c].data[i] = px[i * 4 + c];
   }
   const size = scale < 1 ? `${width}×${height} shown at ${w}×${h}` : `${w}×${h}`;
-  return { label: `${name} ${size}, grey`, matrix: luma(channels), channels };
+  return { label: `${name} ${size}`, matrix: luma(channels), channels };
 }
 
 /** Reads a chosen or dropped file by its extension. */

@@ -573,7 +573,7 @@ function lossSvg(width: number, height: number): string | null {
   const opt = als ? null : optimalLoss();
   return lineChart(series, {
     title: `${run.method}, rank ${settings.rank}: ${run.losses.length} ${als ? 'sweeps' : 'epochs'}`,
-    subtitle: `last ${num(run.losses[run.losses.length - 1])}${opt ? ` · optimum ${num(opt)}` : ''}`,
+    subtitle: `last ${run.losses[run.losses.length - 1].toPrecision(4)}${opt ? ` · optimum ${opt.toPrecision(4)} (${(run.losses[run.losses.length - 1] / opt).toFixed(2)}×)` : ''}`,
     xLabel: als ? 'sweep' : 'epoch',
     yLabel: 'MSE (log scale)',
     logY: true,
@@ -587,7 +587,7 @@ function lossSvg(width: number, height: number): string | null {
 function drawLoss(): void {
   const box = el('loss-chart');
   box.dataset.points = String(run?.losses.length ?? 0);
-  const svg = lossSvg(640, 360);
+  const svg = lossSvg(900, 340);
   box.innerHTML = svg ?? `<p class="note">${isTrainMethod() || settings.method === 'als' ? 'Press train: the loss is drawn as it falls, the optimum as a line.' : 'The exact SVD is computed, not trained: choose adam, sgd or scaled to watch the network learn.'}</p>`;
 }
 
@@ -626,19 +626,19 @@ function figureSet(): ReturnType<typeof factorizationFigures> | null {
   });
 }
 
-async function downloadFigures(): Promise<void> {
-  const figs = figureSet();
-  if (!figs) {
-    // Data with holes: the heatmap canvases as they are (the library's PNG encoder).
-    const c = el<HTMLCanvasElement>('heatmap-original');
-    const px = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
-    download('original.png', encodePng({ width: px.width, height: px.height, data: px.data }), 'image/png');
-    return;
-  }
-  for (const key of ['comparison', 'residual', 'loss', 'spectrum'] as const) {
-    const svg = figs[key];
-    if (svg) download(`${key}.png`, await svgToPngBytes(svg), 'image/png');
-  }
+/** Which canvas stands for a figure when the library's figures cannot be drawn (data with holes). */
+const FIGURE_CANVAS: Partial<Record<FigureName, string>> = { comparison: 'heatmap-approx', residual: 'heatmap-residual' };
+type FigureName = 'comparison' | 'residual' | 'loss' | 'spectrum';
+
+/** Downloads one figure as PNG: the library's SVG figure rasterised, or (data with holes) the canvas through the library's PNG encoder. */
+async function downloadFigure(key: FigureName): Promise<void> {
+  const svg = figureSet()?.[key];
+  if (svg) return download(`${key}.png`, await svgToPngBytes(svg), 'image/png');
+  const id = hasHoles() ? FIGURE_CANVAS[key] : undefined;
+  if (!id || !trained) return say(`No ${key} figure yet: ${key === 'loss' ? 'train a network first' : key === 'spectrum' ? 'data with holes has no spectrum' : 'compute or train first'}.`, 'error');
+  const c = el<HTMLCanvasElement>(id);
+  const px = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+  download(`${key}.png`, encodePng({ width: px.width, height: px.height, data: px.data }), 'image/png');
 }
 
 function downloadReport(): void {
@@ -683,7 +683,9 @@ function wire(): void {
   };
   el('download-u').addEventListener('click', () => save('U'));
   el('download-v').addEventListener('click', () => save('V'));
-  el('download-figures').addEventListener('click', () => void downloadFigures().catch(fail));
+  for (const key of ['comparison', 'residual', 'loss', 'spectrum'] as const) {
+    el(`download-${key}`).addEventListener('click', () => void downloadFigure(key).catch(fail));
+  }
   el('download-report').addEventListener('click', downloadReport);
   document.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement;
