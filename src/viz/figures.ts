@@ -7,7 +7,7 @@
  */
 import { Matrix } from '../core/matrix.js';
 import { rdbuR } from './colormap.js';
-import { comparisonFigure } from './comparison.js';
+import { comparisonFigure, rectBlockMeans } from './comparison.js';
 import { heatmapFigure } from './heatmap-figure.js';
 import { lineChart } from './line-chart.js';
 import { pngDataUrl } from './png.js';
@@ -94,20 +94,7 @@ export function optimalMse(spectrum: ArrayLike<number>, rank: number, n: number,
  * at most `maxSide` pixels a side shows, f = ⌈max(n, m) / maxSide⌉.
  */
 export function blockMeans(a: Matrix, f: number): Matrix {
-  const rows = Math.ceil(a.rows / f);
-  const cols = Math.ceil(a.cols / f);
-  const out = Matrix.zeros(rows, cols);
-  const counts = new Float64Array(rows * cols);
-  for (let i = 0; i < a.rows; i++) {
-    const bi = Math.floor(i / f) * cols;
-    for (let j = 0; j < a.cols; j++) {
-      const o = bi + Math.floor(j / f);
-      out.data[o] += a.data[i * a.cols + j];
-      counts[o]++;
-    }
-  }
-  for (let i = 0; i < out.data.length; i++) out.data[i] /= counts[i];
-  return out;
+  return rectBlockMeans(a, f, f);
 }
 
 /**
@@ -164,10 +151,10 @@ export function factorizationFigures(input: FactorizationFigureInput): FigureSet
   const blk = input.displayBlock;
   const n = blk ? blk.rows : a.rows;
   const m = blk ? blk.cols : a.cols;
-  const note = blk && blk.size > 1 ? ` (${blk.size}×${blk.size} block means)` : '';
+  const block = blk && blk.size > 1 ? { rows: blk.size, cols: blk.size } : undefined;
   const comparison = comparisonFigure([
-    { title: (input.originalTitle ?? `Original: ${n}*${m}`) + note, matrix: a },
-    { title: (input.approximationTitle ?? `Compressed: ${n}*${k}+${k}*${m}`) + note, matrix: b },
+    { title: input.originalTitle ?? `Original: ${n}*${m}`, matrix: a, block },
+    { title: input.approximationTitle ?? `Compressed: ${n}*${k}+${k}*${m}`, matrix: b, block },
   ]);
   const r = residualOf(a, b);
   let errors = input.errors;
