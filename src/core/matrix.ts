@@ -82,6 +82,34 @@ export class Matrix {
     return out;
   }
 
+  /**
+   * A matrix from nested rows (copied into `dtype`, float64 by default), or from flat row-major
+   * data and a `[rows, cols]` shape: a `Float32Array`/`Float64Array` is used as the storage
+   * without copying (its dtype is the matrix's), other arrays are copied into float64.
+   *
+   * @throws {@link LowRankError} `E_SHAPE` for ragged rows or a length that is not rows·cols.
+   * @example
+   * ```ts
+   * Matrix.from([[1, 2], [3, 4]]);                          // 2×2 float64
+   * Matrix.from(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]); // 2×3 float32, shares the buffer
+   * ```
+   */
+  static from(rows: ArrayLike<ArrayLike<number>>, dtype?: DType): Matrix;
+  static from(data: FloatArray | ArrayLike<number>, shape: readonly [number, number]): Matrix;
+  static from(data: ArrayLike<ArrayLike<number>> | ArrayLike<number>, second?: DType | readonly [number, number]): Matrix {
+    if (Array.isArray(second)) {
+      const [rows, cols] = second as readonly [number, number];
+      if (data.length !== rows * cols) {
+        throw new LowRankError('E_SHAPE', `Matrix.from: ${data.length} values do not fill a ${rows}×${cols} matrix (${rows * cols})`);
+      }
+      if (data instanceof Float32Array || data instanceof Float64Array) return new Matrix(rows, cols, data);
+      const out = Matrix.zeros(rows, cols);
+      for (let i = 0; i < data.length; i++) out.data[i] = (data as ArrayLike<number>)[i];
+      return out;
+    }
+    return Matrix.fromRows(Array.from(data as ArrayLike<ArrayLike<number>>), (second as DType | undefined) ?? 'float64');
+  }
+
   /** Element type of the storage. */
   get dtype(): DType {
     return dtypeOf(this.data);

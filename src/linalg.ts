@@ -1,0 +1,45 @@
+/**
+ * `lowrank/linalg`: the linear-algebra layer — products, QR, exact and randomized SVD, symmetric
+ * eigen, range finders, block Krylov and the error estimators, each taking an optional kernel
+ * tier (`backend`). Browser-safe.
+ *
+ * @packageDocumentation
+ */
+export { matmul, type MatmulOptions } from './linalg/matmul.js';
+export { qr, orthonormalize } from './linalg/qr.js';
+export { svd, svdAsync, truncatedSvd, type ThinSvd, type SvdOptions } from './linalg/svd.js';
+export type { SvdAlgorithm } from './linalg/svd-lapack.js';
+export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from './linalg/eigh.js';
+export { svdFlip } from './linalg/svd-flip.js';
+export {
+  randomizedRangeFinder,
+  luNormalize,
+  matrixOperator,
+  gaussianSketch,
+  normalizePanel,
+  type RangeNormalizer,
+  type RangeFinderOptions,
+  type MatrixOperator,
+} from './linalg/randomized-range.js';
+export { blockKrylov, type BlockKrylovOptions, type BlockKrylovBasis } from './linalg/block-krylov.js';
+export {
+  randomizedSvd,
+  autoPowerIters,
+  autoKrylovIters,
+  useKrylov,
+  DEFAULT_OVERSAMPLE,
+  DEFAULT_KRYLOV_OVERSAMPLE,
+  KRYLOV_MAX_BASIS,
+  type RandomizedSvdOptions,
+  type RandomizedSvdResult,
+} from './linalg/randomized-svd.js';
+export {
+  spectralErrorEstimate,
+  frobeniusErrorFromFactors,
+  frobeniusErrorBlocked,
+  forEachProductBlock,
+  type SpectralEstimate,
+  type SpectralEstimateOptions,
+  type FrobeniusEstimate,
+  type FrobeniusEstimateOptions,
+} from './linalg/error-estimators.js';
