@@ -22,7 +22,7 @@ import { choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
 import { writeFactorFigures } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
-import { addRatingsOptions, isRatingsRun, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
+import { addRatingsOptions, isRatingsInput, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
 
 interface FactorFlags {
   rank?: number;
@@ -59,7 +59,7 @@ export function registerFactor(program: Command): void {
     .option('--energy <e>', 'rank option: smallest rank keeping a share e ∈ (0, 1] of ‖A‖²_F', numberOption('--energy'))
     .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
     .option('--ratio <r>', 'rank option: largest rank compressing by at least r = n·m / (k·(n + m)) ≥ 1', numberOption('--ratio'))
-    .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network) or als (alternating least squares, for missing entries; the default with holes)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als'] as const), 'auto')
+    .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network), als (alternating least squares, for missing entries; the default with holes) or bpmf (Bayesian PMF by Gibbs sampling; the default for ratings)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als', 'bpmf'] as const), 'auto')
     .option('--oversample <p>', 'randomized: oversampling p ≥ 0 (default 2 for block Krylov, 10 for subspace iteration)', intOption('--oversample', 0))
     .option('--power-iters <q>', 'randomized: power iterations q ≥ 0 or auto (default auto: block Krylov 4, else 3; subspace iteration 7 when k < 0.1·min(n, m), else 4)', powerItersOption)
     .option('--krylov', 'randomized: force block Krylov (default: auto, Krylov when its basis is small enough)')
@@ -80,7 +80,7 @@ export function registerFactor(program: Command): void {
     .option('--report', 'also write report.html: the figures, metrics and parameters in one self-contained page')
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
-      if (isRatingsRun(flags)) return runFactorRatings(input, flags, cmd);
+      if (await isRatingsInput(input, flags, cmd)) return runFactorRatings(input, flags, cmd);
       await runFactor(input, flags);
     });
 }

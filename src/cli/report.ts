@@ -14,6 +14,10 @@ export function evaluationLines(e: Evaluation): string[] {
   if (e.optimum !== null && e.gap !== null) {
     lines.push(`Optimal Error for rank ${e.rank} (truncated SVD): ${e.optimum.toFixed(4)}`);
     lines.push(`Gap to optimum: ${formatGap(e.gap)}`);
+  } else if (e.certified) {
+    const c = e.certified;
+    lines.push(`Optimal Error for rank ${e.rank}: between ${c.lower.toFixed(4)} and ${c.upper.toFixed(4)} (certified by Ritz values; no exact SVD of a matrix this size)`);
+    lines.push(`Gap to optimum: ${Number.isFinite(c.gapUpperBound) ? `at most ${formatGap(c.gapUpperBound)}` : 'not certified (the lower bound is at rounding level)'}`);
   } else {
     lines.push(`Optimal Error for rank ${e.rank}: not computed (min side above ${OPTIMUM_MAX_SIDE})`);
   }

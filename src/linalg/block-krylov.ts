@@ -4,7 +4,8 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
-import { norm2, orthonormalize, qr } from './qr.js';
+import { safeNorm } from './norms.js';
+import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, gaussianSketch, matrixOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 import { svd } from './svd.js';
 import { dtypeEpsilon } from './tolerance.js';
@@ -135,7 +136,7 @@ function extendBasis(K: Matrix, cols: number, y: Matrix, rng: Rng, backend: Back
   const n = K.rows;
   const l = y.cols;
   const eps = dtypeEpsilon(y.dtype);
-  const scale = frobenius(y);
+  const scale = safeNorm(y.data);
   projectOut(K, cols, y, backend);
   const f = qr(y, { backend }); // Q n×l, R l×l (float64)
   const small = svd(f.R, { backend });
@@ -167,11 +168,6 @@ function extendBasis(K: Matrix, cols: number, y: Matrix, rng: Rng, backend: Back
     qi = orthonormalize(qi, { backend });
   }
   throw new LowRankError('E_DIVERGED', `block Krylov: block ${cols / l} did not become orthogonal to the basis in ${MAX_REORTHOGONALIZATIONS} passes`);
-}
-
-/** ‖X‖_F, safe against overflow and underflow. */
-function frobenius(x: Matrix): number {
-  return norm2(x.data instanceof Float64Array ? x.data : Float64Array.from(x.data), 0, x.data.length);
 }
 
 /** Y ← (I − K₀K₀ᵀ)·Y in place, where K₀ is the first `cols` columns of K (orthonormal). */

@@ -260,3 +260,57 @@ function scaleToUnit(x: Matrix): void {
 function subtractProduct(y: Matrix, u: Matrix, z: Matrix, backend: Backend): void {
   backend.gemm({ transA: false, transB: false, m: u.rows, n: 1, k: u.cols, alpha: -1, a: u.data, lda: u.cols, b: z.data, ldb: 1, beta: 1, c: y.data, ldc: 1 });
 }
+
+/**
+ * An upper bound of the gap to the Eckart–Young optimum, `error / optimum − 1`, from a lower
+ * bound of the optimum — never negative, never a ratio of rounding noise:
+ * - 0 when `error` is at or below `noiseFloor` (the approximation is optimal to working precision);
+ * - +∞ when the lower bound is at or below `noiseFloor` (nothing can be certified);
+ * - else max(0, error / optimumLowerBound − 1) (error ≥ optimum ≥ the lower bound, so a computed
+ *   ratio below 1 is rounding and means 0).
+ *
+ * @param noiseFloor the size of rounding errors in `error`, e.g. max(n, m)·ε·‖A‖_F.
+ * @example
+ * ```ts
+ * certifiedGapBound(1.02, 1.0, 1e-13); // 0.02
+ * certifiedGapBound(3e-14, 1e-15, 1e-13); // 0: at the optimum to working precision
+ * ```
+ */
+export function certifiedGapBound(error: number, optimumLowerBound: number, noiseFloor: number): number {
+  if (error <= noiseFloor) return 0;
+  if (!(optimumLowerBound > noiseFloor)) return Infinity;
+  return Math.max(0, error / optimumLowerBound - 1);
+}
+
+/** What the Ritz values of a randomized SVD certify about its rank-k approximation: see {@link ritzCertificate}. */
+export interface RitzCertificate {
+  /** √(‖A‖²_F − Σ_{i≤k} σ̂ᵢ²): the Frobenius error of the rank-k Ritz approximation (loses digits by cancellation below ≈ √ε·‖A‖_F). */
+  frobeniusFromRitz: number;
+  /** √(Σ_{k<i≤L} σ̂ᵢ²) ≤ the Eckart–Young optimum (Ritz values interlace: σ̂ᵢ ≤ σᵢ). */
+  optimumLowerBound: number;
+}
+
+/**
+ * The Frobenius error and a lower bound of the optimum read off the Ritz values σ̂ (descending,
+ * all L of them) of a randomized SVD (Halko et al. 2011 §5; the interlacing σ̂ᵢ ≤ σᵢ), computed
+ * scaled by max(‖A‖_F, σ̂₁) so that neither overflows for entries near float64's largest.
+ *
+ * @example
+ * ```ts
+ * const c = ritzCertificate(res.ritzValues, k, normA);
+ * certifiedGapBound(c.frobeniusFromRitz, c.optimumLowerBound, Math.sqrt(2 ** -52) * normA);
+ * ```
+ */
+export function ritzCertificate(ritz: ArrayLike<number>, k: number, normA: number): RitzCertificate {
+  const scale = Math.max(normA, ritz.length > 0 ? ritz[0] : 0);
+  if (!(scale > 0) || !Number.isFinite(scale)) return { frobeniusFromRitz: scale > 0 ? scale : 0, optimumLowerBound: 0 };
+  let kept = 0;
+  let beyond = 0;
+  for (let i = 0; i < ritz.length; i++) {
+    const x = ritz[i] / scale;
+    if (i < k) kept += x * x;
+    else beyond += x * x;
+  }
+  const t = normA / scale;
+  return { frobeniusFromRitz: scale * Math.sqrt(Math.max(0, t * t - kept)), optimumLowerBound: scale * Math.sqrt(beyond) };
+}

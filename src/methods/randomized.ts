@@ -3,7 +3,10 @@ import { Matrix, type DType } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
+import { certifiedGapBound, ritzCertificate } from '../linalg/error-estimators.js';
+import { safeNorm } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
+import { dtypeEpsilon } from '../linalg/tolerance.js';
 import type { Factorization, Progress } from './factorization.js';
 import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
@@ -55,7 +58,9 @@ const FIRST_GUESS = 32;
  *   loses digits by cancellation when the relative error is below ≈ 1e−6);
  * - `optimumLowerBound`: √(Σ_{k<i≤L} σ̂ᵢ²) ≤ the Eckart–Young optimum (Ritz values interlace), so
  *   `gapUpperBound` = frobeniusFromRitz / optimumLowerBound − 1 certifies how far from optimal
- *   the result can be (tight when the basis holds most of the tail, loose otherwise);
+ *   the result can be (tight when the basis holds most of the tail, loose otherwise; never
+ *   negative: 0 when the error is within the formula's rounding noise √(max(n, m)·ε)·‖A‖_F, +∞
+ *   when the lower bound is — see `certifiedGapBound`);
  * - `numericalRank`: how many of the k singular values are above max(n, m)·ε·σ̂₁ (the rest are 0).
  *
  * @throws {@link LowRankError} `E_ARG` for a missing, conflicting or out-of-range rank target or
@@ -94,12 +99,11 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
   const tSketch = performance.now();
   const factors = splitFactors(res, k, split, dtype);
 
-  let kept = 0;
-  for (let i = 0; i < k; i++) kept += res.ritzValues[i] * res.ritzValues[i];
-  let beyond = 0;
-  for (let i = k; i < res.ritzValues.length; i++) beyond += res.ritzValues[i] * res.ritzValues[i];
-  const frobeniusFromRitz = Math.sqrt(Math.max(0, total - kept));
-  const optimumLowerBound = Math.sqrt(beyond);
+  // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
+  const normA = total < Infinity && total > 2 ** -960 ? Math.sqrt(total) : safeNorm(a.data);
+  const { frobeniusFromRitz, optimumLowerBound } = ritzCertificate(res.ritzValues, k, normA);
+  // The Ritz formula's cancellation leaves noise of about √(max(n, m)·ε)·‖A‖_F.
+  const ritzNoise = Math.sqrt(Math.max(n, m) * dtypeEpsilon(a.dtype)) * normA;
   return {
     method: 'randomized',
     rank: k,
@@ -123,10 +127,10 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
       dtype,
       transposed: res.transposed,
       numericalRank: Math.min(res.numericalRank, k),
-      normA: Math.sqrt(total),
+      normA,
       frobeniusFromRitz,
       optimumLowerBound,
-      gapUpperBound: optimumLowerBound > 0 ? frobeniusFromRitz / optimumLowerBound - 1 : frobeniusFromRitz === 0 ? 0 : Infinity,
+      gapUpperBound: certifiedGapBound(frobeniusFromRitz, optimumLowerBound, ritzNoise),
     },
   };
 }

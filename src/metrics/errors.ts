@@ -1,5 +1,6 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
 
 /** How close an approximation Â is to A; every figure in float64. */
 export interface ApproximationErrors {
@@ -42,19 +43,24 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
 
 /**
  * Accumulates the figures of {@link ApproximationErrors} over pieces of A and Â (e.g. row blocks
- * of a product never formed whole), in one pass, float64 sums.
+ * of a product never formed whole), in one pass, float64 sums. The sums of squares are scaled
+ * ({@link ScaledSumOfSquares}), so the Frobenius and relative errors stay finite for entries up
+ * to float64's largest, as LAPACK's `dnrm2` does.
  */
 export class ErrorAccumulator {
-  private ss = 0;
-  private sa = 0;
+  private readonly ss = new ScaledSumOfSquares();
+  private readonly sa = new ScaledSumOfSquares();
   private pct = 0;
   private maxAbs = 0;
   private count = 0;
 
   /** Adds the entries `y[t]` (of Â) against `x[offset + t]` (of A), t = 0 … y.length − 1. */
   add(x: ArrayLike<number>, offset: number, y: ArrayLike<number>): void {
-    let { ss, sa, pct, maxAbs } = this;
-    for (let t = 0; t < y.length; t++) {
+    let { pct, maxAbs } = this;
+    let ss = 0;
+    let sa = 0;
+    const len = y.length;
+    for (let t = 0; t < len; t++) {
       const ai = x[offset + t];
       const d = ai - y[t];
       const ad = Math.abs(d);
@@ -63,30 +69,30 @@ export class ErrorAccumulator {
       pct += ad / (Math.abs(ai) + 1e-8);
       if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
     }
-    Object.assign(this, { ss, sa, pct, maxAbs });
-    this.count += y.length;
+    this.ss.addBlock(ss, len, (t) => x[offset + t] - y[t]);
+    this.sa.addBlock(sa, len, (t) => x[offset + t]);
+    this.pct = pct;
+    this.maxAbs = maxAbs;
+    this.count += len;
   }
 
   /** The figures over everything added so far. */
   result(): ApproximationErrors {
     const len = this.count;
-    const frobenius = Math.sqrt(this.ss);
-    const normA = Math.sqrt(this.sa);
+    const frobenius = this.ss.sqrt();
+    const normA = this.sa.sqrt();
     return {
       frobenius,
-      relative: normA === 0 ? (frobenius === 0 ? 0 : Infinity) : frobenius / normA,
+      relative: this.sa.isZero() ? (this.ss.isZero() ? 0 : Infinity) : this.ss.ratioSqrt(this.sa),
       avgPercent: len === 0 ? 0 : (100 * this.pct) / len,
-      rmse: len === 0 ? 0 : Math.sqrt(this.ss / len),
+      rmse: len === 0 ? 0 : this.ss.sqrtOver(len),
       maxAbs: this.maxAbs,
       normA,
     };
   }
 }
 
-/** ‖A‖_F in float64. */
+/** ‖A‖_F in float64, finite for any finite A (scaled as LAPACK's `dnrm2` when needed). */
 export function frobeniusNorm(a: Matrix): number {
-  let s = 0;
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  return Math.sqrt(s);
+  return safeNorm(a.data);
 }

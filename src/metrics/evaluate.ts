@@ -1,5 +1,13 @@
 import type { Matrix } from '../core/matrix.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { certifiedGapBound, ritzCertificate } from '../linalg/error-estimators.js';
+import { randomizedSvd } from '../linalg/randomized-svd.js';
 import { svd } from '../linalg/svd.js';
+import { dtypeEpsilon } from '../linalg/tolerance.js';
+import { AUTO_EXACT_MAX_SIDE } from '../methods/auto.js';
+import type { Factorization, MethodName } from '../methods/factorization.js';
+import { approximationErrorsFromFactors } from './factor-errors.js';
 import { approximationErrors, type ApproximationErrors } from './errors.js';
 import { compressionRatio, compressionRatioBytes } from './compression.js';
 import { optimalFrobeniusError, optimalityGap } from './optimum.js';
@@ -14,7 +22,24 @@ export interface Evaluation extends ApproximationErrors {
   compressionRatioBytes: number;
   /** Optimal rank-k Frobenius error, or null when the matrix is too large to compute it here. */
   optimum: number | null;
+  /** error / optimum − 1 (0 when the error is at rounding level), or null with no exact optimum. */
   gap: number | null;
+  /**
+   * When the exact optimum was not computed: the optimum certified to lie in [lower, upper] by the
+   * Ritz values of a randomized SVD, and the resulting bound on the gap (≥ 0; +∞ when nothing can
+   * be certified). Absent otherwise.
+   */
+  certified?: OptimumCertificate;
+}
+
+/** The optimum bracketed without an exact SVD: see {@link Evaluation.certified}. */
+export interface OptimumCertificate {
+  /** √(Σ_{k<i≤L} σ̂ᵢ²) ≤ optimum (Ritz values interlace). */
+  lower: number;
+  /** min(this error, the Ritz approximation's error) ≥ optimum. */
+  upper: number;
+  /** error / lower − 1, at least 0 (see `certifiedGapBound`). */
+  gapUpperBound: number;
 }
 
 /**
@@ -43,3 +68,83 @@ export function evaluateApproximation(a: Matrix, approx: Matrix, rank: number, f
   };
 }
 
+
+/**
+ * Largest min(n, m) for which {@link evaluateFactorization} computes the exact optimum with an
+ * exact SVD: with LAPACK (the native tier, `dgesdd`) a 2048×2048 SVD takes about a second on two
+ * cores — a fraction of any run that needs it; the TypeScript tier's Jacobi SVD costs ≈ 3 s at
+ * 500×500, so there it is kept to the size `auto` already solves exactly
+ * ({@link AUTO_EXACT_MAX_SIDE}). Above these the optimum is certified from Ritz values instead.
+ */
+export const EXACT_OPTIMUM_MAX_SIDE = { lapack: 2048, typescript: AUTO_EXACT_MAX_SIDE } as const;
+
+/** Options of {@link evaluateFactorization}. */
+export interface EvaluateFactorizationOptions {
+  /** Kernel tier (default: the current backend); decides the exact-SVD limit too. */
+  backend?: Backend;
+  /** Seed of the randomized SVD that certifies the optimum when no exact one is computed (default 0). */
+  seed?: number;
+}
+
+/**
+ * Everything lowrank reports about a factorization A (n×m) ≈ U·V, without forming U·V or copying
+ * A: the error figures from the factors in row blocks (scaled sums: finite for any finite A), the
+ * compression ratios, and the Eckart–Young optimum with the gap —
+ * - exactly, from the method's own spectrum (exact svd) or from an exact SVD when
+ *   min(n, m) ≤ {@link EXACT_OPTIMUM_MAX_SIDE} for the backend's tier;
+ * - otherwise certified (`certified`): for the randomized method from its own Ritz values (no
+ *   extra pass), for any other method from a randomized SVD of rank k (Musco & Musco 2015 block
+ *   Krylov: 2q + 2 passes over A, a fraction of a gradient run).
+ * An error at rounding level (≤ max(n, m)·ε·‖A‖_F, ε of the coarser of A's and the factors'
+ * dtypes) counts as optimal: gap 0.
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when the factors do not fit A.
+ * @example
+ * ```ts
+ * const e = evaluateFactorization(a, f);
+ * e.gap ?? e.certified?.gapUpperBound;
+ * ```
+ */
+export function evaluateFactorization(
+  a: Matrix,
+  f: Pick<Factorization, 'U' | 'V' | 'rank' | 'spectrum'> & ({ method: Exclude<MethodName, 'randomized'> } | { method: 'randomized'; params: { optimumLowerBound: number } }),
+  options: EvaluateFactorizationOptions = {},
+): Evaluation {
+  const backend = options.backend ?? getBackend();
+  const n = a.rows;
+  const m = a.cols;
+  const k = f.rank;
+  const errors = approximationErrorsFromFactors(a, f.U, f.V, { backend });
+  const eps = Math.max(dtypeEpsilon(a.dtype), dtypeEpsilon(f.U.dtype), dtypeEpsilon(f.V.dtype));
+  const floor = Math.max(n, m) * eps * errors.normA;
+  const base = {
+    rank: k,
+    compressionRatio: compressionRatio(n, m, k),
+    compressionRatioBytes: compressionRatioBytes(n, m, k, a.dtype, f.U.dtype),
+    ...errors,
+  };
+  const limit = backend.svd ? EXACT_OPTIMUM_MAX_SIDE.lapack : EXACT_OPTIMUM_MAX_SIDE.typescript;
+  const spectrum = f.spectrum ?? (Math.min(n, m) <= limit ? svd(a, { backend }).S : undefined);
+  if (spectrum) {
+    const optimum = optimalFrobeniusError(spectrum, k);
+    const gap = errors.frobenius <= floor ? 0 : optimalityGap(errors.frobenius, optimum);
+    return { ...base, optimum, gap };
+  }
+  let lower: number;
+  let upper = errors.frobenius;
+  if (f.method === 'randomized') {
+    lower = f.params.optimumLowerBound;
+  } else {
+    const res = randomizedSvd(a, k, { backend, seed: options.seed });
+    const c = ritzCertificate(res.ritzValues, k, errors.normA);
+    lower = c.optimumLowerBound;
+    // The Ritz formula's cancellation noise, √(max(n, m)·ε)·‖A‖_F, keeps `upper` an upper bound.
+    upper = Math.min(upper, c.frobeniusFromRitz + Math.sqrt(Math.max(n, m) * eps) * errors.normA);
+  }
+  return {
+    ...base,
+    optimum: null,
+    gap: null,
+    certified: { lower, upper: Math.max(upper, lower), gapUpperBound: certifiedGapBound(errors.frobenius, lower, floor) },
+  };
+}
