@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
-import { readMatrixFile, ensureWritableDir, writeFilesAtomic } from '../io/files.js';
-import { writeNpy } from '../io/npy.js';
+import { checkMatrixSize } from '../core/size-guard.js';
+import { checkOutputDir, readMatrixFile, writeOutputDir } from '../io/files.js';
+import { readNpy, writeNpy } from '../io/npy.js';
 import { matmul } from '../linalg/matmul.js';
 import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { svdFactorize } from '../methods/svd.js';
@@ -12,7 +13,7 @@ import { evaluateApproximation } from '../metrics/evaluate.js';
 import { pyShape, printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
-import { evaluationTable, writeFigureOutputs } from './report-files.js';
+import { evaluationTable, figureOutputFiles, FIGURE_FILE_NAMES } from './report-files.js';
 
 interface DemoFlags {
   n: number;
@@ -45,6 +46,9 @@ export function seedMatrix(n: number, m: number, hiddenRank: number, noise: numb
   return a;
 }
 
+/** Every file `demo` may write into its output directory. */
+export const DEMO_OUTPUT_NAMES: readonly string[] = ['original.npy', 'U_matrix.npy', 'V_matrix.npy', ...FIGURE_FILE_NAMES];
+
 /** Registers `lowrank demo`: the seed article's experiment, end to end, plus the optimum. */
 export function registerDemo(program: Command): void {
   program
@@ -73,11 +77,13 @@ async function runDemo(f: DemoFlags): Promise<void> {
     if (!f.json) process.stdout.write(line + '\n');
   };
   const { n, m, rank } = f;
-  const original = seedMatrix(n, m, f.hiddenRank, f.noise, f.seed);
+  // Sizes first: nothing is allocated from --n/--m before they are known to fit.
+  checkMatrixSize(n, m, 'float64', 'the --n × --m demo matrix');
   checkRank(rank, n, m);
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
+  await checkOutputDir(f.out, { names: DEMO_OUTPUT_NAMES });
+  const original = seedMatrix(n, m, f.hiddenRank, f.noise, f.seed);
   say(`Original matrix shape: ${pyShape(original)}`);
-  await ensureWritableDir(f.out);
 
   const learned = gradientFactorize(original, {
     rank,
@@ -92,52 +98,48 @@ async function runDemo(f: DemoFlags): Promise<void> {
   });
   say(`U_matrix shape: ${pyShape(learned.U)}`);
   say(`V_matrix shape: ${pyShape(learned.V)}`);
-  const uPath = join(f.out, 'U_matrix.npy');
-  const vPath = join(f.out, 'V_matrix.npy');
-  await writeFilesAtomic([
-    { path: join(f.out, 'original.npy'), bytes: writeNpy(original) },
-    { path: uPath, bytes: writeNpy(learned.U) },
-    { path: vPath, bytes: writeNpy(learned.V) },
-  ]);
-
-  // Reload, as the seed does, and evaluate what is on disk.
-  const U = await readMatrixFile(uPath);
-  const V = await readMatrixFile(vPath);
-  say(`Loaded U_matrix shape: ${pyShape(U)}`);
-  say(`Loaded V_matrix shape: ${pyShape(V)}`);
+  // The factors are evaluated as decoded from the exact bytes saved; everything (arrays, figures,
+  // report) is written as one set at the end, then reloaded from disk as the seed does.
+  const saved = [
+    { name: 'original.npy', bytes: writeNpy(original) },
+    { name: 'U_matrix.npy', bytes: writeNpy(learned.U) },
+    { name: 'V_matrix.npy', bytes: writeNpy(learned.V) },
+  ];
+  const U = readNpy(saved[1].bytes, 'U_matrix.npy');
+  const V = readNpy(saved[2].bytes, 'V_matrix.npy');
   const approximation = matmul(U, V);
   const exact = svdFactorize(original, { rank });
   const learnedEval = evaluateApproximation(original, approximation, rank, U.dtype, exact.spectrum);
+  const exactEval = evaluateApproximation(original, matmul(exact.U, exact.V), rank, 'float64', exact.spectrum);
+  const figures = await figureOutputFiles({
+    png: f.png,
+    report: f.report ?? false,
+    original,
+    U,
+    V,
+    rank,
+    lossHistory: learned.lossHistory,
+    spectrum: exact.spectrum,
+    methodLabel: f.optimizer,
+    errors: learnedEval,
+    title: 'lowrank demo: the seed article’s experiment',
+    subtitle: `A ${n}×${m} matrix of hidden rank ${f.hiddenRank} plus noise ${f.noise}, approximated at rank ${rank} by ${f.optimizer} (${learned.epochsRun} epochs) and by the exact truncated SVD`,
+    parameters: { n, m, 'hidden rank': f.hiddenRank, rank, noise: f.noise, ...learned.params, epochs: learned.epochsRun },
+    tables: [evaluationTable([[`learned (${f.optimizer})`, learnedEval], ['exact truncated SVD', exactEval]])],
+  });
+  const paths = await writeOutputDir(f.out, [...saved, ...figures]);
+
+  const loadedU = await readMatrixFile(join(f.out, 'U_matrix.npy'));
+  const loadedV = await readMatrixFile(join(f.out, 'V_matrix.npy'));
+  say(`Loaded U_matrix shape: ${pyShape(loadedU)}`);
+  say(`Loaded V_matrix shape: ${pyShape(loadedV)}`);
   for (const line of evaluationLines(learnedEval)) say(line);
   say(`Training: ${learned.epochsRun} epochs of ${f.optimizer} in ${learned.timings.trainMs.toFixed(1)} ms`);
-
-  const exactEval = evaluateApproximation(original, matmul(exact.U, exact.V), rank, 'float64', exact.spectrum);
   say('');
   say(`Exact truncated SVD, rank ${rank} (${exact.timings.totalMs.toFixed(1)} ms):`);
   for (const line of evaluationLines(exactEval)) say(`  ${line}`);
-
-  const files = ['original.npy', 'U_matrix.npy', 'V_matrix.npy'];
-  files.push(
-    ...(await writeFigureOutputs({
-      out: f.out,
-      png: f.png,
-      report: f.report ?? false,
-      original,
-      U,
-      V,
-      rank,
-      lossHistory: learned.lossHistory,
-      spectrum: exact.spectrum,
-      methodLabel: f.optimizer,
-      errors: learnedEval,
-      title: 'lowrank demo: the seed article’s experiment',
-      subtitle: `A ${n}×${m} matrix of hidden rank ${f.hiddenRank} plus noise ${f.noise}, approximated at rank ${rank} by ${f.optimizer} (${learned.epochsRun} epochs) and by the exact truncated SVD`,
-      parameters: { n, m, 'hidden rank': f.hiddenRank, rank, noise: f.noise, ...learned.params, epochs: learned.epochsRun },
-      tables: [evaluationTable([[`learned (${f.optimizer})`, learnedEval], ['exact truncated SVD', exactEval]])],
-    })),
-  );
   say('');
-  say(`Wrote ${files.map((x) => join(f.out, x)).join(', ')}`);
+  say(`Wrote ${paths.join(', ')}`);
   if (f.json) {
     printJson({
       shape: [n, m],
@@ -148,7 +150,7 @@ async function runDemo(f: DemoFlags): Promise<void> {
       trainMs: learned.timings.trainMs,
       learned: learnedEval,
       svd: exactEval,
-      files: files.map((x) => join(f.out, x)),
+      files: paths,
     });
   }
 }

@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
 import { CsrMatrix, sparseFromDense, type CooMatrix } from '../core/sparse.js';
-import { ensureWritableDir, readMatrixFile } from '../io/files.js';
-import { readTextFile, writeModelDir } from '../io/model-dir.js';
+import { checkOutputDir, readMatrixFile } from '../io/files.js';
+import { MODEL_DIR_FILES, readTextFile, writeModelDir } from '../io/model-dir.js';
 import { parseRatings } from '../io/ratings.js';
 import { alsFactorize } from '../methods/als.js';
 import { biasBaseline, globalMeanBaseline } from '../methods/baselines.js';
@@ -49,6 +49,7 @@ export interface RatingsFlags {
   biases?: boolean;
   testFraction?: number;
   perUser?: boolean;
+  force?: boolean;
 }
 
 /** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`. */
@@ -125,7 +126,8 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   const m = entries.cols;
   checkRank(rank, n, m);
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
-  await ensureWritableDir(out);
+  const outputOptions = { inputs: [input, f.mask], force: f.force };
+  await checkOutputDir(out, { ...outputOptions, names: MODEL_DIR_FILES });
 
   const { train, test } = splitEntries(entries, { testFraction, seed: f.seed, perRow: f.perUser });
   if (train.values.length === 0) throw new LowRankError('E_ARG', `no training entries left after holding out --test-fraction ${testFraction}`);
@@ -194,7 +196,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
       split: { train: train.values.length, test: test.values.length, testFraction, perUser: !!f.perUser, seed: f.seed },
       metrics,
     },
-  });
+  }, outputOptions);
 
   if (f.json) {
     printJson({

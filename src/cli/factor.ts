@@ -2,7 +2,7 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite, type DType } from '../core/matrix.js';
-import { ensureWritableDir, readMatrixFile, writeFilesAtomic } from '../io/files.js';
+import { checkOutputDir, readMatrixFile, writeOutputDir, type OutputFile } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
 import { spectralErrorEstimate } from '../linalg/error-estimators.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
@@ -20,7 +20,7 @@ import { optimalFrobeniusError, optimalityGap } from '../metrics/optimum.js';
 import { formatGap, pyShape, printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
-import { writeFactorFigures } from './report-files.js';
+import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
 import { addRatingsOptions, isRatingsInput, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
 
@@ -48,6 +48,7 @@ interface FactorFlags {
   png?: boolean;
   report?: boolean;
   maxPixels: number;
+  force?: boolean;
 }
 
 /** Registers `lowrank factor INPUT --rank K`. */
@@ -78,6 +79,7 @@ export function registerFactor(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .option('--png', 'also write comparison.png, residual.png, spectrum.png (and loss.png for gradient)')
     .option('--report', 'also write report.html: the figures, metrics and parameters in one self-contained page')
+    .option('--force', 'allow the outputs to replace the command\'s own input files')
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
       if (await isRatingsInput(input, flags, cmd)) return runFactorRatings(input, flags, cmd);
@@ -93,7 +95,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
   if (f.lossTol !== undefined) checkPositive('--loss-tol', f.lossTol, true);
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
-  await ensureWritableDir(out);
+  await checkOutputDir(out, { inputs: [input], force: f.force, names: FACTOR_OUTPUT_NAMES });
   const progress = !f.json && !f.quiet;
   const randomizedKnobs = {
     oversample: f.oversample,
@@ -128,16 +130,16 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       onProgress: progress ? (p) => process.stderr.write(`epoch ${p.epoch}/${p.total}: loss ${p.loss.toExponential(4)}\n`) : undefined,
     });
   }
-  const files = [
-    { path: join(out, 'U.npy'), bytes: writeNpy(result.U) },
-    { path: join(out, 'V.npy'), bytes: writeNpy(result.V) },
-  ];
-  if (result.S) files.push({ path: join(out, 'S.npy'), bytes: writeNpy(new Matrix(1, result.S.length, result.S), { oneD: true }) });
-  await writeFilesAtomic(files);
   const evaluation = evaluateFactors(a, result);
   const spectral = f.spectralError ? spectralErrorEstimate(a, result.U, result.V, { seed: f.seed }) : undefined;
-  // Figures and report.html (written by the helper; listed here for the output).
-  for (const name of await writeFactorFigures(input, out, a, result, evaluation, { png: f.png ?? false, report: f.report ?? false })) files.push({ path: join(out, name), bytes: new Uint8Array(0) });
+  // One set: factors, figures and report.html replace the old set together (a reader never sees a mix).
+  const outputs: OutputFile[] = [
+    { name: 'U.npy', bytes: writeNpy(result.U) },
+    { name: 'V.npy', bytes: writeNpy(result.V) },
+  ];
+  if (result.S) outputs.push({ name: 'S.npy', bytes: writeNpy(new Matrix(1, result.S.length, result.S), { oneD: true }) });
+  outputs.push(...(await factorFigureFiles(input, a, result, evaluation, { png: f.png ?? false, report: f.report ?? false })));
+  const files = (await writeOutputDir(out, outputs, { inputs: [input], force: f.force })).map((path) => ({ path }));
   if (f.json) {
     printJson({
       input,

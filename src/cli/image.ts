@@ -2,7 +2,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import { DEFAULT_MAX_PIXELS, encodeImage, readImageFile } from '../io/image.js';
-import { ensureWritableDir, writeFilesAtomic } from '../io/files.js';
+import { checkOutputFile, writeFilesAtomic } from '../io/files.js';
 import { svgToPng } from '../io/render.js';
 import { chooseImageRanks, imageCompressionRatio, imageSvd, luma, reconstructImage, type ImageMode } from '../methods/image.js';
 import { psnr, ssim, SSIM_WINDOW } from '../metrics/image-quality.js';
@@ -20,6 +20,7 @@ interface ImageFlags {
   sideBySide: string | boolean;
   quality: number;
   maxPixels: number;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -46,6 +47,7 @@ export function registerImage(program: Command): void {
     .option('--quality <q>', 'JPEG quality of a .jpg --out, 1–100', intOption('--quality', 1), 95)
     .option('--max-pixels <n>', `refuse images with more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS}: 100 megapixels)`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .option('--json', 'print one JSON object')
+    .option('--force', 'allow the outputs to replace the input image')
     .action(async (input: string, flags: ImageFlags) => {
       await runImage(input, flags);
     });
@@ -73,6 +75,10 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
   if (sideBySide !== null && extname(sideBySide).toLowerCase() !== '.png') {
     throw new LowRankError('E_ARG', `--side-by-side must end in .png, got '${sideBySide}'`);
   }
+  // Before the image is read: the outputs can be written and neither replaces the input (unless --force).
+  const writeOptions = { inputs: [input], force: f.force, createParents: true };
+  await checkOutputFile(out, { ...writeOptions, what: '--out' });
+  if (sideBySide !== null) await checkOutputFile(sideBySide, { ...writeOptions, what: '--side-by-side' });
 
   const img = await readImageFile(input, { maxPixels: f.maxPixels });
   const t0 = performance.now();
@@ -97,8 +103,6 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
     return total > 0 ? acc / total : 1;
   });
 
-  await ensureWritableDir(dirname(out), '--out');
-  if (sideBySide !== null) await ensureWritableDir(dirname(sideBySide), '--side-by-side');
   const alphaKept = img.alpha !== null && format === 'png';
   const files = [{ path: out, bytes: await encodeImage({ channels: rec, alpha: alphaKept ? img.alpha : null }, { format, quality: f.quality }) }];
   const rankText = decomposition.names.map((n, c) => `${n} ${ranks[c]}`).join(', ');
@@ -114,7 +118,7 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
     ]);
     files.push({ path: sideBySide, bytes: await svgToPng(svg) });
   }
-  await writeFilesAtomic(files);
+  await writeFilesAtomic(files, writeOptions);
 
   if (f.json) {
     printJson({

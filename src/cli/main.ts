@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { LowRankError } from '../core/errors.js';
+import { Command } from 'commander';
 import { selectBackend } from '../backend/native/index.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from './eval.js';
+import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from './failure.js';
 import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       selectBackend({ backend, threads, source: '--backend' });
     })
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderErrorLine(s)) });
   registerDemo(program);
   registerFactor(program);
   registerImage(program);
@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     cmd.option('--verbose', 'print stack traces on errors');
   }
   try {
+    setMemoryBudgetFromEnvironment();
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
@@ -57,29 +58,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown, verbose: boolean): number {
-  if (err instanceof CommanderError) {
-    // Help and version exit 0; commander already printed its one-line message for the rest.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-    return 2;
-  }
-  if (err instanceof LowRankError) {
-    process.stderr.write(`lowrank: error: ${err.message}\n`);
-    if (verbose && err.stack) process.stderr.write(err.stack + '\n');
-    return err.isInputError ? 2 : 1;
-  }
-  const e = err as Error;
-  process.stderr.write(`lowrank: unexpected error: ${e?.message ?? String(err)}\n`);
-  if (verbose && e?.stack) process.stderr.write(e.stack + '\n');
-  return 1;
-}
-
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`lowrank: unexpected error: ${String(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = reportError(err, process.argv.includes('--verbose'));
   },
 );

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { writeFileAtomic } from '../io/files.js';
-import { readModelDir, readTextFile, type SavedModel } from '../io/model-dir.js';
+import { checkOutputFile, writeFileAtomic } from '../io/files.js';
+import { MODEL_DIR_FILES, readModelDir, readTextFile, type SavedModel } from '../io/model-dir.js';
 import { parsePairs, parseRatings } from '../io/ratings.js';
 import { RowFolder, type FoldedRow } from '../methods/fold-in.js';
 import { predictWithRow } from '../methods/rating-model.js';
@@ -15,6 +16,7 @@ interface PredictFlags {
   out?: string;
   clip: boolean;
   json?: boolean;
+  force?: boolean;
 }
 
 /** Registers `lowrank predict MODEL_DIR --user U --item I` (and `--pairs FILE`, `--fold-in FILE`). */
@@ -28,6 +30,7 @@ export function registerPredict(program: Command): void {
     .option('--pairs <file>', 'CSV/TSV of user,item lines to predict; writes user,item,prediction')
     .option('--fold-in <file>', 'ratings (user,item,rating lines) of new users, solved with the items fixed, without retraining')
     .option('--out <file>', 'with --pairs: write the predictions to this file instead of stdout')
+    .option('--force', 'allow --out to replace one of the input files')
     .option('--no-clip', 'do not clip predictions to the training ratings\' range')
     .option('--json', 'print JSON')
     .action(async (dir: string, flags: PredictFlags) => {
@@ -50,6 +53,8 @@ async function runPredict(dir: string, f: PredictFlags): Promise<void> {
     throw new LowRankError('E_ARG', '--pairs cannot be combined with --user/--item');
   }
   if (f.out !== undefined && f.pairs === undefined) throw new LowRankError('E_ARG', '--out is for --pairs');
+  const writeOptions = { inputs: [f.pairs, f.foldIn, ...MODEL_DIR_FILES.map((name) => join(dir, name))], force: f.force };
+  if (f.out !== undefined) await checkOutputFile(f.out, writeOptions);
   const saved = await readModelDir(dir);
   const userIndex = indexOf(saved.users);
   const itemIndex = indexOf(saved.items);
@@ -104,7 +109,7 @@ async function runPredict(dir: string, f: PredictFlags): Promise<void> {
     predictions.push({ user: pairs.users[p], item: pairs.items[p], prediction });
   }
   if (f.out !== undefined) {
-    await writeFileAtomic(f.out, lines.join('\n') + '\n');
+    await writeFileAtomic(f.out, lines.join('\n') + '\n', writeOptions);
     if (f.json) printJson({ pairs: f.pairs, out: f.out, count: predictions.length, foldedIn: [...folded.keys()] });
     else process.stderr.write(`wrote ${f.out} (${predictions.length} predictions)\n`);
     return;

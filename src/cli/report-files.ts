@@ -1,15 +1,16 @@
 /**
  * The picture outputs shared by `demo` and `factor`: comparison.png, residual.png, loss.png,
- * spectrum.png and the self-contained report.html.
+ * spectrum.png and the self-contained report.html, drawn as files that the command writes in one
+ * set with its other outputs (`writeOutputDir`), so figures never describe another run's factors.
  *
  * @module
  */
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Matrix } from '../core/matrix.js';
 import { svd } from '../linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE } from '../methods/auto.js';
 import type { Factorization } from '../methods/factorization.js';
-import { writeFilesAtomic, type AtomicFile } from '../io/files.js';
+import type { OutputFile } from '../io/output-set.js';
 import { svgToPng } from '../io/render.js';
 import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
 import { matmul } from '../linalg/matmul.js';
@@ -17,13 +18,11 @@ import { blockMeans, factorizationFigures, productBlockMeans, type FigureSet } f
 import { buildReport, type ReportFigure, type ReportTable } from '../viz/report.js';
 import { packageVersion } from './version.js';
 
-/** What {@link writeFigureOutputs} draws and writes. */
+/** What {@link figureOutputFiles} draws. */
 export interface FigureOutputOptions {
-  /** Output directory (exists and is writable). */
-  out: string;
-  /** Write the PNG figures. */
+  /** Draw the PNG figures. */
   png: boolean;
-  /** Write report.html. */
+  /** Draw report.html. */
   report: boolean;
   /** A, n×m. */
   original: Matrix;
@@ -47,6 +46,12 @@ export interface FigureOutputOptions {
   notes?: string[];
 }
 
+/** Every file {@link figureOutputFiles} may draw (for the checks made before a run). */
+export const FIGURE_FILE_NAMES = ['comparison.png', 'residual.png', 'loss.png', 'spectrum.png', 'report.html'] as const;
+
+/** Every file `factor` may write into its output directory (dense factors and figures). */
+export const FACTOR_OUTPUT_NAMES: readonly string[] = ['U.npy', 'V.npy', 'S.npy', ...FIGURE_FILE_NAMES];
+
 /** Largest side, in cells, of a matrix drawn in the figures; larger ones are shown as block means. */
 export const DISPLAY_MAX_SIDE = 1000;
 
@@ -65,14 +70,14 @@ const TITLES: Record<keyof FigureSet, string> = {
 };
 
 /**
- * Draws the figures of a factorization and writes, in `out`, the PNGs (when `png`) and
- * report.html (when `report`) in one atomic batch. loss.png needs a loss history and
- * spectrum.png the singular values; they are skipped without them.
+ * Draws the figures of a factorization: the PNGs (when `png`) and report.html (when `report`),
+ * as files for the command's output set. loss.png needs a loss history and spectrum.png the
+ * singular values; they are skipped without them.
  *
- * @returns the names of the files written (relative to `out`).
- * @throws {@link LowRankError} `E_IO` when rendering or writing fails.
+ * @returns the files (names inside the output directory, and contents), none when neither is asked.
+ * @throws {@link LowRankError} when rendering fails.
  */
-export async function writeFigureOutputs(o: FigureOutputOptions): Promise<string[]> {
+export async function figureOutputFiles(o: FigureOutputOptions): Promise<OutputFile[]> {
   if (!o.png && !o.report) return [];
   // Figures show at most DISPLAY_MAX_SIDE cells a side: larger matrices as f×f block means,
   // U·V reduced row block by row block without forming the n×m product.
@@ -101,10 +106,10 @@ export async function writeFigureOutputs(o: FigureOutputOptions): Promise<string
     approximationTitle: o.approximationTitle,
   });
   const order = (['comparison', 'residual', 'loss', 'spectrum'] as const).filter((k) => figs[k] !== undefined);
-  const files: AtomicFile[] = [];
+  const files: OutputFile[] = [];
   if (o.png) {
     const pngs = await Promise.all(order.map((k) => svgToPng(figs[k] as string)));
-    order.forEach((k, i) => files.push({ path: join(o.out, `${k}.png`), bytes: pngs[i] }));
+    order.forEach((k, i) => files.push({ name: `${k}.png`, bytes: pngs[i] }));
   }
   if (o.report) {
     const figures: ReportFigure[] = order.map((k) => ({ title: TITLES[k], svg: figs[k], caption: CAPTIONS[k] }));
@@ -120,10 +125,9 @@ export async function writeFigureOutputs(o: FigureOutputOptions): Promise<string
       notes,
       footer: `Made by lowrank ${packageVersion()}. One self-contained file: no scripts, no network.`,
     });
-    files.push({ path: join(o.out, 'report.html'), bytes: html });
+    files.push({ name: 'report.html', bytes: html });
   }
-  await writeFilesAtomic(files);
-  return files.map((f) => basename(f.path));
+  return files;
 }
 
 /** The metrics table of one or more evaluations (one column each), for the report. */
@@ -147,26 +151,23 @@ export function evaluationTable(columns: ReadonlyArray<[string, Evaluation]>, ti
 }
 
 /**
- * `factor --png/--report`: the figures of a factorization of `a` (read from `input`) into
- * `out`. The spectrum comes from the method when it computed all singular values, else from an
+ * `factor --png/--report`: the figures of a factorization of `a` (read from `input`). The spectrum comes from the method when it computed all singular values, else from an
  * exact SVD when that is cheap (the same limits as the optimum in `factor`'s report).
  *
- * @returns the names of the files written (relative to `out`).
+ * @returns the files for the output set (none when neither is asked).
  */
-export async function writeFactorFigures(
+export async function factorFigureFiles(
   input: string,
-  out: string,
   a: Matrix,
   result: Factorization,
   evaluation: Evaluation,
   what: { png: boolean; report: boolean },
-): Promise<string[]> {
+): Promise<OutputFile[]> {
   if (!what.png && !what.report) return [];
   const limit = result.method === 'gradient' ? OPTIMUM_MAX_SIDE : AUTO_EXACT_MAX_SIDE;
   const spectrum = result.spectrum ?? (Math.min(a.rows, a.cols) <= limit ? svd(a).S : undefined);
   const label = result.method === 'gradient' ? `gradient, ${String(result.params.optimizer)}` : result.method;
-  return writeFigureOutputs({
-    out,
+  return figureOutputFiles({
     png: what.png,
     report: what.report,
     original: a,

@@ -1,4 +1,5 @@
 import { LowRankError } from './errors.js';
+import { checkAllocation, checkMatrixSize } from './size-guard.js';
 
 /** Element type of a {@link Matrix}. */
 export type DType = 'float32' | 'float64';
@@ -6,8 +7,13 @@ export type DType = 'float32' | 'float64';
 /** A flat floating-point buffer as stored in a {@link Matrix}. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Allocates a zeroed buffer of `length` elements of the given dtype. */
+/**
+ * Allocates a zeroed buffer of `length` elements of the given dtype.
+ * @throws {@link LowRankError} `E_SHAPE` / `E_MEMORY` from the size guard (`checkAllocation`)
+ *   when `length` is more than an array can hold or than the memory budget.
+ */
 export function allocFloat(dtype: DType, length: number): FloatArray {
+  checkAllocation(length, dtype === 'float32' ? 4 : 8, `an array of ${dtype}`);
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
@@ -55,6 +61,7 @@ export class Matrix {
   static zeros(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
     assertDim(rows, 'rows');
     assertDim(cols, 'cols');
+    checkMatrixSize(rows, cols, dtype);
     return new Matrix(rows, cols, allocFloat(dtype, rows * cols));
   }
 

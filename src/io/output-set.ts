@@ -1,0 +1,587 @@
+/**
+ * Writing outputs so that a failure, Ctrl-C or `kill -9` never leaves a half-done result (Node
+ * only). The one module every command writes through:
+ *
+ * - {@link writeOutputDir}: a set of files in an output directory (U.npy, V.npy, model.json,
+ *   figures …) is written into a hidden temporary sibling directory, flushed, and swapped into
+ *   place with two back-to-back renames (`out` → `.out.lowrank-old-…`, temp → `out`), so a reader
+ *   sees the old set or the new set, never a mix. Files of the old directory that are not part of
+ *   a lowrank set (the user's own) are carried over by hard links.
+ * - {@link writeFilesAtomic}: loose files at paths of their own (`image --out`, `reconstruct --out`):
+ *   each is written to a temporary sibling, flushed, and all are renamed in one synchronous step.
+ * - {@link checkOutputDir} / {@link checkOutputFile}: the checks a command makes before its
+ *   (possibly long) computation, creating nothing.
+ *
+ * Temporaries are named `.<target>.lowrank-<kind>-<pid>-<random>` beside their target. They are
+ * removed on every error path and on SIGINT/SIGTERM/SIGHUP (a handler is installed only while
+ * temporaries exist, so Ctrl-C during a computation still stops the process at once). A `kill -9`
+ * can leave some behind: the next write to the same target removes those of dead processes, and
+ * when the kill fell between the two renames (the target missing, its `old` sibling present) it
+ * first renames the old set back into place ({@link recoverOutput}).
+ *
+ * Replacing a file keeps its permission bits (and a replaced directory its own); a target that is
+ * one of the command's inputs is refused unless `force`.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { access, chmod, constants as fsConstants, copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+
+import { LowRankError, escapeName } from '../core/errors.js';
+
+/** One file of a set written by {@link writeOutputDir}: a plain name inside the directory and its contents. */
+export interface OutputFile {
+  /** File name inside the output directory (no path separators). */
+  name: string;
+  /** Contents; strings are written as UTF-8. */
+  bytes: Uint8Array | string;
+}
+
+/** One output of {@link writeFilesAtomic}: a path of its own. */
+export interface AtomicFile {
+  path: string;
+  /** File contents; strings are written as UTF-8. */
+  bytes: Uint8Array | string;
+}
+
+/** What the writers and checks of this module are told about the command. */
+export interface OutputOptions {
+  /** The option that named the output, for messages (default `'--out'`). */
+  what?: string;
+  /** The command's input files: an output that would replace one of them is refused unless `force`. */
+  inputs?: ReadonlyArray<string | undefined>;
+  /** Allow replacing an input file (the CLI's `--force`). */
+  force?: boolean;
+}
+
+/** Options of {@link writeFilesAtomic}. */
+export interface AtomicWriteOptions extends OutputOptions {
+  /** Create missing parent directories (removed again if the write fails). Default false. */
+  createParents?: boolean;
+}
+
+/** Options of {@link checkOutputDir}. */
+export interface OutputDirCheckOptions extends OutputOptions {
+  /** The names the command may write into the directory, for the input check (default: none). */
+  names?: readonly string[];
+}
+
+/**
+ * Name of the manifest in every directory written by {@link writeOutputDir}: the files of the set.
+ * The next set drops the old set's files it does not write again (a figure of an earlier `--png`
+ * run does not linger beside new factors) and carries everything else over.
+ */
+export const OUTPUT_MANIFEST = '.lowrank-outputs.json';
+
+type TempKind = 'new' | 'old' | 'tmp' | 'probe';
+const TEMP_NAME = /^\.(.+)\.lowrank-(new|old|tmp|probe)-(\d+)-[0-9a-f]{8}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Temporaries alive in this process, removed on a signal or at exit.
+
+type Live = { kind: 'remove' } | { kind: 'restore'; target: string };
+const live = new Map<string, Live>();
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeTemporariesSync();
+  // Re-raise with the default action, so the exit status says which signal ended the run.
+  process.kill(process.pid, signal);
+}
+
+function onExit(): void {
+  removeTemporariesSync();
+}
+
+function track(path: string, entry: Live): void {
+  if (live.size === 0) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    process.on('exit', onExit);
+  }
+  live.set(path, entry);
+}
+
+function untrack(path: string): void {
+  if (!live.delete(path) || live.size > 0) return;
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.removeListener('exit', onExit);
+}
+
+/**
+ * Removes, synchronously, every temporary this process is writing (a moved-away old set goes
+ * back into place when the new one has not arrived), and uninstalls the signal handlers. Called
+ * on SIGINT/SIGTERM/SIGHUP and at exit; exported for hosts that end the process their own way.
+ */
+export function removeTemporariesSync(): void {
+  for (const [path, entry] of live) {
+    try {
+      if (entry.kind === 'restore' && !existsSync(entry.target)) renameSync(path, entry.target);
+      else rmSync(path, { recursive: true, force: true });
+    } catch {
+      // best effort: the next run removes what is left (see recoverOutput)
+    }
+  }
+  for (const path of [...live.keys()]) untrack(path);
+}
+
+function tempSibling(target: string, kind: TempKind): string {
+  return join(dirname(target), `.${basename(target)}.lowrank-${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans up after a killed run that wrote `target`: temporaries of dead processes beside it are
+ * removed, and when the target is missing but a dead run's moved-away old set is there (a kill
+ * between the two renames of {@link writeOutputDir}), that set is renamed back into place.
+ * Temporaries of live processes (a concurrent run) are left alone. Never throws.
+ *
+ * @example
+ * ```ts
+ * await recoverOutput('ratings.lowrank'); // before reading a model directory
+ * ```
+ */
+export async function recoverOutput(target: string): Promise<void> {
+  const parent = dirname(resolve(target));
+  const base = basename(resolve(target));
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  const stale = names
+    .map((name) => ({ name, m: TEMP_NAME.exec(name) }))
+    .filter(({ name, m }) => m !== null && m[1] === base && !live.has(join(parent, name)) && !processAlive(Number(m[3])));
+  // restore first (at most one old set can be missing its target), then remove the rest
+  stale.sort((a, b) => Number(b.m?.[2] === 'old') - Number(a.m?.[2] === 'old'));
+  const full = join(parent, base);
+  for (const { name, m } of stale) {
+    const path = join(parent, name);
+    try {
+      if (m?.[2] === 'old' && !(await exists(full))) await rename(path, full);
+      else await rm(path, { recursive: true, force: true });
+    } catch {
+      // left for a later run
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks before the computation (they create nothing).
+
+/**
+ * Checks, before a command computes anything, that `dir` can receive a set of outputs: it is a
+ * directory or does not exist yet, it and its nearest existing ancestor are writable, it is not
+ * the working directory (or one above it, which a swap would move away from under the shell), and
+ * none of the `names` in it is one of the command's inputs (unless `force`). Creates nothing.
+ *
+ * @throws {@link LowRankError} `E_IO` "cannot write to --out 'dir': <reason>"; `E_ARG` for the
+ *   working directory or an output that would replace an input.
+ * @example
+ * ```ts
+ * await checkOutputDir(out, { inputs: [input], force: flags.force, names: ['U.npy', 'V.npy'] });
+ * ```
+ */
+export async function checkOutputDir(dir: string, options: OutputDirCheckOptions = {}): Promise<void> {
+  const what = options.what ?? '--out';
+  const abs = resolve(dir);
+  await refuseWorkingDirectory(dir, abs, what);
+  const st = await statOrNull(abs);
+  if (st !== null && !st.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': exists and is not a directory`);
+  await checkWritableAncestor(abs, dir, what, st !== null);
+  if (st !== null) {
+    const names = new Set([...(options.names ?? []), ...(await readManifest(abs))]);
+    await refuseInputs([...names].map((n) => join(abs, n)), options, what);
+  }
+}
+
+/**
+ * Checks, before a command computes anything, that the file `path` can be written (its directory,
+ * or the nearest existing ancestor when `createParents`, is writable; `path` is not a directory)
+ * and is not one of the command's inputs (unless `force`). Creates nothing.
+ *
+ * @throws {@link LowRankError} `E_IO` "cannot write to --out 'x.png': <reason>"; `E_ARG` for an input.
+ */
+export async function checkOutputFile(path: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const what = options.what ?? '--out';
+  const abs = resolve(path);
+  const st = await statOrNull(abs);
+  if (st?.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(path)}': is a directory`);
+  const parent = dirname(abs);
+  if (!options.createParents && (await statOrNull(parent)) === null) {
+    throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(path)}': no such directory`);
+  }
+  await checkWritableAncestor(parent, path, what, false);
+  await refuseInputs([abs], options, what);
+}
+
+async function refuseWorkingDirectory(dir: string, abs: string, what: string): Promise<void> {
+  const real = await realpath(abs).catch(() => abs);
+  const cwd = await realpath(process.cwd()).catch(() => process.cwd());
+  if (real === cwd || cwd.startsWith(real.endsWith(sep) ? real : real + sep) || dirname(real) === real) {
+    throw new LowRankError('E_ARG', `${what} '${escapeName(dir)}' is the working directory or one above it: lowrank replaces its output directory as a whole, so give it a directory of its own (e.g. ${what} results)`);
+  }
+}
+
+/** The nearest existing ancestor of `abs` (itself included when `self`) must be a writable directory. */
+async function checkWritableAncestor(abs: string, shown: string, what: string, self: boolean): Promise<void> {
+  let cur = self ? abs : dirname(abs);
+  for (;;) {
+    const st = await statOrNull(cur);
+    if (st !== null) {
+      if (!st.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(shown)}': a path component is not a directory`);
+      break;
+    }
+    const up = dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  try {
+    await access(cur, fsConstants.W_OK);
+    // access() trusts mode bits; a probe also catches read-only mounts and pseudo file systems
+    const probe = tempSibling(join(cur, basename(abs)), 'probe');
+    const fh = await open(probe, 'wx');
+    await fh.close();
+    await unlink(probe);
+  } catch (err) {
+    throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(shown)}': ${fsReason(err, true)}`);
+  }
+}
+
+/** Refuses targets that are (the same file as) one of the inputs, unless `force`. */
+async function refuseInputs(targets: readonly string[], options: OutputOptions, what: string): Promise<void> {
+  if (options.force) return;
+  const inputs = (options.inputs ?? []).filter((x): x is string => typeof x === 'string' && x !== '-');
+  if (inputs.length === 0) return;
+  const ids = new Map<string, string>();
+  for (const input of inputs) {
+    const st = await statOrNull(resolve(input));
+    if (st?.isFile()) ids.set(`${st.dev}:${st.ino}`, input);
+  }
+  for (const target of targets) {
+    const st = await statOrNull(target);
+    const input = st ? ids.get(`${st.dev}:${st.ino}`) : undefined;
+    if (input !== undefined) {
+      throw new LowRankError('E_ARG', `${what} would replace the input '${escapeName(input)}' (${escapeName(basename(target))}): choose another ${what}, or give --force to replace it`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers.
+
+/**
+ * Writes a set of files as the directory `dir`, all-or-nothing (see the module comment): after
+ * it returns, `dir` holds exactly the new files, the manifest {@link OUTPUT_MANIFEST} and what the
+ * old directory held besides its previous lowrank set; after a failure or a signal, the old
+ * directory is untouched and no temporary remains; after `kill -9`, the old or the new set is in
+ * place (or, for a kill between the two renames, the old set is beside it and is put back by the
+ * next write or {@link recoverOutput}). Missing parent directories are created (and removed again
+ * on failure).
+ *
+ * @returns the paths written (`dir/name`, in the order given).
+ * @throws {@link LowRankError} `E_ARG` for bad names, the working directory, or an input the set
+ *   would replace (unless `force`); `E_IO` "cannot write 'dir/name': <reason>" or "cannot write to
+ *   --out 'dir': <reason>".
+ * @example
+ * ```ts
+ * await writeOutputDir('a.lowrank', [{ name: 'U.npy', bytes: writeNpy(u) }, { name: 'V.npy', bytes: writeNpy(v) }], { inputs: ['a.npy'] });
+ * ```
+ */
+export async function writeOutputDir(dir: string, files: readonly OutputFile[], options: OutputOptions = {}): Promise<string[]> {
+  const what = options.what ?? '--out';
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (f.name === '' || f.name === '.' || f.name === '..' || /[/\\]/.test(f.name) || f.name === OUTPUT_MANIFEST || seen.has(f.name)) {
+      throw new LowRankError('E_ARG', `output name '${escapeName(f.name)}' is not a plain, unique file name`);
+    }
+    seen.add(f.name);
+  }
+  const abs = resolve(dir);
+  await refuseWorkingDirectory(dir, abs, what);
+  await recoverOutput(abs);
+  const old = await statOrNull(abs);
+  if (old !== null && !old.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': exists and is not a directory`);
+  const oldSet = old ? await readManifest(abs) : [];
+  const oldEntries = old ? await readdir(abs) : [];
+  // everything the swap would remove from the old directory: files replaced and the old set's files
+  const leaving = oldEntries.filter((e) => seen.has(e) || oldSet.includes(e));
+  await refuseInputs(leaving.map((e) => join(abs, e)), options, what);
+
+  const created = await makeDirs(dirname(abs)).catch((err: unknown) => {
+    throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': ${fsReason(err, true)}`);
+  });
+  const temp = tempSibling(abs, 'new');
+  let current = dir;
+  track(temp, { kind: 'remove' });
+  try {
+    await mkdir(temp);
+    for (const f of files) {
+      current = join(dir, f.name);
+      const mode = old && oldEntries.includes(f.name) ? await modeOf(join(abs, f.name)) : undefined;
+      await writeFlushed(join(temp, f.name), f.bytes, mode);
+    }
+    current = dir;
+    for (const e of oldEntries) {
+      if (e !== OUTPUT_MANIFEST && !seen.has(e) && !oldSet.includes(e)) await carryOver(join(abs, e), join(temp, e));
+    }
+    const manifest = { format: 'lowrank-output-set', version: 1, files: files.map((f) => f.name) };
+    await writeFlushed(join(temp, OUTPUT_MANIFEST), JSON.stringify(manifest) + '\n', old ? await modeOf(join(abs, OUTPUT_MANIFEST)) : undefined);
+    if (old) await chmod(temp, old.mode & 0o7777);
+    await syncDir(temp);
+    // The swap: two renames in one synchronous step (no signal handler can run between them).
+    const moved = old ? tempSibling(abs, 'old') : null;
+    if (moved !== null) {
+      renameSync(abs, moved);
+      track(moved, { kind: 'restore', target: abs });
+      try {
+        renameSync(temp, abs);
+      } catch (err) {
+        if (!existsSync(abs)) renameSync(moved, abs);
+        untrack(moved);
+        throw err;
+      }
+    } else {
+      renameSync(temp, abs);
+    }
+    untrack(temp);
+    await syncDir(dirname(abs));
+    if (moved !== null) {
+      await rm(moved, { recursive: true, force: true }).catch(() => undefined);
+      untrack(moved);
+    }
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    untrack(temp);
+    await removeDirs(created);
+    if (err instanceof LowRankError) throw err;
+    throw new LowRankError('E_IO', `cannot write '${escapeName(current)}': ${fsReason(err, true)}`);
+  }
+  return files.map((f) => join(dir, f.name));
+}
+
+/**
+ * Writes one file atomically: the bytes go to a temporary sibling, which is flushed and renamed
+ * over `path` (keeping the permission bits of the file it replaces). A failure never leaves a
+ * partial file or clobbers an existing one, and the temporary is removed.
+ *
+ * @throws {@link LowRankError} `E_IO` "cannot write 'path': <reason>"; `E_ARG` when `path` is one
+ *   of `options.inputs` (unless `force`).
+ * @example
+ * ```ts
+ * await writeFileAtomic('product.npy', writeNpy(p), { inputs: [uPath, vPath] });
+ * ```
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFilesAtomic([{ path, bytes }], options);
+}
+
+/**
+ * Writes loose files (each at a path of its own) all-or-nothing as far as the file system allows:
+ * every temporary is written and flushed first; only when all succeeded are they renamed into
+ * place, all in one synchronous step. If any write fails or a signal arrives, no target is touched
+ * and every temporary is removed. (Only a `kill -9` in the microseconds between two of the final
+ * renames can leave some targets new and others old; for sets that must not mix, use
+ * {@link writeOutputDir}.)
+ *
+ * @throws {@link LowRankError} `E_IO` "cannot write 'path': <reason>" naming the first failure;
+ *   `E_ARG` when a target is one of `options.inputs` (unless `force`).
+ */
+export async function writeFilesAtomic(files: readonly AtomicFile[], options: AtomicWriteOptions = {}): Promise<void> {
+  const what = options.what ?? '--out';
+  const targets = files.map((f) => resolve(f.path));
+  const twice = targets.find((t, i) => targets.indexOf(t) !== i);
+  if (twice !== undefined) throw new LowRankError('E_ARG', `two outputs are the same file '${escapeName(twice)}'`);
+  await refuseInputs(targets, options, what);
+  for (const f of files) await recoverOutput(f.path);
+  const temps: Array<{ temp: string; path: string }> = [];
+  const created: string[] = [];
+  let current = '';
+  try {
+    for (const f of files) {
+      current = f.path;
+      if (options.createParents) created.push(...(await makeDirs(dirname(resolve(f.path)))));
+      const temp = tempSibling(f.path, 'tmp');
+      track(temp, { kind: 'remove' });
+      temps.push({ temp, path: f.path });
+      await writeFlushed(temp, f.bytes, await modeOf(f.path));
+    }
+    for (const t of temps) {
+      current = t.path;
+      if ((await statOrNull(t.path))?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    current = '';
+    for (const t of temps) {
+      current = t.path;
+      renameSync(t.temp, t.path);
+      untrack(t.temp);
+    }
+    for (const dir of new Set(temps.map((t) => dirname(resolve(t.path))))) await syncDir(dir);
+  } catch (err) {
+    for (const t of temps) {
+      if (live.has(t.temp)) {
+        await unlink(t.temp).catch(() => undefined);
+        untrack(t.temp);
+      }
+    }
+    await removeDirs(created);
+    throw new LowRankError('E_IO', `cannot write '${escapeName(current)}': ${fsReason(err, true)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+async function writeFlushed(path: string, bytes: Uint8Array | string, mode: number | undefined): Promise<void> {
+  const fh = await open(path, 'wx', 0o666);
+  try {
+    if (mode !== undefined) await fh.chmod(mode);
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Permission bits of an existing file, or undefined (then the umask decides). */
+async function modeOf(path: string): Promise<number | undefined> {
+  const st = await statOrNull(path);
+  return st?.isFile() ? st.mode & 0o7777 : undefined;
+}
+
+/** Puts an entry of the old directory into the new one without copying data (hard links; copies across devices). */
+async function carryOver(from: string, to: string): Promise<void> {
+  const st = await lstat(from);
+  if (st.isDirectory()) {
+    await mkdir(to);
+    for (const e of await readdir(from)) await carryOver(join(from, e), join(to, e));
+    await chmod(to, st.mode & 0o7777);
+  } else if (st.isSymbolicLink()) {
+    await symlink(await readlink(from), to);
+  } else {
+    try {
+      await link(from, to);
+    } catch {
+      await copyFile(from, to);
+    }
+  }
+}
+
+/** The file names of the lowrank set in `dir` (from its manifest), or none. */
+async function readManifest(dir: string): Promise<string[]> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, OUTPUT_MANIFEST), 'utf8')) as { files?: unknown };
+    return Array.isArray(m.files) ? m.files.filter((x): x is string => typeof x === 'string' && !/[/\\]/.test(x) && x !== '..' && x !== '.') : [];
+  } catch {
+    return [];
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // some file systems cannot flush a directory; the rename is still atomic
+  }
+}
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await stat(path);
+  } catch {
+    return null;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => null)) !== null;
+}
+
+/**
+ * `mkdir -p` without `fs.mkdir({ recursive: true })`, which spins forever on Node 20 when the
+ * kernel answers ENOENT for a directory whose parent exists (e.g. under /proc).
+ * @returns the directories created, outermost first.
+ */
+export async function makeDirs(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  let cur = resolve(dir);
+  for (;;) {
+    try {
+      const st = await stat(cur);
+      if (!st.isDirectory()) {
+        const code = missing.length === 0 ? 'EEXIST' : 'ENOTDIR';
+        throw Object.assign(new Error(code), { code });
+      }
+      break;
+    } catch (err) {
+      const parent = dirname(cur);
+      if ((err as { code?: unknown }).code !== 'ENOENT' || parent === cur) throw err;
+      missing.push(cur);
+      cur = parent;
+    }
+  }
+  const created: string[] = [];
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      await mkdir(missing[i]);
+      created.push(missing[i]);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'EEXIST') continue; // created meanwhile by someone else
+      await removeDirs(created);
+      if (code === 'ENOENT') throw new Error(`cannot create directory '${missing[i]}' there`);
+      throw err;
+    }
+  }
+  return created;
+}
+
+/** Removes directories made by {@link makeDirs} (innermost first), if still empty. */
+async function removeDirs(created: readonly string[]): Promise<void> {
+  for (let i = created.length - 1; i >= 0; i--) await rmdir(created[i]).catch(() => undefined);
+}
+
+/** A short human reason for a Node file-system error (one line). */
+export function fsReason(err: unknown, writing = false): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return writing ? 'no such directory' : 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a path component is not a directory';
+    case 'EEXIST':
+      return 'exists and is not a directory';
+    case 'ENOTEMPTY':
+      return 'replaced by another process meanwhile';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    default: {
+      const msg = err instanceof Error ? err.message : String(err);
+      return escapeName(msg.replace(/\s+/g, ' ').trim());
+    }
+  }
+}
