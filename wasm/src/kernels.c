@@ -18,6 +18,7 @@
 #define LOAD(p) wasm_v128_load(p)
 #define STORE(p, x) wasm_v128_store(p, x)
 #define LOADSPLAT(p) wasm_v128_load32_splat(p)
+#define NEG wasm_f32x4_neg
 #define MUL wasm_f32x4_mul
 #define ADD wasm_f32x4_add
 #define HSUM(x) (wasm_f32x4_extract_lane(x, 0) + wasm_f32x4_extract_lane(x, 1) + wasm_f32x4_extract_lane(x, 2) + wasm_f32x4_extract_lane(x, 3))
@@ -35,6 +36,7 @@
 #undef SPLAT
 #undef LOADSPLAT
 #undef MUL
+#undef NEG
 #undef ADD
 #undef HSUM
 #undef MR
@@ -50,6 +52,7 @@
 #define V_LANES 2
 #define SPLAT(x) wasm_f64x2_splat((double)(x))
 #define LOADSPLAT(p) wasm_v128_load64_splat(p)
+#define NEG wasm_f64x2_neg
 #define MUL wasm_f64x2_mul
 #define ADD wasm_f64x2_add
 #define HSUM(x) (wasm_f64x2_extract_lane(x, 0) + wasm_f64x2_extract_lane(x, 1))

@@ -25,16 +25,71 @@ static void CAT(axpy, SUF)(T alpha, const T* x, T* y, int len) {
 }
 
 /**
- * Fused residual and gradients of U (n×k)·V (k×m) ≈ A (n×m): row by row, r = U[i,:]·V − A[i,:]
- * (in `r`, m elements of scratch), Σr² accumulated in double, gu[i,l] = scale·⟨r, V[l,:]⟩ and
- * gv[l,:] += scale·U[i,l]·r. gv is zeroed first. Returns Σ R².
+ * Fused residual and gradients of U (n×k)·V (k×m) ≈ A (n×m), four rows of A at a time so that
+ * every load of V feeds four rows: R = U[i:i+4,:]·V − A[i:i+4,:] into `r` (4·m scratch), Σr²
+ * accumulated in double, then for each l one sweep over the columns gives
+ * gu[i+q,l] = scale·⟨R[q,:], V[l,:]⟩ and gv[l,:] += scale·Σ_q U[i+q,l]·R[q,:]. Leftover rows go
+ * one at a time. gv is zeroed first. Returns Σ R².
  */
 EXPORT double CAT(factor_gradient, SUF)(int n, int m, int k, const T* u, const T* v, const T* a, T* gu, T* gv,
                                         double scale, T* r) {
   const T sc = (T)scale;
   for (long t = 0; t < (long)k * m; t++) gv[t] = (T)0;
   double ss = 0;
-  for (int i = 0; i < n; i++) {
+  int i = 0;
+  const int mv = m - m % V_LANES;  // columns handled by vectors
+  for (; i + 4 <= n; i += 4) {
+    const T* u0 = u + (long)i * k;
+    const T *u1 = u0 + k, *u2 = u1 + k, *u3 = u2 + k;
+    const T* a0 = a + (long)i * m;
+    T *r0 = r, *r1 = r + m, *r2 = r + 2 * m, *r3 = r + 3 * m;
+    for (int j = 0; j < mv; j += V_LANES) {
+      v128_t c0 = LOAD(a0 + j), c1 = LOAD(a0 + m + j), c2 = LOAD(a0 + 2 * m + j), c3 = LOAD(a0 + 3 * m + j);
+      c0 = NEG(c0); c1 = NEG(c1); c2 = NEG(c2); c3 = NEG(c3);
+      const T* vl = v + j;
+      for (int l = 0; l < k; l++, vl += m) {
+        const v128_t b = LOAD(vl);
+        c0 = ADD(c0, MUL(SPLAT(u0[l]), b));
+        c1 = ADD(c1, MUL(SPLAT(u1[l]), b));
+        c2 = ADD(c2, MUL(SPLAT(u2[l]), b));
+        c3 = ADD(c3, MUL(SPLAT(u3[l]), b));
+      }
+      STORE(r0 + j, c0); STORE(r1 + j, c1); STORE(r2 + j, c2); STORE(r3 + j, c3);
+    }
+    for (int j = mv; j < m; j++) {
+      T c0 = -a0[j], c1 = -a0[m + j], c2 = -a0[2 * m + j], c3 = -a0[3 * m + j];
+      for (int l = 0; l < k; l++) {
+        const T b = v[(long)l * m + j];
+        c0 += u0[l] * b; c1 += u1[l] * b; c2 += u2[l] * b; c3 += u3[l] * b;
+      }
+      r0[j] = c0; r1[j] = c1; r2[j] = c2; r3[j] = c3;
+    }
+    for (int j = 0; j < 4 * m; j++) ss += (double)r[j] * (double)r[j];
+    for (int l = 0; l < k; l++) {
+      const T* vl = v + (long)l * m;
+      T* gl = gv + (long)l * m;
+      const v128_t x0 = SPLAT(sc * u0[l]), x1 = SPLAT(sc * u1[l]), x2 = SPLAT(sc * u2[l]), x3 = SPLAT(sc * u3[l]);
+      v128_t d0 = SPLAT(0), d1 = SPLAT(0), d2 = SPLAT(0), d3 = SPLAT(0);
+      for (int j = 0; j < mv; j += V_LANES) {
+        const v128_t e0 = LOAD(r0 + j), e1 = LOAD(r1 + j), e2 = LOAD(r2 + j), e3 = LOAD(r3 + j);
+        const v128_t b = LOAD(vl + j);
+        d0 = ADD(d0, MUL(e0, b)); d1 = ADD(d1, MUL(e1, b)); d2 = ADD(d2, MUL(e2, b)); d3 = ADD(d3, MUL(e3, b));
+        STORE(gl + j, ADD(LOAD(gl + j), ADD(ADD(MUL(x0, e0), MUL(x1, e1)), ADD(MUL(x2, e2), MUL(x3, e3)))));
+      }
+      T s0 = HSUM(d0), s1 = HSUM(d1), s2 = HSUM(d2), s3 = HSUM(d3);
+      const T y0 = sc * u0[l], y1 = sc * u1[l], y2 = sc * u2[l], y3 = sc * u3[l];
+      for (int j = mv; j < m; j++) {
+        const T e0 = r0[j], e1 = r1[j], e2 = r2[j], e3 = r3[j], b = vl[j];
+        s0 += e0 * b; s1 += e1 * b; s2 += e2 * b; s3 += e3 * b;
+        gl[j] += y0 * e0 + y1 * e1 + y2 * e2 + y3 * e3;
+      }
+      gu[(long)i * k + l] = sc * s0;
+      gu[(long)(i + 1) * k + l] = sc * s1;
+      gu[(long)(i + 2) * k + l] = sc * s2;
+      gu[(long)(i + 3) * k + l] = sc * s3;
+    }
+  }
+  for (; i < n; i++) {
     const T* ui = u + (long)i * k;
     const T* ai = a + (long)i * m;
     for (int j = 0; j < m; j++) r[j] = -ai[j];

@@ -65,13 +65,13 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
   const factorGradient = (f: FactorGradientArgs): number => {
     const { n, m, k } = f;
     const f64 = f.u instanceof Float64Array;
-    rt.begin(bytesOf(n * k, f64) * 2 + bytesOf(k * m, f64) * 2 + bytesOf(n * m, f64) + bytesOf(m, f64));
+    rt.begin(bytesOf(n * k, f64) * 2 + bytesOf(k * m, f64) * 2 + bytesOf(n * m, f64) + bytesOf(4 * m, f64));
     const u = rt.put(f.u, n * k);
     const v = rt.put(f.v, k * m);
     const a = rt.put(f.a, n * m);
     const gu = rt.alloc(n * k, f64);
     const gv = rt.alloc(k * m, f64);
-    const r = rt.alloc(m, f64);
+    const r = rt.alloc(4 * m, f64);
     const ss = (f64 ? rt.ex.factor_gradient_f64 : rt.ex.factor_gradient_f32)(n, m, k, u, v, a, gu, gv, f.scale, r);
     rt.get(gu, f.gu, n * k);
     rt.get(gv, f.gv, k * m);
@@ -99,7 +99,7 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     const nk = n * k;
     const km = k * m;
     const nm = n * m;
-    rt.begin(bytesOf(nk, f64) * 4 + bytesOf(km, f64) * 4 + bytesOf(nm, f64) + bytesOf(m, f64));
+    rt.begin(bytesOf(nk, f64) * 4 + bytesOf(km, f64) * 4 + bytesOf(nm, f64) + bytesOf(4 * m, f64));
     const u = rt.put(x.u, nk);
     const v = rt.put(x.v, km);
     const a = rt.put(x.a, nm);
@@ -109,7 +109,7 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     const vv = rt.put(x.vv, km);
     const gu: Ptr = rt.alloc(nk, f64);
     const gv: Ptr = rt.alloc(km, f64);
-    const r: Ptr = rt.alloc(m, f64);
+    const r: Ptr = rt.alloc(4 * m, f64);
     const grad = f64 ? rt.ex.factor_gradient_f64 : rt.ex.factor_gradient_f32;
     const adam = f64 ? rt.ex.adam_f64 : rt.ex.adam_f32;
     const scale = 2 / nm;
