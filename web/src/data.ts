@@ -104,8 +104,37 @@ export function ratingsDataset(): Dataset {
     }
   }
   const all = cooMatrix(n, m, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(values));
-  const { train, test } = splitEntries(all, { testFraction: 0.2, seed: 0 });
-  return { label: `ratings ${n} users × ${m} items, ${values.length} observed (${test.values.length} held out)`, matrix: shown, ratings: { train, test } };
+  return withHoles(`ratings ${n} users × ${m} items`, shown, all);
+}
+
+/** Share of the observed entries held out to measure ALS on data with holes (seeded split, seed 0). */
+export const HOLDOUT_FRACTION = 0.2;
+
+/** A dataset with holes from its observed entries: a seeded split into training and held-out parts. */
+function withHoles(label: string, shown: Matrix, observed: CooMatrix): Dataset {
+  const { train, test } = splitEntries(observed, { testFraction: HOLDOUT_FRACTION, seed: 0 });
+  return { label: `${label}, ${observed.values.length} observed (${test.values.length} held out)`, matrix: shown, ratings: { train, test } };
+}
+
+/**
+ * A matrix read from a file: NaN entries are holes (missing values: the page trains ALS on the
+ * others); ±Inf is refused.
+ */
+function fromFile(a: Matrix, label: string, name: string, where: (i: number) => string): Dataset {
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i];
+    if (Number.isNaN(x)) continue;
+    if (!Number.isFinite(x)) throw new LowRankError('E_NONFINITE', `${name}: ${where(i)} is ${x}; the page takes finite numbers, or NaN for a missing value`);
+    rows.push(Math.floor(i / a.cols));
+    cols.push(i % a.cols);
+    values.push(x);
+  }
+  if (values.length === a.data.length) return { label, matrix: a };
+  if (values.length === 0) throw new LowRankError('E_ARG', `${name}: every entry is NaN (missing); nothing to fit`);
+  return withHoles(`${label} with ${a.data.length - values.length} missing`, a, cooMatrix(a.rows, a.cols, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(values)));
 }
 
 function checkCells(rows: number, cols: number, source: string): void {
@@ -115,29 +144,20 @@ function checkCells(rows: number, cols: number, source: string): void {
   if (rows < 1 || cols < 1) throw new LowRankError('E_SHAPE', `${source}: the matrix is empty (${rows}×${cols})`);
 }
 
-/** A `.npy` file (numpy's format, any real dtype) as a float64 matrix; 1-D arrays become one row. */
+/** A `.npy` file (numpy's format, any real dtype) as a float64 matrix; 1-D arrays become one row; NaN entries are holes. */
 export function npyDataset(bytes: Uint8Array, name: string): Dataset {
   const a = readNpy(bytes, name);
   checkCells(a.rows, a.cols, name);
   const matrix = a.dtype === 'float64' ? a : a.astype('float64');
-  for (let i = 0; i < matrix.data.length; i++) {
-    if (!Number.isFinite(matrix.data[i])) {
-      throw new LowRankError('E_NONFINITE', `${name}: entry [${Math.floor(i / matrix.cols)}, ${i % matrix.cols}] is ${matrix.data[i]}; the page needs finite numbers`);
-    }
-  }
-  return { label: `${name} ${a.rows}×${a.cols} ${a.dtype}`, matrix };
+  return fromFile(matrix, `${name} ${a.rows}×${a.cols} ${a.dtype}`, name, (i) => `entry [${Math.floor(i / a.cols)}, ${i % a.cols}]`);
 }
 
-/** A delimited text file (CSV/TSV/whitespace, an optional header row) as a float64 matrix. */
+/** A delimited text file (CSV/TSV/whitespace, an optional header row) as a float64 matrix; `nan` cells are holes. */
 export function csvDataset(text: string, name: string): Dataset {
   const a = parseDelimited(text, { source: name });
   checkCells(a.rows, a.cols, name);
-  for (let i = 0; i < a.data.length; i++) {
-    if (!Number.isFinite(a.data[i])) {
-      throw new LowRankError('E_NONFINITE', `${name}: line ${Math.floor(i / a.cols) + 1}, column ${(i % a.cols) + 1} is ${a.data[i]}; the page needs finite numbers`);
-    }
-  }
-  return { label: `${name} ${a.rows}×${a.cols}`, matrix: a.dtype === 'float64' ? a : a.astype('float64') };
+  const matrix = a.dtype === 'float64' ? a : a.astype('float64');
+  return fromFile(matrix, `${name} ${a.rows}×${a.cols}`, name, (i) => `row ${Math.floor(i / a.cols) + 1}, column ${(i % a.cols) + 1}`);
 }
 
 /**

@@ -83,11 +83,15 @@ function fail(err: unknown): void {
   say(text, 'error');
 }
 
-function setState(s: 'loading' | 'ready' | 'running' | 'paused' | 'done'): void {
+/**
+ * Shows the page's state in `body[data-state]`: `pausing` is a pause asked of the worker and not
+ * yet confirmed; `paused` means the worker has stopped (it confirms at its next epoch).
+ */
+function setState(s: 'loading' | 'ready' | 'running' | 'pausing' | 'paused' | 'done'): void {
   document.body.dataset.state = s;
   const pause = el<HTMLButtonElement>('pause');
-  pause.disabled = !(s === 'running' || s === 'paused');
-  pause.textContent = s === 'paused' ? 'resume' : 'pause';
+  pause.disabled = !(s === 'running' || s === 'paused' || s === 'pausing');
+  pause.textContent = s === 'paused' || s === 'pausing' ? 'resume' : 'pause';
   el<HTMLButtonElement>('train').disabled = s === 'running' || s === 'loading';
 }
 
@@ -264,6 +268,8 @@ async function onDataControl(): Promise<void> {
     src: el<HTMLSelectElement>('source').value as Settings['src'],
     n: readNumber('n'), m: readNumber('m'), h: readNumber('h'), noise: readNumber('noise'), seed: readNumber('seed'),
   };
+  // As `lowrank demo --seed s`, one seed drives the data and the initialisation, unless the init seed was set apart.
+  if (settings.init === settings.seed) next.init = next.seed;
   if (await loadData(next)) say('');
 }
 
@@ -359,16 +365,17 @@ function startTraining(stepOnly: boolean): void {
 function pauseOrResume(): void {
   if (!run || run.state === 'done') return;
   if (run.state === 'running') {
+    run.state = 'paused';
     if (run.control) {
+      // The worker blocks at its next epoch and confirms with 'paused'.
       Atomics.store(run.control, CONTROL_STATE, CONTROL_PAUSE);
-      // The worker confirms with 'paused' at its next epoch; the page shows it at once.
+      setState('pausing');
     } else {
       trainWorker?.terminate();
       trainWorker = null;
       run.resumeAt = run.lastEpoch + 1;
+      setState('paused');
     }
-    run.state = 'paused';
-    setState('paused');
   } else resume(-1);
 }
 
@@ -402,6 +409,8 @@ function onTrainReply(r: WorkerReply): void {
     if (run.method !== 'als') showTrainingMetrics(a);
     scheduleLoss();
   } else if (r.type === 'paused' || r.type === 'stopped') {
+    // A confirmation that crossed a resume on its way is stale: the worker runs again.
+    if (r.type === 'paused' && run.control && Atomics.load(run.control, CONTROL_STATE) !== CONTROL_PAUSE) return;
     run.state = 'paused';
     run.resumeAt = r.epoch;
     if (r.type === 'stopped') {

@@ -28,7 +28,7 @@ export interface Settings {
   /** Learning rate (the optimizer's default when the method changes). */
   lr: number;
   epochs: number;
-  /** Seed of the network's initialisation (PyTorch's default uniform init); `lowrank demo` uses the data seed. */
+  /** Seed of the network's initialisation (PyTorch's default uniform init); follows the data seed, as `lowrank demo --seed`, until set apart. */
   init: number;
   /** ALS regularisation λ and sweeps. */
   reg: number;
