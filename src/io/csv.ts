@@ -6,6 +6,7 @@
  */
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { checkMatrixSize } from '../core/size-guard.js';
 
 /** Field separator: comma, semicolon, tab, runs of spaces/tabs, or detected from the first data line. */
 export type Delimiter = ',' | ';' | '\t' | 'whitespace' | 'auto';
@@ -152,10 +153,11 @@ export function readDelimited(text: string, options: ParseDelimitedOptions = {})
   } else if (headerOpt === 'auto' && data.length > 1) {
     const second = split(data[1].text);
     // The header's first field may be empty above a row-label column (pandas writes it so).
-    const labelled = second.length > 1 && parseNumber(second[0]) === undefined && !isMissing(second[0]) && second.slice(1).every(isNumeric);
+    const labelled = second.length > 1 && parseNumber(second[0]) === undefined && !MISSING_RE.test(second[0]) && second.slice(1).every((f) => isNumeric(f) || MISSING_RE.test(f));
     const names = labelled ? firstFields.slice(1) : firstFields;
     const clearlyText = names.length > 0 && names.every((f) => f !== '' && (parseNumber(f) !== undefined || LETTER_RE.test(f))) && firstFields.some((f) => parseNumber(f) === undefined);
-    const secondNumeric = (labelled ? second.slice(1) : second).every(isNumeric);
+    // Holes (empty, NA) in the second row do not make it text: they are refused there, with a hint.
+    const secondNumeric = (labelled ? second.slice(1) : second).every((f) => isNumeric(f) || MISSING_RE.test(f));
     if (clearlyText && secondNumeric) {
       start = 1;
       headerDetected = true;
@@ -183,6 +185,8 @@ export function readDelimited(text: string, options: ParseDelimitedOptions = {})
 
   const width = start === 1 ? firstFields.length : fieldRows[0].length;
   const cols = width - skip;
+  // the size comes from the text: check it before allocating (one line, not V8's RangeError)
+  checkMatrixSize(rows, cols, 'float64', source);
   const out = Matrix.zeros(rows, cols, 'float64');
   const d = out.data;
   const labels: string[] = [];

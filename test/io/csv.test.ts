@@ -167,3 +167,8 @@ describe('readDelimited: what a new user meets (issue 9, items 12 and 24)', () =
     assertLowRankError(() => readDelimited('a,1\nb,2\n', { indexCol: false, header: false, source: 'n.csv' }), 'E_FORMAT', "n.csv line 1, column 1: 'a'");
   });
 });
+
+test('holes in the row after a header: the header is still detected and the hole refused with a hint', () => {
+  assertLowRankError(() => parseDelimited('a,b,c\n1,,3\n4,5,6\n', { source: 'm.csv' }), 'E_FORMAT', "m.csv line 2, column 2: '' is not a number", '--missing nan');
+  assertLowRankError(() => parseDelimited('a,b\n1,NA\n', { source: 'm.csv' }), 'E_FORMAT', "m.csv line 2, column 2: 'NA'");
+});
