@@ -1,25 +1,34 @@
 /**
- * `lowrank factor` on data with holes: ratings triplets (`--format ratings`) or a dense matrix with
- * missing entries (`--missing nan`, `--mask FILE`), trained by ALS or the masked gradient method,
- * with a held-out split, baselines, progress on stderr and a model directory for `lowrank predict`.
+ * `lowrank factor` on data with holes: ratings triplets (`--format ratings`, or a MovieLens-style
+ * file recognised by its content) or a dense matrix with missing entries (`--missing nan`,
+ * `--mask FILE`), trained by Bayesian PMF (the ratings default), ALS or the masked gradient
+ * method; evaluated on a held-out split, a test file (`--test FILE`, cold-start pairs by
+ * fallbacks) or by K-fold cross-validation (`--folds K`), beside the global-mean and bias
+ * baselines; `--tune` searches rank and λ; progress on stderr; a model directory for
+ * `lowrank predict` and `lowrank recommend`.
  *
  * @module
  */
+import { open } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import type { DType } from '../core/matrix.js';
-import { CsrMatrix, sparseFromDense, type CooMatrix } from '../core/sparse.js';
-import { checkOutputDir, readMatrixFile } from '../io/files.js';
+import { Matrix, type DType } from '../core/matrix.js';
+import { sparseFromDense, type CooMatrix } from '../core/sparse.js';
+import { checkOutputDir } from '../io/files.js';
+import { checkOneStdin, readDenseInput } from './read-input.js';
 import { MODEL_DIR_FILES, readTextFile, writeModelDir } from '../io/model-dir.js';
-import { parseRatings } from '../io/ratings.js';
-import { alsFactorize } from '../methods/als.js';
+import { detectRatingsText, parseRatings, type UnknownRatings } from '../io/ratings.js';
 import { biasBaseline, globalMeanBaseline } from '../methods/baselines.js';
-import type { Factorization, MaskedGradientParams, Progress } from '../methods/factorization.js';
-import { maskedGradientFactorize } from '../methods/masked-gradient.js';
-import { splitEntries } from '../methods/split.js';
+import { kFoldSplits, summarizeFolds, type FoldSummary } from '../methods/cross-validation.js';
+import type { Biases, Progress } from '../methods/factorization.js';
+import { DEFAULT_RATINGS_REG, EARLY_STOPPING_FRACTION, fitRatings, RATINGS_METHODS, type FitRatingsOptions, type FittedRatings, type RatingsMethod } from '../methods/fit-ratings.js';
+import type { RatingModel } from '../methods/rating-model.js';
+import { splitEntries, type Split } from '../methods/split.js';
+import { tuneRatings, TUNING_GRID, type TuningRow } from '../methods/tuning.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
-import { biasErrors, ratingErrors, type RatingErrors } from '../metrics/ratings.js';
+import { CsrMatrix } from '../core/sparse.js';
+import { ratingErrors, scoreTestSet, type RatingErrors, type TestSetErrors } from '../metrics/ratings.js';
 import { printJson } from './format.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
@@ -39,7 +48,7 @@ export interface RatingsFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
-  format?: 'matrix' | 'ratings';
+  format?: 'matrix' | 'dense' | 'ratings';
   missing?: 'nan';
   mask?: string;
   duplicates?: 'error' | 'mean' | 'last';
@@ -50,11 +59,59 @@ export interface RatingsFlags {
   testFraction?: number;
   perUser?: boolean;
   force?: boolean;
+  test?: string;
+  folds?: number;
+  tune?: boolean;
+  compare?: boolean;
+  samples?: number;
+  burnIn?: number;
+  alpha?: number;
 }
 
-/** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`. */
+/** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`/`bpmf`. */
 export function isRatingsRun(flags: Pick<RatingsFlags, 'format' | 'missing' | 'mask' | 'method'>): boolean {
-  return flags.format === 'ratings' || flags.missing !== undefined || flags.mask !== undefined || flags.method === 'als';
+  return flags.format === 'ratings' || flags.missing !== undefined || flags.mask !== undefined || flags.method === 'als' || flags.method === 'bpmf';
+}
+
+/** Extensions that are never ratings text (binary matrices, images). */
+const NOT_TEXT = new Set(['.npy', '.npz', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.mtx', '.safetensors', '.bin']);
+
+/**
+ * Like {@link isRatingsRun}, and without `--format`, looks at the file's first lines
+ * ({@link detectRatingsText}): a MovieLens-style file (`userId,movieId,rating[,timestamp]` header,
+ * u.data's tab-separated timestamps, `::`) is read as ratings whatever its extension (a note on
+ * stderr says so); an ambiguous narrow table stays dense, with one line suggesting `--format ratings`
+ * or `--format dense`. Sets `flags.format` to what was decided.
+ */
+export async function isRatingsInput(input: string, flags: RatingsFlags, cmd: Command): Promise<boolean> {
+  const src = cmd.getOptionValueSource('format');
+  const formatGiven = src !== undefined && src !== 'default';
+  if (formatGiven || flags.missing !== undefined || flags.mask !== undefined || NOT_TEXT.has(extname(input).toLowerCase())) return isRatingsRun(flags);
+  let head: string;
+  try {
+    const fh = await open(input, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return isRatingsRun(flags); // the reader names the problem
+  }
+  if (head.includes('\0')) return isRatingsRun(flags);
+  const d = detectRatingsText(head);
+  const talk = !flags.quiet && !flags.json;
+  if (d.kind === 'ratings') {
+    if (talk) process.stderr.write(`reading ${input} as ratings (${d.reason}); --format dense to read it as a matrix\n`);
+    flags.format = 'ratings';
+    return true;
+  }
+  if (d.kind === 'ambiguous' && !flags.quiet) {
+    process.stderr.write(`note: ${input} may be user,item,rating triplets (${d.reason}); reading it as a dense matrix — give --format ratings or --format dense\n`);
+  }
+  return isRatingsRun(flags);
 }
 
 /** Adds the missing-entries flags to the `factor` command. */
@@ -64,17 +121,24 @@ export function addRatingsOptions(cmd: Command, parsers: {
   choice: <T extends string>(flag: string, choices: readonly T[]) => (v: string) => T;
 }): Command {
   return cmd
-    .option('--format <fmt>', 'input format: matrix (dense file) or ratings (CSV/TSV lines user,item,rating[,timestamp])', parsers.choice('--format', ['matrix', 'ratings'] as const), 'matrix')
+    .option('--format <fmt>', 'input format: dense (a matrix file; also "matrix") or ratings (lines user,item,rating[,timestamp]: CSV, TSV, "::"); default: ratings when the file looks like MovieLens ratings (header userId,movieId,rating; u.data; ratings.dat), else dense', parsers.choice('--format', ['matrix', 'dense', 'ratings'] as const), 'matrix')
     .option('--missing <how>', 'dense input with holes: nan (NaN entries are missing)', parsers.choice('--missing', ['nan'] as const))
     .option('--mask <file>', 'dense input with holes: a same-shape matrix, non-zero where the input is observed')
     .option('--duplicates <policy>', 'ratings: several ratings of one (user, item): error, mean or last', parsers.choice('--duplicates', ['error', 'mean', 'last'] as const), 'error')
-    .option('--reg <lambda>', 'als/gradient with holes: L2 regularisation λ per observed entry (default 0.1 als, 0.02 gradient)', parsers.num('--reg'))
+    .option('--reg <lambda>', `als/gradient with holes: L2 regularisation λ per observed entry (default ${DEFAULT_RATINGS_REG.als} als, ${DEFAULT_RATINGS_REG.gradient} gradient on ratings, 0.02 on dense input)`, parsers.num('--reg'))
     .option('--sweeps <n>', 'als: sweeps (default 10)', parsers.int('--sweeps', 1))
     .option('--batch-size <n>', 'gradient with holes: observed entries per step (default 1024 adam, 1 sgd)', parsers.int('--batch-size', 1))
     .option('--biases', 'with holes: learn a global mean and user/item biases (default for --format ratings)')
     .option('--no-biases', 'with holes: factors only, no global mean or biases (default for dense input)')
     .option('--test-fraction <f>', 'with holes: hold out this fraction of the observed entries for evaluation (default 0)', parsers.num('--test-fraction'))
-    .option('--per-user', 'with --test-fraction: hold out the fraction of each user\'s ratings');
+    .option('--per-user', 'with --test-fraction: hold out the fraction of each user\'s ratings')
+    .option('--test <file>', 'ratings: score this test file (same format) — RMSE/MAE beside the baselines; users/items unseen in training are predicted by fallbacks and counted')
+    .option('--folds <k>', 'ratings: K-fold cross-validation (mean and spread of the held-out RMSE; no model written); with --tune: tune by CV', parsers.int('--folds', 2))
+    .option('--tune', 'ratings: grid search of rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best')
+    .option('--compare', 'ratings: evaluate every ratings method (bpmf, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
+    .option('--samples <n>', 'bpmf: Gibbs samples averaged after burn-in (default 40)', parsers.int('--samples', 1))
+    .option('--burn-in <n>', 'bpmf: burn-in sweeps discarded (default 10)', parsers.int('--burn-in', 0))
+    .option('--alpha <a>', 'bpmf: precision of the rating noise (default 2)', parsers.num('--alpha'));
 }
 
 interface LoadedData {
@@ -85,8 +149,16 @@ interface LoadedData {
   duplicatesMerged: number;
 }
 
-/**
- * Runs `factor` on data with holes; see the module comment. `cmd` tells which flags were given
+/** The figures of one evaluated model (a method or a baseline). */
+interface EvalRow {
+  name: string;
+  train: RatingErrors;
+  test: TestSetErrors | null;
+  /** Training time, ms (0 for the baselines' few passes). */
+  ms: number;
+}
+
+/** Runs `factor` on data with holes; see the module comment. `cmd` tells which flags were given
  * (so that the dense defaults of `--method`, `--epochs`, `--momentum` do not apply here).
  *
  * @throws {@link LowRankError} for bad input (exit 2) or a diverging run (exit 1).
@@ -96,118 +168,195 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     const src = cmd.getOptionValueSource(name);
     return src !== undefined && src !== 'default';
   };
-  const method = given('method') && f.method !== 'auto' ? f.method : 'als';
-  if (method !== 'als' && method !== 'gradient') {
-    throw new LowRankError('E_ARG', `--method ${method} needs every entry of the matrix; use --method als or gradient for ratings or missing entries`);
+  const isRatings = f.format === 'ratings';
+  const requested = given('method') && f.method !== 'auto' ? f.method : isRatings ? 'bpmf' : 'als';
+  if (!(RATINGS_METHODS as readonly string[]).includes(requested)) {
+    throw new LowRankError('E_ARG', `--method ${requested} needs every entry of the matrix; use --method bpmf, als or gradient for ratings or missing entries`);
   }
+  const method = requested as RatingsMethod;
   if (method === 'gradient' && f.optimizer !== 'adam' && f.optimizer !== 'sgd') {
     throw new LowRankError('E_ARG', `--optimizer ${f.optimizer} is not available with missing entries; use adam or sgd`);
   }
-  if (f.format === 'ratings' && (f.missing !== undefined || f.mask !== undefined)) {
+  if (isRatings && (f.missing !== undefined || f.mask !== undefined)) {
     throw new LowRankError('E_ARG', '--missing and --mask are for dense inputs, not --format ratings (a ratings file lists only observed entries)');
   }
   for (const [flag, v] of [['--energy', f.energy], ['--tol', f.tol], ['--ratio', f.ratio]] as const) {
     if (v !== undefined) throw new LowRankError('E_ARG', `${flag} chooses a rank from the singular values of a complete matrix; with missing entries give --rank K`);
   }
-  if (f.rank === undefined) throw new LowRankError('E_ARG', 'missing entries need --rank K');
-  const rank = f.rank;
-  // --tol is a rank option (relative Frobenius error) for every input; the stopping tolerance is --loss-tol
+  if (f.rank === undefined && !isRatings) throw new LowRankError('E_ARG', 'a dense matrix with missing entries needs --rank K');
   const lossTol = f.lossTol;
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
   if (lossTol !== undefined) checkPositive('--loss-tol', lossTol, true);
   if (f.reg !== undefined) checkPositive('--reg', f.reg, true);
+  if (f.alpha !== undefined) checkPositive('--alpha', f.alpha);
   const testFraction = f.testFraction ?? 0;
   if (!(testFraction >= 0 && testFraction < 1)) throw new LowRankError('E_ARG', `--test-fraction must be in [0, 1), got ${testFraction}`);
   if (f.perUser && testFraction === 0) throw new LowRankError('E_ARG', '--per-user needs --test-fraction F > 0');
+  if (f.test !== undefined && testFraction > 0) throw new LowRankError('E_ARG', '--test FILE and --test-fraction both choose the held-out ratings; give one');
+  if (f.test !== undefined && !isRatings) throw new LowRankError('E_ARG', '--test FILE is for ratings input (--format ratings)');
+  if (f.folds !== undefined && !f.tune && (f.test !== undefined || testFraction > 0)) {
+    throw new LowRankError('E_ARG', '--folds K holds out each fold in turn; it cannot be combined with --test or --test-fraction (except with --tune, where the folds tune)');
+  }
+  if (f.tune && f.compare) throw new LowRankError('E_ARG', '--tune and --compare cannot be combined: tune one --method at a time');
+  if (f.tune && f.rank !== undefined) throw new LowRankError('E_ARG', '--tune chooses the rank; drop --rank');
 
   const data = await loadData(input, f);
   const { entries } = data;
   const n = entries.rows;
   const m = entries.cols;
-  checkRank(rank, n, m);
+  if (f.rank !== undefined) checkRank(f.rank, n, m);
+  const talk = !f.json && !f.quiet;
+  const fitOptions = (which: RatingsMethod, range: readonly [number, number]): FitRatingsOptions => ({
+    method: which,
+    rank: which === method ? f.rank : undefined,
+    reg: which === method && f.reg !== undefined ? f.reg : !isRatings && which === 'gradient' ? 0.02 : undefined,
+    biases: f.biases ?? isRatings,
+    sweeps: f.sweeps,
+    optimizer: f.optimizer as 'adam' | 'sgd',
+    epochs: given('epochs') ? f.epochs : undefined,
+    lr: f.lr,
+    batchSize: f.batchSize,
+    momentum: given('momentum') ? f.momentum : undefined,
+    earlyStopping: isRatings,
+    samples: f.samples,
+    burnIn: f.burnIn,
+    alpha: f.alpha,
+    lossTol,
+    seed: f.seed,
+    range,
+  });
+
+  if (f.folds !== undefined && !f.tune) {
+    if (talk) process.stderr.write(`${f.folds}-fold cross-validation (seed ${f.seed}), no model written\n`);
+    const splits = kFoldSplits(entries, { folds: f.folds, seed: f.seed });
+    const names = f.compare ? RATINGS_METHODS : [method];
+    const perFold: EvalRow[][] = [];
+    for (let fold = 0; fold < splits.length; fold++) {
+      const s = splits[fold];
+      const range = rangeOf(s.train.values);
+      const rows = [...baselineRows(s.train, s.test, undefined, range)];
+      for (const name of names) {
+        const t = performance.now();
+        const fitted = fitRatings(s.train, fitOptions(name, range));
+        const ms = performance.now() - t;
+        const model = { ...fitted.model, range };
+        rows.push({ name: modelLabel(fitted), train: ratingErrors(model, s.train), test: scoreTestSet(model, s.test), ms });
+        if (talk) process.stderr.write(`fold ${fold + 1}/${splits.length}: ${name} held-out RMSE ${rows[rows.length - 1].test!.all.rmse.toFixed(4)} (${(ms / 1000).toFixed(1)} s)\n`);
+      }
+      perFold.push(rows);
+    }
+    printFolds(input, data.describe, f, perFold);
+    return;
+  }
+
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
-  const outputOptions = { inputs: [input, f.mask], force: f.force };
-  await checkOutputDir(out, { ...outputOptions, names: MODEL_DIR_FILES });
-
-  const { train, test } = splitEntries(entries, { testFraction, seed: f.seed, perRow: f.perUser });
+  const outputOptions = { inputs: [input, f.mask, f.test], force: f.force };
+  if (!f.compare) await checkOutputDir(out, { ...outputOptions, names: MODEL_DIR_FILES });
+  let train: CooMatrix;
+  let test: CooMatrix;
+  let coldStart: UnknownRatings | undefined;
+  let testDescribe: string;
+  if (f.test !== undefined) {
+    const t = parseRatings(await readTextFile(f.test), {
+      source: f.test, duplicates: f.duplicates ?? 'error', unknown: 'keep',
+      userIndex: indexOf(data.users ?? []), itemIndex: indexOf(data.items ?? []),
+    });
+    train = entries;
+    test = t.entries;
+    coldStart = t.unknown;
+    const u = coldStart?.unknownUsers ?? 0;
+    const i = coldStart?.unknownItems ?? 0;
+    const c = coldStart?.values.length ?? 0;
+    testDescribe = `Test: ${f.test}: ${test.values.length + c} ratings; ${u} user${u === 1 ? '' : 's'} and ${i} item${i === 1 ? '' : 's'} unseen in training (${c} rating${c === 1 ? '' : 's'} predicted by fallbacks)`;
+  } else {
+    ({ train, test } = splitEntries(entries, { testFraction, seed: f.seed, perRow: f.perUser }));
+    testDescribe = test.values.length > 0
+      ? `Split: ${train.values.length} training, ${test.values.length} held out (${(testFraction * 100).toFixed(1)}%${f.perUser ? ' of each user' : ''}, seed ${f.seed})`
+      : 'Split: none (all entries train; --test FILE or --test-fraction F for held-out figures)';
+  }
   if (train.values.length === 0) throw new LowRankError('E_ARG', `no training entries left after holding out --test-fraction ${testFraction}`);
-  const hasTest = test.values.length > 0;
-  const trainCsr = CsrMatrix.fromSortedCoo(train);
+  const hasTest = test.values.length + (coldStart?.values.length ?? 0) > 0;
   const range = rangeOf(train.values);
-  const useBiases = f.biases ?? f.format === 'ratings';
-  const reg = f.reg ?? (method === 'als' ? 0.1 : 0.02);
-
-  // baselines, computed in the same run
-  const mean = globalMeanBaseline(trainCsr);
-  const bias = biasBaseline(trainCsr);
-  const baselines = {
-    globalMean: { train: biasErrors(mean, train, range), test: hasTest ? biasErrors(mean, test, range) : null },
-    biases: { train: biasErrors(bias, train, range), test: hasTest ? biasErrors(bias, test, range) : null },
-  };
-
-  const progress = !f.json && !f.quiet;
   const t0 = performance.now();
-  const onProgress = progress
+
+  let tuning: TuningRow[] | null = null;
+  const chosen = fitOptions(method, range);
+  if (f.tune) {
+    const splits: Split[] = f.folds !== undefined ? kFoldSplits(train, { folds: f.folds, seed: f.seed }) : [splitEntries(train, { testFraction: EARLY_STOPPING_FRACTION, seed: f.seed + 1 })];
+    if (talk) process.stderr.write(`tuning ${method} on ${f.folds !== undefined ? `${f.folds}-fold cross-validation` : `a ${EARLY_STOPPING_FRACTION * 100}% validation split`} of the training ratings\n`);
+    tuning = tuneRatings(splits, chosen, TUNING_GRID[method], talk
+      ? (row) => process.stderr.write(`  ${tuningParams(row)}: validation RMSE ${row.rmse.mean.toFixed(4)} (${(row.trainMs / 1000).toFixed(1)} s)\n`)
+      : undefined);
+    Object.assign(chosen, tuning[0].params);
+  }
+
+  const onProgress = talk && !f.compare
     ? (p: Progress) => {
-        const what = method === 'als' ? 'sweep' : 'epoch';
-        const held = p.validationRmse !== undefined ? `, held-out RMSE ${p.validationRmse.toFixed(4)}` : '';
+        const what = method === 'gradient' ? 'epoch' : 'sweep';
+        const held = p.validationRmse !== undefined ? `, ${method === 'gradient' && isRatings ? 'validation' : 'held-out'} RMSE ${p.validationRmse.toFixed(4)}` : '';
         process.stderr.write(`${what} ${p.epoch + 1}/${p.total}: train RMSE ${Math.sqrt(p.loss).toFixed(4)}${held} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
       }
     : undefined;
-  const validation = hasTest ? test : undefined;
-  let result: Factorization;
-  let gradientParams: MaskedGradientParams | null = null;
-  if (method === 'als') {
-    result = alsFactorize(trainCsr, { rank, reg, iterations: f.sweeps ?? 10, biases: useBiases, seed: f.seed, lossTol, validation, range, onProgress });
-    if (f.dtype === 'float32') result = { ...result, U: result.U.astype('float32'), V: result.V.astype('float32') };
-  } else {
-    const g = maskedGradientFactorize(train, {
-      rank,
-      optimizer: f.optimizer as 'adam' | 'sgd',
-      epochs: given('epochs') ? f.epochs : undefined,
-      lr: f.lr,
-      batchSize: f.batchSize,
-      reg,
-      biases: useBiases,
-      momentum: given('momentum') ? f.momentum : undefined,
-      dtype: f.dtype,
-      seed: f.seed,
-      lossTol,
-      validation,
-      range,
-      onProgress,
-    });
-    result = g;
-    gradientParams = g.params;
+  const rows = baselineRows(train, test, coldStart, range);
+  const names = f.compare ? RATINGS_METHODS : [method];
+  let main: { fitted: FittedRatings; row: EvalRow } | null = null;
+  for (const name of names) {
+    const t = performance.now();
+    const opts = name === method ? chosen : fitOptions(name, range);
+    const fitted = fitRatings(train, { ...opts, validation: test.values.length > 0 ? test : undefined, onProgress });
+    const ms = performance.now() - t;
+    if (f.dtype === 'float32') fitted.model = { ...fitted.model, U: fitted.model.U.astype('float32'), V: fitted.model.V.astype('float32') };
+    const model = { ...fitted.model, range };
+    const row: EvalRow = { name: modelLabel(fitted), train: ratingErrors(model, train), test: hasTest ? scoreTestSet(model, test, coldStart) : null, ms };
+    rows.push(row);
+    if (talk && f.compare) process.stderr.write(`${row.name}: ${(ms / 1000).toFixed(1)} s\n`);
+    if (name === method) main = { fitted, row };
   }
-  const model = { ...result, range };
-  const trainErr = ratingErrors(model, train);
-  const testErr = hasTest ? ratingErrors(model, test) : null;
-  const metrics = { train: trainErr, test: testErr, baselines };
+  if (f.compare || !main) {
+    printCompare(input, data.describe, testDescribe, range, rows, f);
+    return;
+  }
+  const { fitted } = main;
+  const result = fitted.model;
+  const es = fitted.earlyStopping;
+  if (es?.worseThanBaseline && !f.quiet) {
+    process.stderr.write(`warning: the gradient model is not better than the bias baseline on its early-stopping split (RMSE ${es.validationRmse.toFixed(4)} vs ${es.baselineRmse.toFixed(4)}); the default --method bpmf or a larger --reg does better\n`);
+  }
+  const biasRow = rows[1];
+  if (main.row.test && biasRow.test && !(main.row.test.all.rmse < biasRow.test.all.rmse) && !f.quiet) {
+    process.stderr.write(`warning: held-out RMSE ${main.row.test.all.rmse.toFixed(4)} is not below the bias baseline's ${biasRow.test.all.rmse.toFixed(4)}: the factors add nothing here\n`);
+  }
+  const reg = method === 'bpmf' ? DEFAULT_RATINGS_REG.als : fitted.reg;
+  const baselines = {
+    globalMean: { train: rows[0].train, test: rows[0].test?.all ?? null },
+    biases: { train: rows[1].train, test: rows[1].test?.all ?? null },
+  };
+  const metrics = { train: main.row.train, test: main.row.test?.all ?? null, baselines };
+  const split = f.test !== undefined
+    ? { train: train.values.length, test: test.values.length + (coldStart?.values.length ?? 0), testFile: f.test, seed: f.seed }
+    : { train: train.values.length, test: test.values.length, testFraction, perUser: !!f.perUser, seed: f.seed };
+  const coldStartReport = main.row.test && f.test !== undefined
+    ? { unknownUsers: coldStart?.unknownUsers ?? 0, unknownItems: coldStart?.unknownItems ?? 0, fallbacks: main.row.test.fallbacks, known: main.row.test.known, baselineKnown: biasRow.test?.known ?? null }
+    : null;
   const files = await writeModelDir(out, {
     factorization: result,
     reg,
     range,
     users: data.users,
     items: data.items,
-    extra: {
-      input,
-      nnz: entries.values.length,
-      split: { train: train.values.length, test: test.values.length, testFraction, perUser: !!f.perUser, seed: f.seed },
-      metrics,
-    },
+    extra: { input, nnz: entries.values.length, split, metrics, ...(tuning ? { tuning } : {}) },
   }, outputOptions);
 
   if (f.json) {
     printJson({
       input,
-      format: f.format === 'ratings' ? 'ratings' : 'matrix',
+      format: isRatings ? 'ratings' : 'matrix',
       shape: [n, m],
       nnz: entries.values.length,
       density: entries.values.length / (n * m),
       duplicatesMerged: data.duplicatesMerged,
       range,
-      split: { train: train.values.length, test: test.values.length, testFraction, perUser: !!f.perUser, seed: f.seed },
+      split,
       method: result.method,
       rank: result.rank,
       params: result.params,
@@ -215,29 +364,116 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
       finalLoss: result.lossHistory ? result.lossHistory[result.lossHistory.length - 1] : undefined,
       timings: result.timings,
       ...metrics,
+      coldStart: coldStartReport,
+      earlyStopping: es ?? null,
+      tuning,
       files,
     });
     return;
   }
-  const label = method === 'als'
-    ? `als (rank ${result.rank}, λ ${reg}, ${result.epochsRun} sweeps${useBiases ? ', biases' : ''})`
-    : `gradient (${gradientParams?.optimizer}, rank ${result.rank}, λ ${reg}, ${result.epochsRun} epochs, batch ${gradientParams?.batchSize}${useBiases ? ', biases' : ''})`;
   const sweep = result.timings.sweepMsMax !== undefined ? `, slowest sweep ${(result.timings.sweepMsMax / 1000).toFixed(2)} s` : '';
-  const fmt = (e: RatingErrors | null): string => (e ? `${e.rmse.toFixed(4).padStart(8)} ${e.mae.toFixed(4).padStart(8)}` : `${'-'.padStart(8)} ${'-'.padStart(8)}`);
-  const lines = [
-    `Input: ${data.describe}`,
-    hasTest
-      ? `Split: ${train.values.length} training, ${test.values.length} held out (${(testFraction * 100).toFixed(1)}%${f.perUser ? ' of each user' : ''}, seed ${f.seed})`
-      : 'Split: none (all entries train; --test-fraction F for held-out figures)',
-    `Method: ${label}, ${(result.timings.totalMs / 1000).toFixed(2)} s${sweep}`,
-    `Predictions clipped to [${range[0]}, ${range[1]}]`,
-    `${'model'.padEnd(24)} ${'train RMSE'.padStart(8)} ${'MAE'.padStart(8)}  ${'held-out RMSE'.padStart(8)} ${'MAE'.padStart(8)}`,
-    `${'global mean'.padEnd(24)} ${fmt(baselines.globalMean.train)}  ${fmt(baselines.globalMean.test)}`,
-    `${'user + item biases'.padEnd(24)} ${fmt(baselines.biases.train)}  ${fmt(baselines.biases.test)}`,
-    `${`${result.method} rank ${result.rank}`.padEnd(24)} ${fmt(trainErr)}  ${fmt(testErr)}`,
-    `Wrote ${files.join(', ')}`,
-  ];
+  const lines = [`Input: ${data.describe}`, testDescribe];
+  if (tuning) lines.push(...tuningLines(tuning, method));
+  lines.push(`Method: ${main.row.name}, ${(result.timings.totalMs / 1000).toFixed(2)} s${sweep}`);
+  if (es) {
+    lines.push(`Early stopping: best epoch ${es.bestEpoch + 1} of ${result.epochsRun} on a ${EARLY_STOPPING_FRACTION * 100}% validation split of the training ratings (validation RMSE ${es.validationRmse.toFixed(4)}, bias baseline ${es.baselineRmse.toFixed(4)})`);
+  }
+  lines.push(`Predictions clipped to [${range[0]}, ${range[1]}]`, ...errorTable(rows));
+  if (coldStartReport && main.row.test) {
+    const fb = main.row.test.fallbacks;
+    lines.push(`Cold start: ${fb.item} by item bias (unseen user), ${fb.user} by user bias (unseen item), ${fb.global} by global mean; on the ${main.row.test.known.count} known pairs RMSE ${main.row.test.known.rmse.toFixed(4)} (bias baseline ${biasRow.test?.known.rmse.toFixed(4)})`);
+  }
+  if (main.row.test && biasRow.test) {
+    const gain = 1 - main.row.test.all.rmse / biasRow.test.all.rmse;
+    lines.push(`${method}: held-out RMSE ${(Math.abs(gain) * 100).toFixed(1)}% ${gain >= 0 ? 'below' : 'ABOVE'} the bias baseline`);
+  }
+  lines.push(`Wrote ${files.join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The global-mean and bias baselines as rows, fitted on `train`. */
+function baselineRows(train: CooMatrix, test: CooMatrix, coldStart: UnknownRatings | undefined, range: [number, number]): EvalRow[] {
+  const csr = CsrMatrix.fromCoo(train);
+  const hasTest = test.values.length + (coldStart?.values.length ?? 0) > 0;
+  const row = (name: string, b: Biases): EvalRow => {
+    const model: RatingModel = { U: Matrix.zeros(train.rows, 0), V: Matrix.zeros(0, train.cols), biases: b, range };
+    return { name, train: ratingErrors(model, train), test: hasTest ? scoreTestSet(model, test, coldStart) : null, ms: 0 };
+  };
+  return [row('global mean', globalMeanBaseline(csr)), row('user + item biases', biasBaseline(csr))];
+}
+
+/** A method's one-line description with its rank and knobs. */
+function modelLabel(fitted: FittedRatings): string {
+  const r = fitted.model;
+  const p = r.params as Record<string, unknown>;
+  if (r.method === 'bpmf') return `bpmf rank ${String(p.sampleRank)} (${String(p.samples)} samples, ${String(p.keep)} kept, α ${String(p.alpha)})`;
+  if (r.method === 'als') return `als rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} sweeps${p.biases ? ', biases' : ''})`;
+  return `gradient rank ${r.rank} (${String(p.optimizer)}, λ ${fitted.reg}, ${r.epochsRun} epochs, batch ${String(p.batchSize)}${p.biases ? ', biases' : ''})`;
+}
+
+function fmtErr(e: RatingErrors | null | undefined): string {
+  return e ? `${e.rmse.toFixed(4).padStart(8)} ${e.mae.toFixed(4).padStart(8)}` : `${'-'.padStart(8)} ${'-'.padStart(8)}`;
+}
+
+function errorTable(rows: EvalRow[]): string[] {
+  const w = Math.max(24, ...rows.map((r) => r.name.length));
+  return [
+    `${'model'.padEnd(w)} ${'train RMSE'.padStart(8)} ${'MAE'.padStart(8)}  ${'held-out RMSE'.padStart(8)} ${'MAE'.padStart(8)} ${'time s'.padStart(8)}`,
+    ...rows.map((r) => `${r.name.padEnd(w)} ${fmtErr(r.train)}  ${fmtErr(r.test?.all).padStart(22)} ${(r.ms / 1000).toFixed(2).padStart(8)}`),
+  ];
+}
+
+function printCompare(input: string, describe: string, testDescribe: string, range: [number, number], rows: EvalRow[], f: RatingsFlags): void {
+  if (f.json) {
+    printJson({ input, range, models: rows.map((r) => ({ name: r.name, train: r.train, test: r.test?.all ?? null, known: r.test?.known ?? null, fallbacks: r.test?.fallbacks ?? null, trainSeconds: r.ms / 1000 })) });
+    return;
+  }
+  process.stdout.write([`Input: ${describe}`, testDescribe, `Predictions clipped to [${range[0]}, ${range[1]}]; no model written (--compare)`, ...errorTable(rows)].join('\n') + '\n');
+}
+
+function printFolds(input: string, describe: string, f: RatingsFlags, perFold: EvalRow[][]): void {
+  const names = perFold[0].map((r) => r.name.replace(/ \(.*$/, ''));
+  const summary = names.map((name, q) => ({
+    name: perFold[0][q].name,
+    rmse: summarizeFolds(perFold.map((rows) => rows[q].test!.all.rmse)),
+    mae: summarizeFolds(perFold.map((rows) => rows[q].test!.all.mae)),
+    trainSeconds: summarizeFolds(perFold.map((rows) => rows[q].ms / 1000)),
+    perFold: perFold.map((rows) => rows[q].test!.all.rmse),
+    key: name,
+  }));
+  if (f.json) {
+    printJson({ input, folds: perFold.length, seed: f.seed, models: summary.map(({ key: _key, ...s }) => s) });
+    return;
+  }
+  const w = Math.max(24, ...summary.map((s) => s.name.length));
+  const fmt = (s: FoldSummary): string => `${s.mean.toFixed(4)} ± ${s.std.toFixed(4)}`;
+  const lines = [
+    `Input: ${describe}`,
+    `${perFold.length}-fold cross-validation (seed ${f.seed}): held-out RMSE mean ± standard deviation over the folds; no model written`,
+    `${'model'.padEnd(w)} ${'RMSE'.padStart(17)} ${'MAE'.padStart(17)} ${'s/fold'.padStart(7)}  per fold`,
+    ...summary.map((s) => `${s.name.padEnd(w)} ${fmt(s.rmse).padStart(17)} ${fmt(s.mae).padStart(17)} ${s.trainSeconds.mean.toFixed(2).padStart(7)}  ${s.perFold.map((x) => x.toFixed(4)).join(' ')}`),
+  ];
+  const bias = summary[1].rmse.mean;
+  for (const s of summary.slice(2)) lines.push(`${s.key}: mean held-out RMSE ${(Math.abs(1 - s.rmse.mean / bias) * 100).toFixed(1)}% ${s.rmse.mean < bias ? 'below' : 'ABOVE'} the bias baseline`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function tuningParams(row: TuningRow): string {
+  const p = row.params;
+  return `rank ${p.rank}${p.reg !== undefined ? `, λ ${p.reg}` : ''}${p.alpha !== undefined ? `, α ${p.alpha}` : ''}`;
+}
+
+function tuningLines(rows: TuningRow[], method: RatingsMethod): string[] {
+  return [
+    `Tuning ${method} (${rows.length} candidates, best first):`,
+    ...rows.map((r, q) => `  ${q === 0 ? '*' : ' '} ${tuningParams(r).padEnd(22)} validation RMSE ${r.rmse.mean.toFixed(4)}${r.rmse.std > 0 ? ` ± ${r.rmse.std.toFixed(4)}` : ''}  ${(r.trainMs / 1000).toFixed(2)} s`),
+  ];
+}
+
+function indexOf(ids: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  ids.forEach((id, i) => out.set(id, i));
+  return out;
 }
 
 async function loadData(input: string, f: RatingsFlags): Promise<LoadedData> {
@@ -254,8 +490,10 @@ async function loadData(input: string, f: RatingsFlags): Promise<LoadedData> {
       describe: `${input} (ratings: ${r.users.length} users × ${r.items.length} items, ${nnz} ratings, ${pct(nnz, r.users.length * r.items.length)} observed, range ${r.range[0]}–${r.range[1]}${merged})`,
     };
   }
-  const a = await readMatrixFile(input);
-  const mask = f.mask !== undefined ? await readMatrixFile(f.mask) : undefined;
+  checkOneStdin([input, f.mask ?? '']);
+  // --missing nan: empty / NA / null CSV cells are holes too (read as NaN).
+  const a = await readDenseInput(input, { missing: f.missing === 'nan' ? 'nan' : undefined, quiet: f.json || f.quiet });
+  const mask = f.mask !== undefined ? await readDenseInput(f.mask, { quiet: true }) : undefined;
   const csr = sparseFromDense(a, { missing: f.missing ?? 'none', mask, what: input });
   if (csr.nnz === 0) throw new LowRankError('E_ARG', `${input}: every entry is missing`);
   return {

@@ -5,7 +5,7 @@ import { checkOutputFile, writeFileAtomic } from '../io/files.js';
 import { MODEL_DIR_FILES, readModelDir, readTextFile, type SavedModel } from '../io/model-dir.js';
 import { parsePairs, parseRatings } from '../io/ratings.js';
 import { RowFolder, type FoldedRow } from '../methods/fold-in.js';
-import { predictWithRow } from '../methods/rating-model.js';
+import { predictOrFallback, predictWithRow, type PredictionSource } from '../methods/rating-model.js';
 import { printJson } from './format.js';
 
 interface PredictFlags {
@@ -17,6 +17,7 @@ interface PredictFlags {
   clip: boolean;
   json?: boolean;
   force?: boolean;
+  strict?: boolean;
 }
 
 /** Registers `lowrank predict MODEL_DIR --user U --item I` (and `--pairs FILE`, `--fold-in FILE`). */
@@ -27,7 +28,8 @@ export function registerPredict(program: Command): void {
     .argument('<model>', 'model directory')
     .option('--user <id>', 'user id (a row number for models of dense inputs)')
     .option('--item <id>', 'item id (a column number for models of dense inputs)')
-    .option('--pairs <file>', 'CSV/TSV of user,item lines to predict; writes user,item,prediction')
+    .option('--pairs <file>', 'CSV/TSV of user,item[,rating] lines to predict; writes user,item,prediction (and the rating, with the RMSE on stderr, when the file has one); users or items unseen in training fall back to the item bias, the user bias or the global mean (counted on stderr)')
+    .option('--strict', 'with --pairs: refuse a user or item unseen in training instead of falling back')
     .option('--fold-in <file>', 'ratings (user,item,rating lines) of new users, solved with the items fixed, without retraining')
     .option('--out <file>', 'with --pairs: write the predictions to this file instead of stdout')
     .option('--force', 'allow --out to replace one of the input files')
@@ -98,23 +100,58 @@ async function runPredict(dir: string, f: PredictFlags): Promise<void> {
     if (!known) start = 1; // a header line such as "user,item"
   }
   if (start >= pairs.users.length) throw new LowRankError('E_FORMAT', `${f.pairs}: no (user, item) pairs after the header (empty input)`);
-  const lines: string[] = ['user,item,prediction'];
-  const predictions: Array<{ user: string; item: string; prediction: number }> = [];
+  const withRatings = pairs.ratings.subarray(start).every((x) => !Number.isNaN(x));
+  const lines: string[] = [withRatings ? 'user,item,prediction,rating' : 'user,item,prediction'];
+  const predictions: Array<{ user: string; item: string; prediction: number; source: PredictionSource; rating?: number }> = [];
+  const sources: Record<PredictionSource, number> = { model: 0, item: 0, user: 0, global: 0 };
+  let sse = 0;
+  let sae = 0;
   for (let p = start; p < pairs.users.length; p++) {
     const where = `${f.pairs} line ${pairs.lines[p]}: `;
-    const row = resolveUser(pairs.users[p], where);
-    const j = resolveItem(pairs.items[p], where);
-    const prediction = predictWithRow(saved.model, row.factors, row.bias, j, f.clip);
-    lines.push(`${csvField(pairs.users[p])},${csvField(pairs.items[p])},${formatPrediction(prediction)}`);
-    predictions.push({ user: pairs.users[p], item: pairs.items[p], prediction });
+    const user = pairs.users[p];
+    const item = pairs.items[p];
+    const knownUser = folded.has(user) || userIndex.has(user);
+    const j = itemIndex.get(item);
+    let prediction: number;
+    let source: PredictionSource = 'model';
+    if ((knownUser && j !== undefined) || f.strict) {
+      const row = resolveUser(user, where);
+      prediction = predictWithRow(saved.model, row.factors, row.bias, resolveItem(item, where), f.clip);
+    } else if (folded.has(user)) {
+      // a folded-in user with an unseen item: μ + the user's solved bias
+      const fb = predictOrFallback({ ...saved.model, biases: saved.model.biases && { ...saved.model.biases, user: Float64Array.of(folded.get(user)!.bias) } }, 0, -1, f.clip);
+      ({ value: prediction, source } = fb);
+    } else {
+      ({ value: prediction, source } = predictOrFallback(saved.model, userIndex.get(user) ?? -1, j ?? -1, f.clip));
+    }
+    sources[source]++;
+    const entry: (typeof predictions)[number] = { user, item, prediction, source };
+    let line = `${csvField(user)},${csvField(item)},${formatPrediction(prediction)}`;
+    if (withRatings) {
+      const rating = pairs.ratings[p];
+      entry.rating = rating;
+      line += `,${formatPrediction(rating)}`;
+      sse += (prediction - rating) ** 2;
+      sae += Math.abs(prediction - rating);
+    }
+    lines.push(line);
+    predictions.push(entry);
+  }
+  const count = predictions.length;
+  const errors = withRatings ? { rmse: Math.sqrt(sse / count), mae: sae / count, count } : null;
+  const fallbacks = { item: sources.item, user: sources.user, global: sources.global };
+  if (!f.json && !(f.out === undefined && !withRatings && sources.model === count)) {
+    const fb = count - sources.model;
+    const summary = `${count} pairs: ${sources.model} by the model, ${fb} cold-start${fb > 0 ? ` (${sources.item} by item bias: unseen user; ${sources.user} by user bias: unseen item; ${sources.global} by global mean: both unseen)` : ''}`;
+    process.stderr.write(`${summary}${errors ? `; RMSE ${errors.rmse.toFixed(4)}, MAE ${errors.mae.toFixed(4)} against the file's ratings` : ''}\n`);
   }
   if (f.out !== undefined) {
     await writeFileAtomic(f.out, lines.join('\n') + '\n', writeOptions);
-    if (f.json) printJson({ pairs: f.pairs, out: f.out, count: predictions.length, foldedIn: [...folded.keys()] });
+    if (f.json) printJson({ pairs: f.pairs, out: f.out, count: predictions.length, fallbacks, errors, foldedIn: [...folded.keys()] });
     else process.stderr.write(`wrote ${f.out} (${predictions.length} predictions)\n`);
     return;
   }
-  if (f.json) printJson({ pairs: f.pairs, predictions, foldedIn: [...folded.keys()] });
+  if (f.json) printJson({ pairs: f.pairs, predictions, fallbacks, errors, foldedIn: [...folded.keys()] });
   else process.stdout.write(lines.join('\n') + '\n');
 }
 

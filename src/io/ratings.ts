@@ -235,13 +235,15 @@ export interface PairsData {
   items: string[];
   /** 1-based source line of each pair. */
   lines: Int32Array;
+  /** The third field of each line as a number (a known rating to compare with), NaN where it is absent or not a number. */
+  ratings: Float64Array;
   /** The first data line, when it might be a header (its fields are not both numeric); the caller decides. */
   firstLine: { user: string; item: string; line: number } | null;
 }
 
 /**
- * Parses lines `user,item[,...]` (extra fields such as a rating or timestamp are ignored) for
- * batch prediction. Whether the first line is a header is left to the caller, who knows the
+ * Parses lines `user,item[,rating[,...]]` for batch prediction; a numeric third field is returned
+ * as the known rating (to score the predictions), further fields are ignored. Whether the first line is a header is left to the caller, who knows the
  * model's ids: its fields are returned in {@link PairsData.firstLine} as well as in the lists.
  *
  * @throws {@link LowRankError} `E_FORMAT` naming source and line: fewer than 2 fields, an empty id,
@@ -257,9 +259,11 @@ export function parsePairs(text: string, options: { source?: string; delimiter?:
   const users: string[] = [];
   const items: string[] = [];
   const lines: number[] = [];
+  const ratings: number[] = [];
   forEachLine(text, (line, lineNo) => {
     if (delimiter === 'auto') delimiter = detectDelimiter(line);
     const f = splitLine(line, delimiter);
+    ratings.push(f.length >= 3 ? parseRating(f[2]) ?? NaN : NaN);
     if (f.length < 2) throw new LowRankError('E_FORMAT', `${source} line ${lineNo} has ${f.length} field, expected 2 (user, item)`);
     if (f[0] === '' || f[1] === '') throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: empty ${f[0] === '' ? 'user' : 'item'} id`);
     users.push(f[0]);
@@ -268,7 +272,7 @@ export function parsePairs(text: string, options: { source?: string; delimiter?:
   });
   if (users.length === 0) throw new LowRankError('E_FORMAT', `${source}: no (user, item) pairs (empty input)`);
   const firstNumeric = parseNumber(users[0]) !== undefined && parseNumber(items[0]) !== undefined;
-  return { users, items, lines: Int32Array.from(lines), firstLine: firstNumeric ? null : { user: users[0], item: items[0], line: lines[0] } };
+  return { users, items, lines: Int32Array.from(lines), ratings: Float64Array.from(ratings), firstLine: firstNumeric ? null : { user: users[0], item: items[0], line: lines[0] } };
 }
 
 /** Calls `fn` for every non-blank line not starting with `#`, with its 1-based number (CR/LF/CRLF). */

@@ -37,7 +37,9 @@ describe('ratings bad input: one line, exit code 2, nothing written', () => {
   it('a non-numeric rating names line and column', () => expectInputError(factor('text.csv'), /text\.csv line 3, column 3: 'three' is not a number \(rating\)/));
   it('an empty file', () => expectInputError(factor('empty.csv'), /empty\.csv: no ratings \(empty input\)/));
   it('a missing file', () => expectInputError(factor('nope.csv'), /cannot read 'nope\.csv': no such file/));
-  it('--method svd needs every entry', () => expectInputError(factor('good.csv', '--method', 'svd'), /--method svd needs every entry.*als or gradient/));
+  it('--method svd needs every entry', () => expectInputError(factor('good.csv', '--method', 'svd'), /--method svd needs every entry.*bpmf, als or gradient/));
+  it('--test and --test-fraction together', () => expectInputError(factor('good.csv', '--test', 'good.csv', '--test-fraction', '0.2'), /--test FILE and --test-fraction both choose the held-out ratings/));
+  it('--folds below 2', () => expectInputError(factor('good.csv', '--folds', '1'), /--folds/));
   it('--test-fraction outside [0, 1)', () => expectInputError(factor('good.csv', '--test-fraction', '1.5'), /--test-fraction must be in \[0, 1\), got 1\.5/));
   it('--missing with --format ratings', () => expectInputError(factor('good.csv', '--missing', 'nan'), /--missing and --mask are for dense inputs/));
   it('rank above the smaller side', () => expectInputError(factor('good.csv').map((x) => (x === '1' ? '4' : x)), /rank must be an integer in \[1, 3\]/));
@@ -49,9 +51,9 @@ describe('ratings bad input: one line, exit code 2, nothing written', () => {
   });
   it('predict: unknown user, with the fold-in hint', () => expectInputError(['predict', 'model', '--user', '99', '--item', '10'], /unknown user '99': not among the model's 3 users \(fold them in with --fold-in/));
   it('predict: unknown item', () => expectInputError(['predict', 'model', '--user', '1', '--item', 'x'], /unknown item 'x': not among the model's 3 items/));
-  it('predict: an unknown user in a pairs file names the line', () => {
+  it('predict --strict: an unknown user in a pairs file names the line', () => {
     writeFileSync(join(dir, 'pairs.csv'), '1,10\n7,10\n');
-    expectInputError(['predict', 'model', '--pairs', 'pairs.csv'], /pairs\.csv line 2: unknown user '7'/);
+    expectInputError(['predict', 'model', '--pairs', 'pairs.csv', '--strict'], /pairs\.csv line 2: unknown user '7'/);
   });
   it('predict: fold-in ratings of an unknown item name the line', () => {
     writeFileSync(join(dir, 'new.csv'), 'new,10,5\nnew,99,1\n');
