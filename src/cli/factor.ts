@@ -18,7 +18,7 @@ import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
 import { approximationErrorsFromFactors } from '../metrics/factor-errors.js';
 import { optimalFrobeniusError, optimalityGap } from '../metrics/optimum.js';
 import { formatGap, pyShape, printJson } from './format.js';
-import { choiceOption, intOption, numberOption } from './options.js';
+import { choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
@@ -82,9 +82,34 @@ export function registerFactor(program: Command): void {
     .option('--force', 'allow the outputs to replace the command\'s own input files')
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
-      if (await isRatingsInput(input, flags, cmd)) return runFactorRatings(input, flags, cmd);
+      const ratings = await isRatingsInput(input, flags, cmd);
+      rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
+      if (ratings) return runFactorRatings(input, flags, cmd);
       await runFactor(input, flags);
     });
+}
+
+/** Flags of `factor` that only apply to complete (dense) matrices, by method, or to data with holes. */
+const DENSE_ONLY = ['png', 'report', 'spectralError', 'maxPixels', 'center', 'indexCol'] as const;
+const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer'] as const;
+const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol'] as const;
+const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'compare', 'samples', 'burnIn', 'alpha'] as const;
+
+/**
+ * Where each conditional flag of `factor` applies (checked by {@link rejectInapplicableFlags}):
+ * the randomized knobs with `--method auto|randomized`, the training flags with `--method
+ * gradient` (or data with holes), `--momentum` with `--optimizer sgd`, the figures and dense-input
+ * flags with complete matrices, the missing-entries flags with ratings or holes.
+ */
+export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, ratings: boolean): FlagScope[] {
+  if (ratings) return [{ flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' }];
+  return [
+    { flags: HOLES_ONLY, applies: false, context: 'ratings or missing entries (--format ratings, --missing nan, --mask, --method als)' },
+    { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },
+    { flags: GRADIENT_ONLY, applies: f.method === 'gradient', context: '--method gradient' },
+    { flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' },
+    { flags: ['maxPixels'], applies: isImagePath(input), context: 'image input (.png, .jpg)' },
+  ];
 }
 
 async function runFactor(input: string, f: FactorFlags): Promise<void> {

@@ -8,7 +8,7 @@ import { chooseImageRanks, imageCompressionRatio, imageSvd, luma, reconstructIma
 import { psnr, ssim, SSIM_WINDOW } from '../metrics/image-quality.js';
 import { imageComparisonFigure } from '../viz/figures.js';
 import { printJson } from './format.js';
-import { choiceOption, intOption, numberOption } from './options.js';
+import { choiceOption, intOption, numberOption, rejectInapplicableFlags } from './options.js';
 
 interface ImageFlags {
   rank?: number;
@@ -48,7 +48,11 @@ export function registerImage(program: Command): void {
     .option('--max-pixels <n>', `refuse images with more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS}: 100 megapixels)`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .option('--json', 'print one JSON object')
     .option('--force', 'allow the outputs to replace the input image')
-    .action(async (input: string, flags: ImageFlags) => {
+    .action(async (input: string, flags: ImageFlags, cmd: Command) => {
+      rejectInapplicableFlags(cmd, [
+        { flags: ['chromaRank'], applies: flags.mode === 'ycbcr', context: '--mode ycbcr' },
+        { flags: ['quality'], applies: flags.out !== undefined && /\.jpe?g$/i.test(flags.out), context: 'a .jpg --out' },
+      ]);
       await runImage(input, flags);
     });
 }

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 
 /** Parses an integer flag value; `E_ARG` naming the flag otherwise. */
@@ -30,4 +31,48 @@ export function choiceOption<T extends string>(flag: string, choices: readonly T
     }
     return value as T;
   };
+}
+
+/**
+ * Flags that only mean something in one situation: `flags` (attribute names as commander
+ * stores them, e.g. `lossTol` for `--loss-tol`) apply only when `applies` is true; `context`
+ * says when that is (e.g. `--method gradient`), for the message.
+ */
+export interface FlagScope {
+  flags: readonly string[];
+  applies: boolean;
+  context: string;
+}
+
+/** Whether the user gave `name` (on the command line or through its environment variable), not its default. */
+export function flagGiven(cmd: Command, name: string): boolean {
+  const source = cmd.getOptionValueSource(name);
+  return source === 'cli' || source === 'env';
+}
+
+/** The flag as the user typed it: `--loss-tol` for `lossTol`, `--no-krylov` when the negation was given. */
+export function flagLabel(cmd: Command, name: string): string {
+  const options = cmd.options.filter((o) => o.attributeName() === name);
+  const value = cmd.getOptionValue(name);
+  const chosen = options.find((o) => (o.negate ? value === false : value !== false)) ?? options[0];
+  return chosen?.long ?? `--${name}`;
+}
+
+/**
+ * The one check every command runs on its flags: a flag given where it does not apply is an
+ * error naming it, never silently ignored (`--epochs` with `--method svd`, `--png` with ratings).
+ *
+ * @throws {@link LowRankError} `E_ARG`: "--epochs applies only to --method gradient".
+ * @example
+ * ```ts
+ * rejectInapplicableFlags(cmd, [{ flags: ['epochs', 'lr'], applies: method === 'gradient', context: '--method gradient' }]);
+ * ```
+ */
+export function rejectInapplicableFlags(cmd: Command, scopes: readonly FlagScope[]): void {
+  for (const scope of scopes) {
+    if (scope.applies) continue;
+    for (const name of scope.flags) {
+      if (flagGiven(cmd, name)) throw new LowRankError('E_ARG', `${flagLabel(cmd, name)} applies only to ${scope.context}`);
+    }
+  }
 }

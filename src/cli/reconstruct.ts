@@ -8,7 +8,7 @@ import { checkOutputFile, writeFileAtomic } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
 import { productOf } from './eval.js';
 import { checkFactorShapes } from './factor.js';
-import { choiceOption } from './options.js';
+import { choiceOption, rejectInapplicableFlags } from './options.js';
 import { checkOneStdin, inputName, readDenseInput, STDIO_PATH, writeStdout } from './read-input.js';
 
 /** Format of `reconstruct --out -` without `--format`: CSV, text the next command of a pipe (or a terminal) reads. */
@@ -30,11 +30,10 @@ export function registerReconstruct(program: Command): void {
     .requiredOption('--out <file>', 'output file, or - for stdout')
     .option('--format <fmt>', `format on stdout (--out -): npy, csv or tsv (default ${DEFAULT_STDOUT_FORMAT})`, choiceOption('--format', ['npy', 'csv', 'tsv'] as const))
     .option('--force', 'allow the output to replace one of the input files')
-    .action(async (uPath: string, vPath: string, flags: { out: string; force?: boolean; format?: 'npy' | 'csv' | 'tsv' }) => {
+    .action(async (uPath: string, vPath: string, flags: { out: string; force?: boolean; format?: 'npy' | 'csv' | 'tsv' }, cmd: Command) => {
       const toStdout = flags.out === STDIO_PATH;
-      if (flags.format !== undefined && !toStdout) {
-        throw new LowRankError('E_ARG', `--format is for --out - (stdout); a file's format comes from its extension`);
-      }
+      // A file's format comes from its extension.
+      rejectInapplicableFlags(cmd, [{ flags: ['format'], applies: toStdout, context: '--out - (stdout)' }]);
       checkOneStdin([uPath, vPath]);
       const ext = toStdout ? `.${flags.format ?? DEFAULT_STDOUT_FORMAT}` : extname(flags.out).toLowerCase();
       if (!['.npy', '.csv', '.tsv'].includes(ext)) {
