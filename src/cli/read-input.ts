@@ -24,6 +24,12 @@ import { readNpzMatrix } from '../io/npz.js';
 /** The path that means standard input (and, for `--out`, standard output). */
 export const STDIO_PATH = '-';
 
+/**
+ * Largest n·m to which a sparse `.mtx` is densified for a command that needs a dense matrix
+ * (2²⁶ entries, 512 MiB of float64); `factor` never densifies.
+ */
+export const MAX_DENSIFIED_ENTRIES = 2 ** 26;
+
 /** Extensions {@link readInput} understands (besides `-` for stdin). */
 export const INPUT_EXTENSIONS = ['.npy', '.npz', '.csv', '.tsv', '.txt', '.mtx', ...IMAGE_FILE_EXTENSIONS] as const;
 
@@ -86,6 +92,9 @@ export async function readInput(path: string, options: ReadInputOptions = {}): P
       const mm = parseMatrixMarket(new TextDecoder('utf-8').decode(bytes), name);
       if (mm.format === 'array') return dense(mm.matrix);
       if (options.sparse) return { kind: 'sparse', matrix: mm.matrix, name, notes };
+      if (mm.matrix.rows * mm.matrix.cols > MAX_DENSIFIED_ENTRIES) {
+        throw new LowRankError('E_ARG', `${name}: sparse ${mm.matrix.rows}×${mm.matrix.cols} is too large to densify for this command (over ${MAX_DENSIFIED_ENTRIES} entries); lowrank factor reads it sparse`);
+      }
       notes.push(`${name}: sparse ${mm.matrix.rows}×${mm.matrix.cols} with ${mm.matrix.nnz} stored entries, densified for this command`);
       return dense(mm.matrix.toDense(0));
     }

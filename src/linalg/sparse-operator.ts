@@ -25,48 +25,28 @@ import type { MatrixOperator } from './randomized-range.js';
  */
 export function csrOperator(a: CsrMatrix): MatrixOperator {
   const { rows, cols, indptr, indices, values } = a;
-  const check = (x: Matrix, inner: number): void => {
+  // One pass over the stored entries: A·X scatters row i of the result from rows j of X;
+  // Aᵀ·Y scatters rows j from row i of Y (the same loop with the roles of i and j swapped).
+  const product = (x: Matrix, transpose: boolean): Matrix => {
+    const inner = transpose ? rows : cols;
     if (x.rows !== inner || x.dtype !== 'float64') {
       throw new LowRankError('E_SHAPE', `sparse operator: operand is ${x.rows}×${x.cols} ${x.dtype}, expected ${inner} rows of float64`);
     }
-  };
-  return {
-    rows,
-    cols,
-    dtype: 'float64',
-    apply(x: Matrix): Matrix {
-      check(x, cols);
-      const l = x.cols;
-      const out = Matrix.zeros(rows, l, 'float64');
-      const o = out.data;
-      const xd = x.data;
-      for (let i = 0; i < rows; i++) {
-        const row = i * l;
-        for (let p = indptr[i]; p < indptr[i + 1]; p++) {
-          const v = values[p];
-          const src = indices[p] * l;
-          for (let t = 0; t < l; t++) o[row + t] += v * xd[src + t];
-        }
+    const l = x.cols;
+    const out = Matrix.zeros(transpose ? cols : rows, l, 'float64');
+    const o = out.data;
+    const xd = x.data;
+    for (let i = 0; i < rows; i++) {
+      for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+        const v = values[p];
+        const dst = (transpose ? indices[p] : i) * l;
+        const src = (transpose ? i : indices[p]) * l;
+        for (let t = 0; t < l; t++) o[dst + t] += v * xd[src + t];
       }
-      return out;
-    },
-    applyT(y: Matrix): Matrix {
-      check(y, rows);
-      const l = y.cols;
-      const out = Matrix.zeros(cols, l, 'float64');
-      const o = out.data;
-      const yd = y.data;
-      for (let i = 0; i < rows; i++) {
-        const src = i * l;
-        for (let p = indptr[i]; p < indptr[i + 1]; p++) {
-          const v = values[p];
-          const dst = indices[p] * l;
-          for (let t = 0; t < l; t++) o[dst + t] += v * yd[src + t];
-        }
-      }
-      return out;
-    },
+    }
+    return out;
   };
+  return { rows, cols, dtype: 'float64', apply: (x) => product(x, false), applyT: (y) => product(y, true) };
 }
 
 /**
