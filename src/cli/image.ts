@@ -1,7 +1,8 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { DEFAULT_MAX_PIXELS, encodeImage, readImageFile } from '../io/image.js';
+import { DEFAULT_MAX_PIXELS, decodeImage, encodeImage, readImageFile } from '../io/image.js';
+import { inputName, readStdin, STDIO_PATH } from './read-input.js';
 import { checkOutputFile, writeFilesAtomic } from '../io/files.js';
 import { svgToPng } from '../io/render.js';
 import { chooseImageRanks, imageCompressionRatio, imageSvd, luma, reconstructImage, type ImageMode } from '../methods/image.js';
@@ -35,7 +36,7 @@ export function registerImage(program: Command): void {
     .description(
       'compress a PNG/JPEG image by a low-rank approximation (truncated SVD) of each channel; writes the reconstruction and a side-by-side figure, prints compression ratio, PSNR and SSIM',
     )
-    .argument('<input>', 'image file (.png, .jpg, .jpeg; 8- or 16-bit; alpha is kept unchanged in PNG output, dropped in JPEG)')
+    .argument('<input>', 'image file (.png, .jpg, .jpeg; 8- or 16-bit; alpha is kept unchanged in PNG output, dropped in JPEG; - reads stdin)')
     .option('--rank <k>', 'rank of every channel (ycbcr: of the luma; chroma at --chroma-rank)', intOption('--rank', 1))
     .option('--energy <e>', 'instead of --rank: per channel, the smallest rank keeping this share (0, 1] of Σσ²', numberOption('--energy'))
     .option('--ratio <r>', 'instead of --rank: the largest rank whose compression ratio is at least r', numberOption('--ratio'))
@@ -73,18 +74,19 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
   if (f.energy !== undefined && !(f.energy > 0 && f.energy <= 1)) throw new LowRankError('E_ARG', `--energy must be in (0, 1], got ${f.energy}`);
   if (f.ratio !== undefined && !(f.ratio > 0)) throw new LowRankError('E_ARG', `--ratio must be > 0, got ${f.ratio}`);
   if (f.quality > 100) throw new LowRankError('E_ARG', `--quality must be an integer in [1, 100], got ${f.quality}`);
-  const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank.png`);
+  const out = f.out ?? join('.', `${input === STDIO_PATH ? 'stdin' : basename(input, extname(input))}.lowrank.png`);
   const format = outputFormat(out);
   const sideBySide = f.sideBySide === false ? null : typeof f.sideBySide === 'string' ? f.sideBySide : join(dirname(out), `${basename(out, extname(out))}.side-by-side.png`);
   if (sideBySide !== null && extname(sideBySide).toLowerCase() !== '.png') {
     throw new LowRankError('E_ARG', `--side-by-side must end in .png, got '${sideBySide}'`);
   }
   // Before the image is read: the outputs can be written and neither replaces the input (unless --force).
-  const writeOptions = { inputs: [input], force: f.force, createParents: true };
+  const writeOptions = { inputs: input === STDIO_PATH ? [] : [input], force: f.force, createParents: true };
   await checkOutputFile(out, { ...writeOptions, what: '--out' });
   if (sideBySide !== null) await checkOutputFile(sideBySide, { ...writeOptions, what: '--side-by-side' });
 
-  const img = await readImageFile(input, { maxPixels: f.maxPixels });
+  const img = input === STDIO_PATH ? await decodeImage(await readStdin(), inputName(input), { maxPixels: f.maxPixels }) : await readImageFile(input, { maxPixels: f.maxPixels });
+  input = inputName(input);
   const t0 = performance.now();
   const decomposition = imageSvd(img.channels, f.mode);
   const ranks = chooseImageRanks(decomposition, { rank: f.rank, energy: f.energy, ratio: f.ratio, chromaRank: f.chromaRank });

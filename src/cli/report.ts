@@ -1,3 +1,4 @@
+import type { ApproximationErrors } from '../metrics/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
 import { OPTIMUM_MAX_SIDE } from '../metrics/evaluate.js';
 import { formatGap } from './format.js';
@@ -7,7 +8,7 @@ export function evaluationLines(e: Evaluation): string[] {
   const lines = [
     `Compression Ratio: ${e.compressionRatio.toFixed(2)}`,
     `Approximation Error (Frobenius Norm): ${e.frobenius.toFixed(4)}`,
-    `Approximation Error (Avg Percent): ${e.avgPercent.toFixed(2)}%`,
+    `Approximation Error (Avg Percent): ${e.avgPercent.toFixed(2)}%${avgPercentCaveat(e)}`,
     `Relative Error (Frobenius): ${e.relative.toExponential(4)}`,
     `RMSE: ${e.rmse.toExponential(4)}, max abs error: ${e.maxAbs.toExponential(4)}`,
   ];
@@ -22,4 +23,14 @@ export function evaluationLines(e: Evaluation): string[] {
     lines.push(`Optimal Error for rank ${e.rank}: not computed (min side above ${OPTIMUM_MAX_SIDE})`);
   }
   return lines;
+}
+
+/**
+ * The caveat on the avg-percent line when near-zero entries of A dominate it, e.g.
+ * ` (dominated by 39,015 near-zero entries, |a| < 0.0039: they give 99.99% of it; see the relative error)`.
+ */
+export function avgPercentCaveat(e: Pick<ApproximationErrors, 'avgPercentNearZero'>): string {
+  const z = e.avgPercentNearZero;
+  if (!z?.dominated) return '';
+  return ` (dominated by ${z.count.toLocaleString('en-US')} near-zero entries, |a| < ${z.below.toPrecision(2)}: they give ${(100 * z.share).toFixed(2)}% of it; see the relative error)`;
 }

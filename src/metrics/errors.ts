@@ -1,5 +1,6 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
+import { AvgPercentBreakdown, type AvgPercentNearZero } from './avg-percent.js';
 import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
 
 /** How close an approximation Â is to A; every figure in float64. */
@@ -13,6 +14,8 @@ export interface ApproximationErrors {
    * `100 · mean(|A − Â| / (|A| + 1e-8))`. Large when A has entries near zero.
    */
   avgPercent: number;
+  /** How much of `avgPercent` comes from entries of A near zero ({@link AvgPercentNearZero}): say so when `dominated`. */
+  avgPercentNearZero: AvgPercentNearZero;
   /** Root mean squared error, ‖A − Â‖_F / √(n·m). */
   rmse: number;
   /** max |A − Â|. */
@@ -51,6 +54,7 @@ export class ErrorAccumulator {
   private readonly ss = new ScaledSumOfSquares();
   private readonly sa = new ScaledSumOfSquares();
   private pct = 0;
+  private readonly breakdown = new AvgPercentBreakdown();
   private maxAbs = 0;
   private count = 0;
 
@@ -74,6 +78,7 @@ export class ErrorAccumulator {
     this.pct = pct;
     this.maxAbs = maxAbs;
     this.count += len;
+    this.breakdown.add(x, offset, y);
   }
 
   /** The figures over everything added so far. */
@@ -85,6 +90,7 @@ export class ErrorAccumulator {
       frobenius,
       relative: this.sa.isZero() ? (this.ss.isZero() ? 0 : Infinity) : this.ss.ratioSqrt(this.sa),
       avgPercent: len === 0 ? 0 : (100 * this.pct) / len,
+      avgPercentNearZero: this.breakdown.result(len === 0 ? 0 : normA / Math.sqrt(len)),
       rmse: len === 0 ? 0 : this.ss.sqrtOver(len),
       maxAbs: this.maxAbs,
       normA,
