@@ -4,31 +4,45 @@ import { Rng } from '../core/rng.js';
 import type { AdamEpochsArgs, Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { spdInverse } from '../linalg/cholesky.js';
+import { safeNorm } from '../linalg/norms.js';
 import type { AdamHyperParameters, DenseGradientFactorization, Progress } from './factorization.js';
-import { checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkFinalLoss, checkLossFinite } from './divergence.js';
+import { checkAdamHyperParameters, checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Optimizers of the gradient method. */
 export type OptimizerName = 'adam' | 'sgd' | 'scaled';
+
+/** Default optimizer: Adam, as the seed trains its network. */
+export const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
+/** Default full-batch epochs: 500, the seed's. */
+export const DEFAULT_EPOCHS = 500;
+/**
+ * Default learning rate per optimizer: 0.01 for Adam (the seed's); 0.5 for SGD with momentum and
+ * scaled GD, whose steps are not normalised as Adam's are (the MSE gradient carries 2/(n·m)).
+ */
+export const DEFAULT_LEARNING_RATE: Readonly<Record<OptimizerName, number>> = { adam: 0.01, sgd: 0.5, scaled: 0.5 };
+/** Default heavy-ball momentum of SGD: 0.9, the usual PyTorch choice. */
+export const DEFAULT_MOMENTUM = 0.9;
 
 /** Options of {@link gradientFactorize}. */
 export interface GradientOptions extends AdamHyperParameters {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
   rank: number;
   /**
-   * `adam` (default, as the seed), `sgd` (with momentum) or `scaled` — scaled gradient descent
+   * `adam` (default {@link DEFAULT_OPTIMIZER}, as the seed), `sgd` (with momentum) or `scaled` — scaled gradient descent
    * (Tong, Ma & Chi 2021), whose steps are preconditioned by (VVᵀ)⁻¹ and (UᵀU)⁻¹ and so
    * converge at a rate independent of the condition number.
    */
   optimizer?: OptimizerName;
-  /** Full-batch epochs (default 500, the seed's). */
+  /** Full-batch epochs (default {@link DEFAULT_EPOCHS} = 500, the seed's). */
   epochs?: number;
   /**
-   * Learning rate. Defaults: adam 0.01 (the seed's), sgd 0.5, scaled 0.5. For adam and sgd the
+   * Learning rate (default {@link DEFAULT_LEARNING_RATE}: adam 0.01, the seed's; sgd 0.5; scaled 0.5). For adam and sgd the
    * loss is the mean squared error, as the seed's `nn.MSELoss`; scaled GD steps on ½‖UV − A‖²_F,
    * where 0.5 is the value its paper analyses (any η in (0, 2/3] converges locally).
    */
   lr?: number;
-  /** Momentum of sgd (default 0.9). */
+  /** Momentum of sgd (default {@link DEFAULT_MOMENTUM} = 0.9). */
   momentum?: number;
   /** Storage dtype of the factors (default float32, like the seed's PyTorch tensors). */
   dtype?: DType;
@@ -89,18 +103,12 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): DenseGra
   const k = options.rank;
   checkInputMatrix(a);
   checkRank(k, n, m);
-  const optimizer = checkChoice<OptimizerName>('optimizer', options.optimizer ?? 'adam', ['adam', 'sgd', 'scaled']);
-  const epochs = options.epochs ?? 500;
+  const optimizer = checkChoice<OptimizerName>('optimizer', options.optimizer ?? DEFAULT_OPTIMIZER, ['adam', 'sgd', 'scaled']);
+  const epochs = options.epochs ?? DEFAULT_EPOCHS;
   checkInteger('epochs', epochs, 1);
-  const lr = options.lr ?? (optimizer === 'adam' ? 0.01 : 0.5);
+  const lr = options.lr ?? DEFAULT_LEARNING_RATE[optimizer];
   checkPositive('learning rate', lr);
-  const [beta1, beta2] = options.betas ?? [0.9, 0.999];
-  const eps = options.eps ?? 1e-8;
-  const momentum = options.momentum ?? 0.9;
-  for (const [name, v] of [['beta1', beta1], ['beta2', beta2], ['momentum', momentum]] as const) {
-    if (!(v >= 0 && v < 1)) throw new LowRankError('E_ARG', `${name} must be in [0, 1), got ${v}`);
-  }
-  checkPositive('eps', eps);
+  const { beta1, beta2, eps, momentum } = checkAdamHyperParameters(options, DEFAULT_MOMENTUM);
   const tol = options.lossTol ?? 0;
   checkPositive('lossTol', tol, true);
   const damping = options.damping ?? 1e-3;
@@ -147,16 +155,15 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): DenseGra
       onProgress: options.onProgress,
     }));
   }
+  // The MSE of the current factors; leaves the gradients in gu, gv.
+  const epochLoss = (): number => (fused
+    ? backend.factorGradient({ n, m, k, u: U.data, v: V.data, a: target, gu, gv, scale })
+    : gemmGradient(backend, n, m, k, U.data, V.data, target, residual as FloatArray, gu, gv, scale)) / nm;
   for (let epoch = nativeLoop ? epochs : 0; epoch < epochs; epoch++) {
-    const ss = fused
-      ? backend.factorGradient({ n, m, k, u: U.data, v: V.data, a: target, gu, gv, scale })
-      : gemmGradient(backend, n, m, k, U.data, V.data, target, residual as FloatArray, gu, gv, scale);
-    const loss = ss / nm;
+    const loss = epochLoss();
     history[epoch] = loss;
     epochsRun = epoch + 1;
-    if (!Number.isFinite(loss)) {
-      throw new LowRankError('E_DIVERGED', `training diverged: the loss became ${loss} at epoch ${epoch} with ${optimizer} at learning rate ${lr}; try a lower learning rate (--lr)`);
-    }
+    checkLossFinite(loss, epoch, optimizer, lr);
     if (options.onProgress && (epoch % logEvery === 0 || epoch === epochs - 1)) {
       options.onProgress({ epoch, total: epochs, loss });
     }
@@ -176,6 +183,11 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): DenseGra
     }
   }
   const trainMs = performance.now() - tTrain;
+  // A loss that grew without overflowing is divergence too: the returned factors must beat both
+  // the starting point and U·V = 0 (loss mean(A²)). One more loss evaluation, an epoch's cost.
+  checkFinalLoss({
+    final: epochLoss(), start: history[0], baseline: meanSquare(target), baselineName: 'the all-zero model (U·V = 0)', optimizer, lr,
+  });
   return {
     method: 'gradient',
     rank: k,
@@ -214,9 +226,7 @@ function nativeAdam(backend: Backend, r: NativeAdamRun): { epochsRun: number; st
     });
     for (let epoch = e; epoch < e + done; epoch++) {
       const loss = r.history[epoch];
-      if (!Number.isFinite(loss)) {
-        throw new LowRankError('E_DIVERGED', `training diverged: the loss became ${loss} at epoch ${epoch} with adam at learning rate ${r.lr}; try a lower learning rate (--lr)`);
-      }
+      checkLossFinite(loss, epoch, 'adam', r.lr);
       if (r.onProgress && (epoch % r.logEvery === 0 || epoch === epochs - 1)) r.onProgress({ epoch, total: epochs, loss });
     }
     e += done;
@@ -227,6 +237,12 @@ function nativeAdam(backend: Backend, r: NativeAdamRun): { epochsRun: number; st
     }
   }
   return { epochsRun: e, stoppedEarly: false };
+}
+
+/** mean(x²) in float64, scaled: finite and non-zero for any finite, non-zero x (the loss of U·V = 0). */
+function meanSquare(x: FloatArray): number {
+  const norm = safeNorm(x);
+  return x.length === 0 ? 0 : (norm / Math.sqrt(x.length)) ** 2;
 }
 
 /** R = U·V − A through GEMM, then gu = scale·R·Vᵀ, gv = scale·Uᵀ·R; returns Σ R². */

@@ -4,7 +4,8 @@ import { Rng } from '../core/rng.js';
 import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
 import type { AdamHyperParameters, Biases, MaskedGradientFactorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
-import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkFinalLoss, checkLossFinite } from './divergence.js';
+import { checkAdamHyperParameters, checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Optimizers of {@link maskedGradientFactorize}. */
 export type MaskedOptimizerName = 'adam' | 'sgd';
@@ -124,13 +125,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
   }
   const reg = options.reg ?? 0.02;
   checkPositive('reg', reg, true);
-  const [beta1, beta2] = options.betas ?? [0.9, 0.999];
-  const eps = options.eps ?? 1e-8;
-  const momentum = options.momentum ?? 0;
-  for (const [name, v] of [['beta1', beta1], ['beta2', beta2], ['momentum', momentum]] as const) {
-    if (!(v >= 0 && v < 1)) throw new LowRankError('E_ARG', `${name} must be in [0, 1), got ${v}`);
-  }
-  checkPositive('eps', eps);
+  const { beta1, beta2, eps, momentum } = checkAdamHyperParameters(options, 0);
   const tol = options.lossTol ?? 0;
   checkPositive('lossTol', tol, true);
   const logEvery = options.logEvery ?? 10;
@@ -165,6 +160,11 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
   // side = factors (k per row) plus an optional bias, with gradient and optimizer state
   const rowsSide = newSide(dtype, n, k, useBiases, adam);
   const colsSide = newSide(dtype, m, k, useBiases, adam);
+  // Training MSE of the starting point, and of the trivial model (0, or the global mean with biases).
+  const startLoss = errorSums(u, w, k, biases, coo, range).sse / nnz;
+  let baseline = 0;
+  for (let e = 0; e < nnz; e++) baseline += (coo.values[e] - mu) ** 2;
+  baseline /= nnz;
   const order = new Int32Array(nnz);
   for (let e = 0; e < nnz; e++) order[e] = e;
   const { row, col, values } = coo;
@@ -237,9 +237,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
     const loss = sse / nnz;
     history[epoch] = loss;
     epochsRun = epoch + 1;
-    if (!Number.isFinite(loss)) {
-      throw new LowRankError('E_DIVERGED', `training diverged: the loss became ${loss} at epoch ${epoch} with ${optimizer} at learning rate ${lr}; try a lower learning rate (--lr)`);
-    }
+    checkLossFinite(loss, epoch, optimizer, lr);
     const last = epoch === epochs - 1;
     let converged = tol > 0 && epoch > 0 && Math.abs(history[epoch - 1] - loss) <= tol * history[epoch - 1];
     if (best && validation) {
@@ -278,6 +276,11 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
       bi.set(best.bi);
     }
   }
+  // Ending above the start or the trivial model is divergence even when every loss was finite.
+  checkFinalLoss({
+    final: errorSums(u, w, k, biases, coo, range).sse / nnz, start: startLoss, baseline,
+    baselineName: useBiases ? 'the global mean' : 'the all-zero model', optimizer, lr,
+  });
   const trainMs = performance.now() - t0;
   const result: MaskedGradientFactorization = {
     method: 'gradient',

@@ -1,5 +1,6 @@
 import { LowRankError } from '../core/errors.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
+import type { AdamHyperParameters } from './factorization.js';
 
 /**
  * Checks a target rank against an n×m matrix.
@@ -52,4 +53,33 @@ export function checkChoice<T extends string>(name: string, value: T, choices: r
     throw new LowRankError('E_ARG', `${name} must be ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}, got '${String(value)}'`);
   }
   return value;
+}
+
+/** Adam's default β₁, β₂: PyTorch's (and Kingma & Ba 2015, Alg. 1). */
+export const DEFAULT_ADAM_BETAS: readonly [number, number] = [0.9, 0.999];
+/** Adam's default ε: PyTorch's (1e-8, Kingma & Ba 2015, Alg. 1). */
+export const DEFAULT_ADAM_EPS = 1e-8;
+
+/**
+ * Adam's β₁, β₂, ε and the momentum of SGD, defaults filled in ({@link DEFAULT_ADAM_BETAS},
+ * {@link DEFAULT_ADAM_EPS}, `defaultMomentum`) and checked: β₁, β₂ and the momentum in [0, 1),
+ * ε > 0 and finite. Shared by the gradient methods.
+ * @throws {@link LowRankError} `E_ARG` naming the parameter.
+ * @example
+ * ```ts
+ * const { beta1, beta2, eps, momentum } = checkAdamHyperParameters(options, 0.9);
+ * ```
+ */
+export function checkAdamHyperParameters(
+  options: AdamHyperParameters & { momentum?: number },
+  defaultMomentum: number,
+): { beta1: number; beta2: number; eps: number; momentum: number } {
+  const [beta1, beta2] = options.betas ?? DEFAULT_ADAM_BETAS;
+  const eps = options.eps ?? DEFAULT_ADAM_EPS;
+  const momentum = options.momentum ?? defaultMomentum;
+  for (const [name, v] of [['beta1', beta1], ['beta2', beta2], ['momentum', momentum]] as const) {
+    if (!(v >= 0 && v < 1)) throw new LowRankError('E_ARG', `${name} must be in [0, 1), got ${v}`);
+  }
+  checkPositive('eps', eps);
+  return { beta1, beta2, eps, momentum };
 }
