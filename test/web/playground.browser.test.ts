@@ -336,15 +336,37 @@ describe('playground in headless Chromium', { skip }, () => {
     await fresh.close();
   });
 
-  it('the examples: the photo shows PSNR at the chosen rank, the ratings train ALS with a held-out RMSE', async () => {
+  it('the examples: the photo shows numpy’s PSNR at the chosen rank (grey and colour), JPEG and large photos load, the ratings train ALS with a held-out RMSE', async () => {
     await setControl(page, 'source', 'photo');
-    await waitState(page, 'ready');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=data-label]')?.textContent?.startsWith('raccoon.png'));
     assert.match(await text(page, 'data-label'), /raccoon\.png 256×192/);
     await setControl(page, 'rank', '20');
     const p20 = await value(page, 'psnr');
     await setControl(page, 'rank', '50');
     const p50 = await value(page, 'psnr');
-    assert.ok(p20 > 15 && p50 > p20, `PSNR ${p20} at rank 20, ${p50} at rank 50`);
+    // numpy's figures for the same photo (decoded by its own PNG reader; test/fixtures/generate_image.py).
+    const reference = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/images/raccoon_reference.json'), 'utf8')) as { cases: Array<{ mode: string; rank: number; psnr: number }> };
+    const numpyPsnr = (mode: string, rank: number): number => (reference.cases.find((c) => c.mode === mode && c.rank === rank) as { psnr: number }).psnr;
+    assert.ok(rel(p20, numpyPsnr('gray', 20)) < 1e-9, `grey PSNR at rank 20: page ${p20}, numpy ${numpyPsnr('gray', 20)}`);
+    assert.ok(rel(p50, numpyPsnr('gray', 50)) < 1e-9, `grey PSNR at rank 50: page ${p50}, numpy ${numpyPsnr('gray', 50)}`);
+    // Colour: one SVD per channel, at the same rank.
+    await setControl(page, 'rank', '20');
+    await setControl(page, 'color', 'rgb');
+    await page.waitForFunction(() => document.querySelector('[data-testid=image-caption]')?.textContent?.startsWith('colour'));
+    const rgb20 = await value(page, 'psnr');
+    assert.ok(rel(rgb20, numpyPsnr('rgb', 20)) < 1e-9, `colour PSNR at rank 20: page ${rgb20}, numpy ${numpyPsnr('rgb', 20)}`);
+    await setControl(page, 'color', 'gray');
+    // A JPEG, and a photo larger than the page shows (scaled down while decoding, the label says so).
+    const photo = join(ROOT, 'test/fixtures/images/raccoon.png');
+    const jpeg = await sharp(photo).jpeg({ quality: 90 }).toBuffer();
+    await page.getByTestId('file-input').setInputFiles({ name: 'raccoon.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await page.waitForFunction(() => document.querySelector('[data-testid=data-label]')?.textContent?.startsWith('raccoon.jpg'));
+    assert.equal(await text(page, 'data-label'), 'raccoon.jpg 256×192');
+    const big = await sharp(photo).resize(1024, 768).png().toBuffer();
+    await page.getByTestId('file-input').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+    await page.waitForFunction(() => document.querySelector('[data-testid=data-label]')?.textContent?.startsWith('big.png'));
+    assert.equal(await text(page, 'data-label'), 'big.png 1024×768 shown at 512×384');
+    assert.equal(await page.getByTestId('rank').getAttribute('max'), '384');
     await setControl(page, 'source', 'ratings');
     assert.equal(await page.getByTestId('method').inputValue(), 'als');
     await setControl(page, 'rank', '3');
