@@ -8,7 +8,7 @@
  * uses another rank, so a mix shows as factors of different ranks). Then it interrupts runs
  * with SIGINT and SIGTERM during the writes and checks that no temporary is left behind.
  *
- * Usage: node scripts/kill-loop.mjs [--kills N] [--signals N] [--keep]
+ * Usage: node scripts/kill-loop.mjs [--kills N] [--signals N] [--seed S] [--small] [--keep]
  *   N kills each for dense and ratings (default 30), N interrupts each for SIGINT and SIGTERM
  *   (default 5). The CLI is dist/cli/main.js (npm run build first), or the TypeScript sources
  *   with LOWRANK_TEST_FROM_SOURCE=1. Prints the counts; exits 1 when any check failed.
@@ -124,7 +124,7 @@ function start(cliArgs, args, cwd, target, onWriteStart) {
 
 /**
  * Runs the loop in `dir` (a fresh temporary directory by default) and returns the counts.
- * @param {{ kills?: number, signals?: number, seed?: number, cliArgs?: string[], dir?: string, log?: (s: string) => void }} o
+ * @param {{ kills?: number, signals?: number, seed?: number, small?: boolean, keep?: boolean, cliArgs?: string[], dir?: string, log?: (s: string) => void }} o
  */
 export async function runKillLoop(o = {}) {
   const kills = o.kills ?? 30;
@@ -135,10 +135,11 @@ export async function runKillLoop(o = {}) {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'lowrank-kill-loop-'));
   const failures = [];
 
-  // inputs: a 3000×200 dense matrix; 20000 ratings of 1500 users × 300 items
-  writeFileSync(join(dir, 'a.npy'), npyBytes(3000, 200, () => random() * 2 - 1));
+  // inputs: a 3000×200 dense matrix; 20000 ratings of 1500 users × 300 items (small: 600×80; 3000 of 300 × 60)
+  const [n, m, nnz, users, items] = o.small ? [600, 80, 3000, 300, 60] : [3000, 200, 20000, 1500, 300];
+  writeFileSync(join(dir, 'a.npy'), npyBytes(n, m, () => random() * 2 - 1));
   const lines = ['user,item,rating'];
-  for (let i = 0; i < 20000; i++) lines.push(`u${Math.floor(random() * 1500)},i${Math.floor(random() * 300)},${1 + Math.floor(random() * 5)}`);
+  for (let i = 0; i < nnz; i++) lines.push(`u${Math.floor(random() * users)},i${Math.floor(random() * items)},${1 + Math.floor(random() * 5)}`);
   writeFileSync(join(dir, 'r.csv'), lines.join('\n') + '\n');
 
   const kinds = {
@@ -249,7 +250,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? Number(argv[i + 1]) : def;
   };
   const t0 = performance.now();
-  const { counts, failures, dir } = await runKillLoop({ kills: opt('--kills', 30), signals: opt('--signals', 5), seed: opt('--seed', 1), keep: argv.includes('--keep'), log: (s) => process.stderr.write(s + '\n') });
+  const { counts, failures, dir } = await runKillLoop({ kills: opt('--kills', 30), signals: opt('--signals', 5), seed: opt('--seed', 1), small: argv.includes('--small'), keep: argv.includes('--keep'), log: (s) => process.stderr.write(s + '\n') });
   process.stdout.write(JSON.stringify({ counts, failures, seconds: Math.round((performance.now() - t0) / 1000), dir: argv.includes('--keep') ? dir : undefined }, null, 2) + '\n');
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
