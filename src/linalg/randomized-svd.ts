@@ -31,18 +31,29 @@ export const DEFAULT_KRYLOV_OVERSAMPLE = 2;
  */
 export const KRYLOV_MAX_BASIS = 512;
 
+/**
+ * The `'auto'` iteration counts: `small` when k < `smallRankFraction`·min(n, m), else `other`.
+ * Subspace iteration: scikit-learn's `n_iter='auto'` (7, else 4); block Krylov: 4, else 3 (see
+ * {@link autoKrylovIters}).
+ */
+export const AUTO_POWER_ITERS = {
+  smallRankFraction: 0.1,
+  subspace: { small: 7, other: 4 },
+  krylov: { small: 4, other: 3 },
+} as const;
+
 /** Options of {@link randomizedSvd}. */
 export interface RandomizedSvdOptions {
   /**
-   * Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default: 10 for
-   * subspace iteration, as Halko et al. and scikit-learn; {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for
-   * block Krylov).
+   * Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default:
+   * {@link DEFAULT_OVERSAMPLE} = 10 for subspace iteration, as Halko et al. and scikit-learn;
+   * {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for block Krylov).
    */
   oversample?: number;
   /**
-   * Power iterations q ≥ 0, or `'auto'` (default): for subspace iteration {@link autoPowerIters}
-   * — 7 when k < 0.1·min(n, m), else 4 (scikit-learn's rule); for block Krylov
-   * {@link autoKrylovIters} — 4, else 3. Passes over A: 2q + 2 with either variant.
+   * Power iterations q ≥ 0, or `'auto'` (default): {@link AUTO_POWER_ITERS} — for subspace
+   * iteration {@link autoPowerIters}, 7 when k < 0.1·min(n, m), else 4 (scikit-learn's rule); for
+   * block Krylov {@link autoKrylovIters}, 4, else 3. Passes over A: 2q + 2 with either variant.
    */
   powerIters?: number | 'auto';
   /**
@@ -102,7 +113,8 @@ export interface RandomizedSvdResult extends ThinSvd {
  * ```
  */
 export function autoPowerIters(k: number, n: number, m: number): number {
-  return k < 0.1 * Math.min(n, m) ? 7 : 4;
+  const c = AUTO_POWER_ITERS.subspace;
+  return k < AUTO_POWER_ITERS.smallRankFraction * Math.min(n, m) ? c.small : c.other;
 }
 
 /**
@@ -121,7 +133,8 @@ export function autoPowerIters(k: number, n: number, m: number): number {
  * ```
  */
 export function autoKrylovIters(k: number, n: number, m: number): number {
-  return k < 0.1 * Math.min(n, m) ? 4 : 3;
+  const c = AUTO_POWER_ITERS.krylov;
+  return k < AUTO_POWER_ITERS.smallRankFraction * Math.min(n, m) ? c.small : c.other;
 }
 
 /**

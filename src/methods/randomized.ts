@@ -14,9 +14,15 @@ import { checkInputMatrix } from './validate.js';
 
 /** Options of {@link randomizedFactorize}: a rank target (exactly one of rank, energy, tol, ratio) and the algorithm's knobs. */
 export interface RandomizedOptions extends RankTarget {
-  /** Oversampling p ≥ 0 (default 10: Halko et al. 2011 §4.2, scikit-learn's default). */
+  /**
+   * Oversampling p ≥ 0 (default: `DEFAULT_KRYLOV_OVERSAMPLE` = 2 for block Krylov,
+   * `DEFAULT_OVERSAMPLE` = 10 for subspace iteration — Halko et al. 2011 §4.2, scikit-learn's default).
+   */
   oversample?: number;
-  /** Power iterations q, or `'auto'` (default: 7 when k < 0.1·min(n, m), else 4 — scikit-learn's rule). */
+  /**
+   * Power iterations q, or `'auto'` (default; `AUTO_POWER_ITERS`): block Krylov 4 when
+   * k < 0.1·min(n, m), else 3; subspace iteration 7, else 4 (scikit-learn's rule).
+   */
   powerIters?: number | 'auto';
   /** Block Krylov instead of subspace iteration for the same passes: true, false or `'auto'` (default). */
   krylov?: boolean | 'auto';
@@ -163,6 +169,9 @@ function sketchForTarget(
  * `split` (as the svd method does): `left` U·diag(s), Vᵀ; `right` U, diag(s)·Vᵀ; `balanced` √s on
  * both sides.
  *
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when a factor entry (or a singular value) is beyond
+ *   the range of `dtype` — e.g. float32 factors of a matrix of float32-max entries, whose σ₁
+ *   exceeds 3.4e38 — naming the largest value and what to change, instead of writing ±∞.
  * @example
  * ```ts
  * const { U, V } = splitFactors(randomizedSvd(a, 10), 10, 'balanced', 'float32');
@@ -174,12 +183,31 @@ export function splitFactors(res: { U: Matrix; S: Float64Array; Vt: Matrix }, k:
   const w = res.U.cols;
   const U = Matrix.zeros(n, k, dtype);
   const V = Matrix.zeros(k, m, dtype);
+  const limit = dtype === 'float32' ? FLOAT32_MAX : Number.MAX_VALUE;
+  let largest = 0;
   for (let l = 0; l < k; l++) {
     const s = res.S[l];
+    if (!(s <= Number.MAX_VALUE)) {
+      throw new LowRankError('E_UNSUPPORTED', `singular value ${l + 1} is beyond float64's range (the matrix's norm overflows): scale the data down`);
+    }
     const left = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
     const right = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
-    for (let i = 0; i < n; i++) U.data[i * k + l] = res.U.data[i * w + l] * left;
-    for (let j = 0; j < m; j++) V.data[l * m + j] = res.Vt.data[l * m + j] * right;
+    for (let i = 0; i < n; i++) {
+      const x = res.U.data[i * w + l] * left;
+      largest = Math.max(largest, Math.abs(x));
+      U.data[i * k + l] = x;
+    }
+    for (let j = 0; j < m; j++) {
+      const x = res.Vt.data[l * m + j] * right;
+      largest = Math.max(largest, Math.abs(x));
+      V.data[l * m + j] = x;
+    }
+  }
+  if (largest > limit) {
+    throw new LowRankError('E_UNSUPPORTED', `the factors do not fit ${dtype}: an entry of ${largest.toExponential(3)} exceeds its largest value ${limit.toExponential(3)}; use --dtype float64${split === 'balanced' ? '' : ' or a balanced split'}`);
   }
   return { U, V };
 }
+
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ ≈ 3.4028e38. */
+const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;

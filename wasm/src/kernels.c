@@ -84,7 +84,7 @@ typedef struct {
   int splitN, chunk;                // 64 68
   int scratch, scratchStride;       // 72 76 (bytes)
   int stop;                         // 80: workers exit when set
-  int pad;                          // 84
+  int helped;                       // 84: chunks run by workers (tid > 0), cumulative
   double alpha, beta;               // 88 96
 } Job;
 
@@ -126,6 +126,7 @@ EXPORT void gemm_run(Job* job, int tid) {
     const int idx = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
     if (idx >= job->nchunks) return;
     run_chunk(job, idx, tid);
+    if (tid > 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
     __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
 #ifdef __wasm_atomics__
     __builtin_wasm_memory_atomic_notify(&job->done, 0xffffffffu);

@@ -20,6 +20,8 @@ export interface WasmBackend extends Backend {
   adamEpochs(args: AdamEpochsArgs): number;
   setThreads(threads: number): void;
   readonly config: WasmConfig;
+  /** GEMM chunks run by worker threads so far: shows that threads really took part. */
+  workerChunks(): number;
 }
 
 /** Elements a row-major rows×cols buffer with row stride ld spans. */
@@ -144,6 +146,7 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
       return rt.threads;
     },
     config,
+    workerChunks: () => rt.workerChunks,
     gemm,
     factorGradient,
     adamStep,

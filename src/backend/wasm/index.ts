@@ -56,11 +56,16 @@ export function loadWasm(options: LoadWasmOptions = {}): WasmStatus {
     if (cached.backend && options.threads !== undefined) cached.backend.setThreads(options.threads);
     return cached;
   }
-  cached = tryLoad(options);
+  cached = createWasm(options);
   return cached;
 }
 
-function tryLoad(options: LoadWasmOptions): WasmStatus {
+/**
+ * Starts a fresh, uncached instance of the WebAssembly tier (its own memory and workers); never
+ * throws. {@link loadWasm} is the one to use: this is for tests and tools that need a second,
+ * differently configured instance (e.g. one thread beside a threaded one).
+ */
+export function createWasm(options: LoadWasmOptions = {}): WasmStatus {
   if (typeof WebAssembly !== 'object') return { backend: null, reason: 'this JavaScript engine has no WebAssembly' };
   if (!hasSimd128()) return { backend: null, reason: 'this engine lacks WebAssembly SIMD128 (Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4, Node ≥ 16.4)' };
   const spawner = options.spawner === undefined ? browserSpawner() : options.spawner;

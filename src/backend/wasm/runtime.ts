@@ -30,7 +30,7 @@ const MAX_PAGES = WASM_MAX_BYTES / PAGE;
 /** Bytes reserved for the job block. */
 const JOB_BYTES = 128;
 /** Int32 indices of the job block's words (kernels.c `Job`). */
-const J = { seq: 0, next: 1, done: 2, nchunks: 3, f64: 4, transA: 5, transB: 6, m: 7, n: 8, k: 9, a: 10, lda: 11, b: 12, ldb: 13, c: 14, ldc: 15, splitN: 16, chunk: 17, scratch: 18, scratchStride: 19, stop: 20 } as const;
+const J = { seq: 0, next: 1, done: 2, nchunks: 3, f64: 4, transA: 5, transB: 6, m: 7, n: 8, k: 9, a: 10, lda: 11, b: 12, ldb: 13, c: 14, ldc: 15, splitN: 16, chunk: 17, scratch: 18, scratchStride: 19, stop: 20, helped: 21 } as const;
 /** Float64 indices of alpha and beta in the job block. */
 const J_ALPHA = 11;
 const J_BETA = 12;
@@ -284,6 +284,11 @@ export class WasmRuntime {
         if (this.canBlock) Atomics.wait(i32, base + J.done, d, 1000);
       }
     }
+  }
+
+  /** GEMM chunks run by worker threads so far (0 when every chunk ran on the calling thread). */
+  get workerChunks(): number {
+    return Atomics.load(this.i32, (this.jobPtr >> 2) + J.helped);
   }
 
   /** Stops the workers (they exit at their next wake-up). */
