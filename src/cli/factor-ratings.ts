@@ -68,9 +68,9 @@ export interface RatingsFlags {
   alpha?: number;
 }
 
-/** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`/`bpmf`. */
+/** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`/`bpmf`/`svdpp`. */
 export function isRatingsRun(flags: Pick<RatingsFlags, 'format' | 'missing' | 'mask' | 'method'>): boolean {
-  return flags.format === 'ratings' || flags.missing !== undefined || flags.mask !== undefined || flags.method === 'als' || flags.method === 'bpmf';
+  return flags.format === 'ratings' || flags.missing !== undefined || flags.mask !== undefined || ['als', 'bpmf', 'svdpp'].includes(flags.method);
 }
 
 /** Extensions that are never ratings text (binary matrices, images). */
@@ -135,7 +135,7 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--test <file>', 'ratings: score this test file (same format) — RMSE/MAE beside the baselines; users/items unseen in training are predicted by fallbacks and counted')
     .option('--folds <k>', 'ratings: K-fold cross-validation (mean and spread of the held-out RMSE; no model written); with --tune: tune by CV', parsers.int('--folds', 2))
     .option('--tune', 'ratings: grid search of rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best')
-    .option('--compare', 'ratings: evaluate every ratings method (bpmf, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
+    .option('--compare', 'ratings: evaluate every ratings method (bpmf, svdpp, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
     .option('--samples <n>', 'bpmf: Gibbs samples averaged after burn-in (default 40)', parsers.int('--samples', 1))
     .option('--burn-in <n>', 'bpmf: burn-in sweeps discarded (default 10)', parsers.int('--burn-in', 0))
     .option('--alpha <a>', 'bpmf: precision of the rating noise (default 2)', parsers.num('--alpha'));
@@ -171,7 +171,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   const isRatings = f.format === 'ratings';
   const requested = given('method') && f.method !== 'auto' ? f.method : isRatings ? 'bpmf' : 'als';
   if (!(RATINGS_METHODS as readonly string[]).includes(requested)) {
-    throw new LowRankError('E_ARG', `--method ${requested} needs every entry of the matrix; use --method bpmf, als or gradient for ratings or missing entries`);
+    throw new LowRankError('E_ARG', `--method ${requested} needs every entry of the matrix; use --method bpmf, svdpp, als or gradient for ratings or missing entries`);
   }
   const method = requested as RatingsMethod;
   if (method === 'gradient' && f.optimizer !== 'adam' && f.optimizer !== 'sgd') {
@@ -292,7 +292,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
 
   const onProgress = talk && !f.compare
     ? (p: Progress) => {
-        const what = method === 'gradient' ? 'epoch' : 'sweep';
+        const what = method === 'gradient' || method === 'svdpp' ? 'epoch' : 'sweep';
         const held = p.validationRmse !== undefined ? `, ${method === 'gradient' && isRatings ? 'validation' : 'held-out'} RMSE ${p.validationRmse.toFixed(4)}` : '';
         process.stderr.write(`${what} ${p.epoch + 1}/${p.total}: train RMSE ${Math.sqrt(p.loss).toFixed(4)}${held} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
       }
@@ -407,6 +407,7 @@ function modelLabel(fitted: FittedRatings): string {
   const r = fitted.model;
   const p = r.params as Record<string, unknown>;
   if (r.method === 'bpmf') return `bpmf rank ${String(p.sampleRank)} (${String(p.samples)} samples, ${String(p.keep)} kept, α ${String(p.alpha)})`;
+  if (r.method === 'svdpp') return `svdpp rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} epochs, lr ${String(p.lr)})`;
   if (r.method === 'als') return `als rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} sweeps${p.biases ? ', biases' : ''})`;
   return `gradient rank ${r.rank} (${String(p.optimizer)}, λ ${fitted.reg}, ${r.epochsRun} epochs, batch ${String(p.batchSize)}${p.biases ? ', biases' : ''})`;
 }

@@ -5,15 +5,16 @@ import { biasBaseline } from './baselines.js';
 import { bpmfFactorize } from './bpmf.js';
 import type { Factorization, Progress } from './factorization.js';
 import { maskedGradientFactorize, type MaskedOptimizerName } from './masked-gradient.js';
+import { svdppFactorize, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './svdpp.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { splitEntries } from './split.js';
 import { checkChoice } from './validate.js';
 
 /** The methods that learn explicit ratings. */
-export type RatingsMethod = 'bpmf' | 'als' | 'gradient';
+export type RatingsMethod = 'bpmf' | 'svdpp' | 'als' | 'gradient';
 
 /** Every {@link RatingsMethod}, in the order tables list them. */
-export const RATINGS_METHODS: readonly RatingsMethod[] = ['bpmf', 'als', 'gradient'];
+export const RATINGS_METHODS: readonly RatingsMethod[] = ['bpmf', 'svdpp', 'als', 'gradient'];
 
 /**
  * The default ratings method: Bayesian PMF, the best held-out RMSE measured on MovieLens
@@ -24,16 +25,16 @@ export const DEFAULT_RATINGS_METHOD: RatingsMethod = 'bpmf';
 
 /**
  * Default rank per method, chosen on MovieLens latest-small (`bench/ratings.ts`): BPMF 10 (the
- * paper's; higher ranks gain < 0.003 RMSE for 3× the time), ALS 20 and gradient 20.
+ * paper's; higher ranks gain < 0.003 RMSE for 3× the time), SVD++ 20 (Surprise's), ALS 20 and gradient 20.
  */
-export const DEFAULT_RATINGS_RANK: Readonly<Record<RatingsMethod, number>> = { bpmf: 10, als: 20, gradient: 20 };
+export const DEFAULT_RATINGS_RANK: Readonly<Record<RatingsMethod, number>> = { bpmf: 10, svdpp: SVDPP_DEFAULT_RANK, als: 20, gradient: 20 };
 
 /**
  * Default λ per method: ALS 0.1 (weighted-λ, Spark's default; best of 0.05/0.1/0.2 at rank 20 on
  * latest-small), gradient 0.1 (with early stopping: held-out RMSE 0.856 against 0.873 at 0.02 and
- * 0.861 at 0.2 on a latest-small fold; Surprise's 0.02 overfits there); BPMF learns its own.
+ * 0.861 at 0.2 on a latest-small fold; Surprise's 0.02 overfits there), SVD++ 0.02 (Surprise's); BPMF learns its own.
  */
-export const DEFAULT_RATINGS_REG: Readonly<Record<Exclude<RatingsMethod, "bpmf">, number>> = { als: 0.1, gradient: 0.1 };
+export const DEFAULT_RATINGS_REG: Readonly<Record<Exclude<RatingsMethod, 'bpmf'>, number>> = { svdpp: SVDPP_DEFAULT_REG, als: 0.1, gradient: 0.1 };
 
 /** Fraction of the training ratings the gradient method holds out for early stopping when no validation set is given. */
 export const EARLY_STOPPING_FRACTION = 0.1;
@@ -53,7 +54,7 @@ export interface FitRatingsOptions {
   biases?: boolean;
   /** ALS sweeps (default 10). */
   sweeps?: number;
-  /** Gradient: optimizer, epochs, learning rate, batch size, momentum (the masked gradient method's defaults). */
+  /** Gradient (and SVD++: epochs, lr): optimizer, epochs, learning rate, batch size, momentum (each method's defaults). */
   optimizer?: MaskedOptimizerName;
   epochs?: number;
   lr?: number;
@@ -113,6 +114,13 @@ export function fitRatings(train: CooMatrix, options: FitRatingsOptions = {}): F
       validation: options.validation, range, onProgress: options.onProgress,
     });
     return { model, reg: NaN };
+  }
+  if (method === 'svdpp') {
+    const reg = options.reg ?? DEFAULT_RATINGS_REG.svdpp;
+    const model = svdppFactorize(CsrMatrix.fromCoo(train), {
+      rank, reg, epochs: options.epochs, lr: options.lr, seed, validation: options.validation, range, onProgress: options.onProgress,
+    });
+    return { model, reg };
   }
   if (method === 'als') {
     const reg = options.reg ?? DEFAULT_RATINGS_REG.als;

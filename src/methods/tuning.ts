@@ -20,6 +20,7 @@ export interface TuningRow {
  */
 export const TUNING_GRID: Readonly<Record<RatingsMethod, { rank: readonly number[]; reg?: readonly number[]; alpha?: readonly number[] }>> = {
   bpmf: { rank: [5, 10, 20], alpha: [1.5, 2, 3] },
+  svdpp: { rank: [10, 20, 50], reg: [0.02, 0.05, 0.1] },
   als: { rank: [10, 20, 50], reg: [0.05, 0.1, 0.2] },
   gradient: { rank: [10, 20, 50], reg: [0.05, 0.1, 0.2] },
 };

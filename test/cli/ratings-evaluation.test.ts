@@ -67,7 +67,7 @@ describe('ratings evaluation from the CLI: --test, --folds, --tune, detection, p
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.folds, 3);
-    assert.deepEqual(j.models.map((x: any) => x.name.split(' ')[0]), ['global', 'user', 'bpmf', 'als', 'gradient']);
+    assert.deepEqual(j.models.map((x: any) => x.name.split(' ')[0]), ['global', 'user', 'bpmf', 'svdpp', 'als', 'gradient']);
     for (const x of j.models) {
       assert.equal(x.perFold.length, 3);
       assert.ok(Math.abs(x.rmse.mean - x.perFold.reduce((a: number, b: number) => a + b, 0) / 3) < 1e-12);

@@ -9,6 +9,7 @@ import { fitRatings } from '../../src/methods/fit-ratings.js';
 import { maskedGradientFactorize } from '../../src/methods/masked-gradient.js';
 import { predictOrFallback, predictRating } from '../../src/methods/rating-model.js';
 import { splitEntries } from '../../src/methods/split.js';
+import { svdppFactorize } from '../../src/methods/svdpp.js';
 import { tuneRatings } from '../../src/methods/tuning.js';
 import { biasErrors, ratingErrors, scoreTestSet } from '../../src/metrics/ratings.js';
 import { generateRatings } from '../fixtures/generate-ratings.js';
@@ -64,6 +65,22 @@ describe('Bayesian PMF', () => {
     let dot = 0;
     for (let l = 0; l < 12; l++) dot += f.U.get(5, l) * f.V.get(l, 9);
     assert.ok(Math.abs(predictRating(f, 5, 9, false) - (b.global + dot)) < 1e-9, `rank ${k}`);
+  });
+});
+
+describe('SVD++', () => {
+  it('beats the bias baseline on held-out planted ratings, and its training loss falls', () => {
+    const f = svdppFactorize(CsrMatrix.fromCoo(train), { seed: 1 });
+    const model = ratingErrors({ ...f, range }, test).rmse;
+    const bias = biasErrors(biasBaseline(CsrMatrix.fromCoo(train)), test, range).rmse;
+    assert.ok(model < 0.99 * bias, `svdpp ${model} vs bias ${bias}`);
+    const h = f.lossHistory!;
+    assert.ok(h[h.length - 1] < h[0]);
+  });
+  it('keeps one factor row per user and refuses a bad step', () => {
+    const f = svdppFactorize(CsrMatrix.fromCoo(train), { seed: 1, epochs: 2 });
+    assert.equal(f.U.rows, train.rows);
+    assert.throws(() => svdppFactorize(CsrMatrix.fromCoo(train), { lr: -1 }), /lr must be a finite number > 0/);
   });
 });
 
