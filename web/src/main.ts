@@ -574,11 +574,25 @@ function optimalLoss(): number | null {
   return full && dataset ? optimalMse(full.S, settings.rank, dataset.matrix.rows, dataset.matrix.cols) : null;
 }
 
+/** Most points drawn per line of the live loss chart: longer runs are thinned evenly (the last point kept) so a redraw stays well under a frame. */
+export const LOSS_CHART_MAX_POINTS = 1500;
+
+/** Every ⌈len / max⌉-th entry of `xs`, and the last. */
+function thin(xs: readonly number[], max: number): number[] {
+  if (xs.length <= max) return xs as number[];
+  const step = Math.ceil(xs.length / max);
+  const out: number[] = [];
+  for (let i = 0; i < xs.length; i += step) out.push(xs[i]);
+  if ((xs.length - 1) % step !== 0) out.push(xs[xs.length - 1]);
+  return out;
+}
+
 function lossSvg(width: number, height: number): string | null {
   if (!run || run.losses.length === 0) return null;
   const als = run.method === 'als';
-  const series: Series[] = [{ name: als ? 'training MSE' : 'training loss (MSE)', x: run.epochs, y: run.losses }];
-  if (als && run.validation.length > 0) series.push({ name: 'held-out MSE', x: run.epochs, y: run.validation.map((v) => v * v) });
+  const x = thin(run.epochs, LOSS_CHART_MAX_POINTS);
+  const series: Series[] = [{ name: als ? 'training MSE' : 'training loss (MSE)', x, y: thin(run.losses, LOSS_CHART_MAX_POINTS) }];
+  if (als && run.validation.length > 0) series.push({ name: 'held-out MSE', x, y: thin(run.validation.map((v) => v * v), LOSS_CHART_MAX_POINTS) });
   const opt = als ? null : optimalLoss();
   return lineChart(series, {
     title: `${run.method}, rank ${settings.rank}: ${run.losses.length} ${als ? 'sweeps' : 'epochs'}`,
