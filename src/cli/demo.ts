@@ -6,12 +6,12 @@ import { checkMatrixSize } from '../core/size-guard.js';
 import { checkOutputDir, readMatrixFile, writeOutputDir } from '../io/files.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { matmul } from '../linalg/matmul.js';
-import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
+import { DEFAULT_EPOCHS, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { svdFactorize } from '../methods/svd.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
 import { pyShape, printJson } from './format.js';
-import { choiceOption, intOption, numberOption } from './options.js';
+import { DEFAULTS_HELP, choiceOption, intOption, numberOption } from './options.js';
 import { evaluationLines } from './report.js';
 import { evaluationTable, figureOutputFiles, FIGURE_FILE_NAMES } from './report-files.js';
 
@@ -58,9 +58,9 @@ export function registerDemo(program: Command): void {
     .option('--m <cols>', 'columns of the synthetic matrix', intOption('--m', 1), 50)
     .option('--hidden-rank <h>', 'rank of the hidden structure', intOption('--hidden-rank', 1), 20)
     .option('--rank <k>', 'rank of the approximation', intOption('--rank'), 10)
-    .option('--lr <x>', 'learning rate (default 0.01 for adam, 0.5 for sgd and scaled)', numberOption('--lr'))
-    .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 500)
-    .option('--optimizer <name>', 'adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), 'adam')
+    .option('--lr <x>', `learning rate (${DEFAULTS_HELP.lr})`, numberOption('--lr'))
+    .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), DEFAULT_EPOCHS)
+    .option('--optimizer <name>', 'adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), DEFAULT_OPTIMIZER)
     .option('--noise <sigma>', 'standard deviation of the added noise', numberOption('--noise'), 0.1)
     .option('--seed <s>', 'random seed of the data and the initialisation', intOption('--seed', 0), 0)
     .option('--out <dir>', 'output directory', './lowrank-demo')

@@ -9,7 +9,7 @@ import type { RangeNormalizer } from '../linalg/randomized-range.js';
 import { svd } from '../linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '../methods/auto.js';
 import type { Factorization, Progress } from '../methods/factorization.js';
-import { gradientFactorize, type OptimizerName } from '../methods/gradient.js';
+import { DEFAULT_EPOCHS, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { randomizedFactorize } from '../methods/randomized.js';
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
 import { checkPositive } from '../methods/validate.js';
@@ -18,7 +18,7 @@ import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
 import { approximationErrorsFromFactors } from '../metrics/factor-errors.js';
 import { optimalFrobeniusError, optimalityGap } from '../metrics/optimum.js';
 import { formatGap, pyShape, printJson } from './format.js';
-import { choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
+import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
@@ -61,17 +61,17 @@ export function registerFactor(program: Command): void {
     .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
     .option('--ratio <r>', 'rank option: largest rank compressing by at least r = n·m / (k·(n + m)) ≥ 1', numberOption('--ratio'))
     .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network), als (alternating least squares, for missing entries; the default with holes), bpmf (Bayesian PMF by Gibbs sampling; the default for ratings) or svdpp (SVD++, ratings)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als', 'bpmf', 'svdpp'] as const), 'auto')
-    .option('--oversample <p>', 'randomized: oversampling p ≥ 0 (default 2 for block Krylov, 10 for subspace iteration)', intOption('--oversample', 0))
-    .option('--power-iters <q>', 'randomized: power iterations q ≥ 0 or auto (default auto: block Krylov 4, else 3; subspace iteration 7 when k < 0.1·min(n, m), else 4)', powerItersOption)
+    .option('--oversample <p>', `randomized: oversampling p ≥ 0 (${DEFAULTS_HELP.oversample})`, intOption('--oversample', 0))
+    .option('--power-iters <q>', `randomized: power iterations q ≥ 0 or auto (${DEFAULTS_HELP.powerIters})`, powerItersOption)
     .option('--krylov', 'randomized: force block Krylov (default: auto, Krylov when its basis is small enough)')
     .option('--no-krylov', 'randomized: force subspace (power) iteration')
     .option('--normalizer <name>', 'randomized: re-normalization between passes, qr (default) or lu (cheaper)', choiceOption('--normalizer', ['qr', 'lu'] as const))
     .option('--spectral-error', 'also estimate the spectral-norm error ‖A − UV‖₂ (power method on the residual, 2 passes per iteration)')
     .option('--loss-tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--loss-tol'))
-    .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), 'adam')
-    .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs', 1), 500)
-    .option('--lr <x>', 'gradient method: learning rate (default 0.01 adam, 0.5 sgd/scaled)', numberOption('--lr'))
-    .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), 0.9)
+    .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), DEFAULT_OPTIMIZER)
+    .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs', 1), DEFAULT_EPOCHS)
+    .option('--lr <x>', `gradient method: learning rate (${DEFAULTS_HELP.lr})`, numberOption('--lr'))
+    .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), DEFAULT_MOMENTUM)
     .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd/randomized, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
     .option('--seed <s>', 'random seed', intOption('--seed', 0), 0)
     .option('--out <dir>', 'output directory (default: <input name>.lowrank)')
