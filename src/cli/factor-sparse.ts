@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { LowRankError } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
 import type { CsrMatrix } from '../core/sparse.js';
-import { ensureWritableDir, writeFilesAtomic } from '../io/files.js';
+import { checkOutputDir, writeOutputDir } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
 import { operatorSvd } from '../linalg/operator-svd.js';
 import { centeredOperator, centeredSquaredNorm, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
@@ -19,6 +19,8 @@ import { rankForRatio } from '../methods/rank-selection.js';
 import { compressionRatio } from '../metrics/compression.js';
 import { explainedVarianceRatio } from '../metrics/explained-variance.js';
 import { pyShape, printJson } from './format.js';
+import { STDIO_PATH } from './read-input.js';
+import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
 
 /** The `factor` flags a sparse run reads. */
 export interface SparseFactorFlags {
@@ -61,7 +63,7 @@ export interface SparseFactorSummary {
  *   need the whole spectrum (`--energy`, `--tol`), and flags that need the dense matrix (`--png`,
  *   `--report`, `--krylov`).
  */
-export async function runSparseFactor(a: CsrMatrix, input: string, out: string, f: SparseFactorFlags): Promise<SparseFactorSummary> {
+export async function runSparseFactor(a: CsrMatrix, input: string, out: string, f: SparseFactorFlags, where: { inputs: string[]; force?: boolean } = { inputs: [] }): Promise<SparseFactorSummary> {
   if (f.method !== 'auto' && f.method !== 'randomized') {
     throw new LowRankError('E_ARG', `--method ${f.method} needs a dense matrix; the sparse ${a.rows}×${a.cols} input of '${input}' is factored by --method randomized (auto), never densified`);
   }
@@ -77,6 +79,9 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
   }
   const k = f.rank ?? rankForRatio(a.rows, a.cols, f.ratio!);
   if (!Number.isInteger(k) || k < 1 || k > r) throw new LowRankError('E_ARG', `--rank must be an integer in [1, ${r}] for a ${a.rows}×${a.cols} matrix, got ${k}`);
+  const single = isSingleFileOutput(out);
+  if (single) await checkSingleFileOutput(out, { ...where, figures: false });
+  else await checkOutputDir(out, { ...where, names: ['U.npy', 'V.npy', 'S.npy', 'mean.npy'] });
 
   const mu = f.center ? sparseColumnMeans(a) : undefined;
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
@@ -111,11 +116,16 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
     { path: join(out, 'S.npy'), bytes: writeNpy(new Matrix(1, k, res.S), { oneD: true }) },
   ];
   if (mu) files.push({ path: join(out, 'mean.npy'), bytes: writeNpy(new Matrix(1, mu.length, mu), { oneD: true }) });
-  await ensureWritableDir(out);
-  await writeFilesAtomic(files);
+  if (single) {
+    files.splice(0, files.length, { path: await writeSingleFileOutput(out, factorArrays(U, V, res.S, mu), where), bytes: new Uint8Array(0) });
+  } else {
+    await writeOutputDir(out, files.map((x) => ({ name: basename(x.path), bytes: x.bytes })), where);
+  }
+  // With --out - stdout carries the .npz: the report goes to stderr.
+  const report = out === STDIO_PATH ? process.stderr : process.stdout;
 
   if (f.json) {
-    printJson({ input, shape: [a.rows, a.cols], nnz: a.nnz, sparse: true, centered: !!mu, method: 'randomized', ...summary, timings: { totalMs: ms }, files: files.map((x) => x.path) });
+    printJson({ input, shape: [a.rows, a.cols], nnz: a.nnz, sparse: true, centered: !!mu, method: 'randomized', ...summary, timings: { totalMs: ms }, files: files.map((x) => x.path) }, report);
     return summary;
   }
   const what = mu ? 'A − 1·μᵀ (columns centered implicitly)' : 'A';
@@ -130,7 +140,7 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
     explainedLine(summary.explainedVarianceRatio, !!mu),
     `Wrote ${files.map((x) => x.path).join(', ')}`,
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  report.write(lines.join('\n') + '\n');
   return summary;
 }
 

@@ -14,8 +14,8 @@ export function formatGap(gap: number): string {
 }
 
 /** Writes one JSON object to stdout (numbers as they are; typed arrays as plain arrays). */
-export function printJson(value: unknown): void {
-  process.stdout.write(
+export function printJson(value: unknown, stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(
     JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v), 2) + '\n',
   );
 }
