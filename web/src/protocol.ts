@@ -8,12 +8,15 @@
 /** Gradient optimizers the page can train with (the library's {@link OptimizerName}). */
 export type TrainOptimizer = 'adam' | 'sgd' | 'scaled';
 
-/** Control word states of the shared pause flag (Int32Array over a SharedArrayBuffer). */
+/** State word value: train (the control array is an Int32Array(2) over a SharedArrayBuffer). */
 export const CONTROL_RUN = 0;
+/** State word value: block at the next epoch (Atomics.wait) until the word changes. */
 export const CONTROL_PAUSE = 1;
+/** State word value: end the run at the next epoch. */
 export const CONTROL_ABORT = 2;
-/** Index of the state word and of the remaining step budget in the control array. */
+/** Index of the state word in the control array. */
 export const CONTROL_STATE = 0;
+/** Index of the step budget: epochs left before the worker pauses itself (0: no budget). */
 export const CONTROL_BUDGET = 1;
 
 /** Page → worker. */
