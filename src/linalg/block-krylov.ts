@@ -26,6 +26,8 @@ export interface BlockKrylovOptions {
    * cheaper). The Krylov basis itself is always orthonormalized by Householder QR.
    */
   normalizer?: RangeNormalizer;
+  /** Work on scale·A (default 1), e.g. `overflowGuardScale`'s power of two. */
+  scale?: number;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
   /** Called after each pass over A with the passes done and planned (2q + 2). */
@@ -76,7 +78,7 @@ export interface BlockKrylovBasis {
 export function blockKrylov(a: Matrix, blockSize: number, iterations: number, options: BlockKrylovOptions = {}): BlockKrylovBasis {
   const transpose = options.transpose ?? false;
   const backend = options.backend ?? getBackend();
-  const op = matrixOperator(a, transpose, backend);
+  const op = matrixOperator(a, transpose, backend, options.scale);
   const r = Math.min(op.rows, op.cols);
   const l = blockSize;
   const q = iterations;

@@ -45,8 +45,9 @@ export interface MatrixOperator {
 }
 
 /**
- * Wraps A (n×m) as the operator A (`transpose` false) or Aᵀ (`transpose` true). No data is
- * copied: the transpose is a GEMM flag.
+ * Wraps A (n×m) as the operator A (`transpose` false) or Aᵀ (`transpose` true), times `scale`
+ * (default 1; a power of two keeps it exact — {@link overflowGuardScale} picks one for entries
+ * near float64's largest). No data is copied: the transpose is a GEMM flag.
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export interface MatrixOperator {
  * const y = op.apply(omega);                      // op(A)·Ω
  * ```
  */
-export function matrixOperator(a: Matrix, transpose = false, backend: Backend = getBackend()): MatrixOperator {
+export function matrixOperator(a: Matrix, transpose = false, backend: Backend = getBackend(), scale = 1): MatrixOperator {
   const rows = transpose ? a.cols : a.rows;
   const cols = transpose ? a.rows : a.cols;
   const gemm = (transA: boolean, x: Matrix, outRows: number, inner: number): Matrix => {
@@ -62,9 +63,11 @@ export function matrixOperator(a: Matrix, transpose = false, backend: Backend = 
       throw new LowRankError('E_SHAPE', `operator: operand is ${x.rows}×${x.cols} ${x.dtype}, expected ${inner} rows of ${a.dtype}`);
     }
     const out = Matrix.zeros(outRows, x.cols, a.dtype);
+    // scale·A·X as A·(scale·X): the small operand is scaled, before the sums can overflow.
+    const b = scale === 1 ? x.data : x.data.map((v) => v * scale);
     backend.gemm({
       transA, transB: false, m: outRows, n: x.cols, k: inner, alpha: 1,
-      a: a.data, lda: a.cols, b: x.data, ldb: x.cols, beta: 0, c: out.data, ldc: x.cols,
+      a: a.data, lda: a.cols, b, ldb: x.cols, beta: 0, c: out.data, ldc: x.cols,
     });
     return out;
   };
@@ -75,6 +78,33 @@ export function matrixOperator(a: Matrix, transpose = false, backend: Backend = 
     apply: (x) => gemm(transpose, x, rows, cols),
     applyT: (y) => gemm(!transpose, y, cols, rows),
   };
+}
+
+/**
+ * A power of two c such that the products of the randomized SVD with c·A — A·X for X with
+ * entries of magnitude ≤ 8 (Gaussian sketch) or ≤ 1 (orthonormal or LU panels) — can neither
+ * overflow (entries of A near float64's largest, 1.8e308) nor lose digits to subnormals (entries
+ * below ≈ 1e−290): 1 for every other matrix. The singular values of A are those of c·A divided by
+ * c, exactly. One pass over A.
+ *
+ * @example
+ * ```ts
+ * overflowGuardScale(a); // 1, or e.g. 2⁻¹³ for a 600×500 matrix of entries up to 1.7e308
+ * ```
+ */
+export function overflowGuardScale(a: Matrix): number {
+  let big = 0;
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (v > big) big = v;
+  }
+  if (big === 0 || !Number.isFinite(big)) return 1;
+  // log2 of the largest possible |(A·X)ᵢⱼ|: big · inner · 8.
+  const top = Math.log2(big) + Math.log2(8 * Math.max(a.rows, a.cols));
+  if (top > 1000) return 2 ** -Math.ceil(top - 1000);
+  if (Math.log2(big) < -960) return 2 ** Math.floor(-960 - Math.log2(big));
+  return 1;
 }
 
 /**
@@ -169,6 +199,8 @@ export function normalizePanel(y: Matrix, normalizer: RangeNormalizer, backend?:
 
 /** Options of {@link randomizedRangeFinder}. */
 export interface RangeFinderOptions {
+  /** Work on scale·A (default 1), e.g. {@link overflowGuardScale}'s power of two. */
+  scale?: number;
   /** Power (subspace) iterations q ≥ 0 (default 4); each costs two passes over A. */
   powerIters?: number;
   /** Re-normalization between passes (default `qr`). The final basis is always a QR. */
@@ -214,7 +246,7 @@ export interface RangeFinderOptions {
  */
 export function randomizedRangeFinder(a: Matrix, size: number, options: RangeFinderOptions = {}): Matrix {
   const backend = options.backend ?? getBackend();
-  return operatorRangeFinder(matrixOperator(a, options.transpose ?? false, backend), size, { ...options, backend });
+  return operatorRangeFinder(matrixOperator(a, options.transpose ?? false, backend, options.scale), size, { ...options, backend });
 }
 
 /**

@@ -6,7 +6,7 @@ import { getBackend } from '../backend/select.js';
 import { blockKrylov } from './block-krylov.js';
 import { matmul } from './matmul.js';
 import { householderQr, qr } from './qr.js';
-import { checkNormalizer, matrixOperator, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
+import { checkNormalizer, matrixOperator, overflowGuardScale, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
 import { svd, type ThinSvd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
 import { rankTolerance } from './tolerance.js';
@@ -177,6 +177,8 @@ export function useKrylov(l: number, q: number, n: number, m: number): boolean {
  * @param a n×m matrix, float32 or float64, finite (not checked here: see the methods layer).
  * @param k rank, an integer in [1, min(n, m)].
  * @returns U n×k, S (k), Vt k×m (float64) and the diagnostics of {@link RandomizedSvdResult}.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when σ₁ itself is beyond float64's range (entries
+ *   near 1.8e308 are otherwise handled by scaling).
  * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], a negative oversample or
  *   powerIters, or an unknown normalizer.
  * @example
@@ -225,19 +227,26 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
 
   const transposed = n < m;
   const rng = new Rng(seed);
+  // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two.
+  const scale = overflowGuardScale(a);
   let K: Matrix;
   let AtK: Matrix;
   let passes: number;
   if (krylov) {
-    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, onPass: options.onPass }));
+    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass }));
   } else {
     const onPass = options.onPass;
-    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
-    AtK = matrixOperator(a, transposed, backend).applyT(K);
+    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
+    AtK = matrixOperator(a, transposed, backend, scale).applyT(K);
     passes = 2 * q + 2;
     onPass?.(passes, passes);
   }
   const rr = rayleighRitz(K, AtK, k, backend);
+  const s1 = rr.S[0] ?? 0;
+  if (scale !== 1) for (let i = 0; i < rr.S.length; i++) rr.S[i] /= scale;
+  if (!(rr.S[0] <= Number.MAX_VALUE) && rr.S.length > 0) {
+    throw new LowRankError('E_UNSUPPORTED', `the largest singular value, ${s1.toExponential(3)}·2^${-Math.log2(scale)}, is beyond float64's range: scale the data down`);
+  }
   // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
   let U: Matrix;
   let Vt: Matrix;

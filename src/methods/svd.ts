@@ -1,8 +1,9 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix, type DType } from '../core/matrix.js';
+import type { DType, Matrix } from '../core/matrix.js';
 import { svd } from '../linalg/svd.js';
 import type { Backend } from '../backend/backend.js';
 import type { Factorization } from './factorization.js';
+import { splitFactors } from './randomized.js';
 import { checkChoice, checkInputMatrix, checkRank } from './validate.js';
 
 /**
@@ -52,17 +53,8 @@ export function svdFactorize(a: Matrix, options: SvdFactorizeOptions): Factoriza
   const dtype = options.dtype ?? a.dtype;
   const full = svd(a, { backend: options.backend });
   const tSvd = performance.now();
-  const r = full.S.length;
-  const U = Matrix.zeros(n, k, dtype);
-  const V = Matrix.zeros(k, m, dtype);
   const S = full.S.slice(0, k);
-  for (let l = 0; l < k; l++) {
-    const s = S[l];
-    const left = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
-    const right = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
-    for (let i = 0; i < n; i++) U.data[i * k + l] = full.U.data[i * r + l] * left;
-    for (let j = 0; j < m; j++) V.data[l * m + j] = full.Vt.data[l * m + j] * right;
-  }
+  const { U, V } = splitFactors(full, k, split, dtype);
   return {
     method: 'svd',
     rank: k,

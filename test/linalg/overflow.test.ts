@@ -1,0 +1,92 @@
+/**
+ * Overflow and range: entries near float64's largest run scaled inside the randomized SVD (no
+ * internal ∞ reported as "holds NaN … --missing"), metrics stay finite, and what the output
+ * dtype cannot hold is refused (E_UNSUPPORTED, CLI exit 2) instead of written as ±∞.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/rng.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { matmul } from '../../src/linalg/matmul.js';
+import { overflowGuardScale } from '../../src/linalg/randomized-range.js';
+import { randomizedSvd } from '../../src/linalg/randomized-svd.js';
+import { svd } from '../../src/linalg/svd.js';
+import { svdFactorize } from '../../src/methods/svd.js';
+import { optimalFrobeniusError } from '../../src/metrics/optimum.js';
+import { availableBackends } from '../backend/backends.js';
+import { runCli, tempDir } from '../cli/run-cli.js';
+import { assertLowRankError } from '../helpers.js';
+
+/** A rank-3 n×m matrix with entries of magnitude ≈ `scale` and its exact σ (from the unit-scale SVD). */
+function rank3(n: number, m: number, scale: number): { a: Matrix; sigma: Float64Array } {
+  const rng = new Rng(11);
+  const u = Matrix.zeros(n, 3);
+  const v = Matrix.zeros(3, m);
+  rng.fillNormal(u.data);
+  rng.fillNormal(v.data);
+  const unit = matmul(u, v);
+  const sigma = svd(unit).S.slice(0, 3).map((s) => s * scale);
+  const a = unit.clone();
+  for (let i = 0; i < a.data.length; i++) a.data[i] *= scale;
+  return { a, sigma };
+}
+
+describe('randomized SVD near float64\'s largest', () => {
+  const scale = 2 ** 1015; // ≈ 2.8e305: entries up to ≈ 1e307, A·Ω would overflow
+  const { a, sigma } = rank3(300, 200, scale);
+
+  test('the guard scale is a power of two only where needed', () => {
+    assert.equal(overflowGuardScale(rank3(30, 20, 1).a), 1);
+    const c = overflowGuardScale(a);
+    assert.ok(c < 1 && Number.isInteger(Math.log2(c)), `scale ${c}`);
+  });
+
+  for (const backend of availableBackends()) {
+    for (const krylov of [true, false]) {
+      test(`${backend.name} tier, ${krylov ? 'block Krylov' : 'subspace iteration'}: σ exact to 1e-12, no internal overflow`, () => {
+        const r = randomizedSvd(a, 3, { backend, krylov });
+        for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.S[i] - sigma[i]) <= 1e-12 * sigma[0], `σ${i + 1} = ${r.S[i]}, exact ${sigma[i]}`);
+      });
+    }
+  }
+
+  test('a matrix whose σ₁ is beyond float64 is refused (E_UNSUPPORTED), not reported as zeros or NaN', () => {
+    const big = Matrix.zeros(60, 50);
+    big.data.fill(1.5e308);
+    assertLowRankError(() => randomizedSvd(big, 2), 'E_UNSUPPORTED', 'beyond float64');
+  });
+});
+
+describe('factors that the output dtype cannot hold', () => {
+  test('float32-max entries: float32 factors are refused naming --dtype float64; float64 factors are fine', () => {
+    const a = Matrix.zeros(50, 40, 'float32');
+    a.data.fill(3.4028234663852886e38);
+    assertLowRankError(() => svdFactorize(a, { rank: 3 }), 'E_UNSUPPORTED', 'float32', '--dtype float64');
+    const f = svdFactorize(a, { rank: 3, dtype: 'float64' });
+    for (const x of f.U.data) assert.ok(Number.isFinite(x));
+    // A balanced split keeps √σ on each side, which float32 can hold.
+    const g = svdFactorize(a, { rank: 1, split: 'balanced' });
+    for (const x of g.U.data) assert.ok(Number.isFinite(x));
+  });
+
+  test('CLI: exit 2 with one line and nothing written (was U.npy holding inf, exit 0)', () => {
+    const dir = tempDir();
+    const a = Matrix.zeros(50, 40, 'float32');
+    a.data.fill(3.4028234663852886e38);
+    writeFileSync(join(dir, 'max.npy'), writeNpy(a));
+    const r = runCli(['factor', 'max.npy', '--rank', '3', '--quiet', '--out', join(dir, 'out')], dir);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /float32/);
+    assert.doesNotMatch(r.stderr, /missing/);
+    assert.ok(!existsSync(join(dir, 'out')));
+  });
+});
+
+test('the optimum of singular values above 1e154 is finite (scaled sum)', () => {
+  const s = Float64Array.of(3e200, 4e200, 3e200);
+  assert.ok(Math.abs(optimalFrobeniusError(s, 1) - 5e200) <= 1e-15 * 5e200);
+});
