@@ -4,6 +4,8 @@ import { assertFinite, type Matrix } from '../core/matrix.js';
 import { INDEX_COL_HELP, inputName, readDenseInput } from './read-input.js';
 import { SPECTRUM_EXACT_MAX_SIDE, SPECTRUM_TOP_FIRST, SPECTRUM_TOP_MAX, spectrum, type SpectrumReport } from '../methods/spectrum.js';
 import { pyShape, printJson } from './format.js';
+import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
+import { explainedLine } from './factor-sparse.js';
 import { intOption } from './options.js';
 
 /**
@@ -24,21 +26,30 @@ export function registerSpectrum(program: Command): void {
     .option('--seed <s>', 'random seed of the randomized SVD', intOption('--seed', 0), 0)
     .option('--json', 'print one JSON object')
     .option('--index-col', INDEX_COL_HELP)
-    .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean }) => {
-      const a = await readDenseInput(input, { indexCol: flags.indexCol, quiet: flags.json });
+    .option('--center', 'PCA: the spectrum of the column-centered matrix A − 1·μᵀ, with each component\'s explained-variance ratio (scikit-learn\'s explained_variance_ratio_)')
+    .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean; center?: boolean }) => {
+      const raw = await readDenseInput(input, { indexCol: flags.indexCol, quiet: flags.json });
       input = inputName(input);
-      assertFinite(a, input);
+      assertFinite(raw, input);
+      const a = flags.center ? centerColumns(raw, denseColumnMeans(raw.data, raw.rows, raw.cols)) : raw;
       const r = Math.min(a.rows, a.cols);
       if (r === 0) throw new LowRankError('E_SHAPE', `${input} is empty (${a.rows}×${a.cols})`);
       if (flags.top !== undefined && flags.top > r) {
         throw new LowRankError('E_ARG', `--top must be an integer in [1, ${r}] for a ${a.rows}×${a.cols} matrix, got ${flags.top}`);
       }
       const rep = spectrum(a, { top: flags.top, seed: flags.seed });
+      // With --center the energy shares are PCA's explained-variance ratios: σᵢ² / ‖A − 1·μᵀ‖²_F.
+      const explained = flags.center ? explainedVarianceRatio(rep.singularValues, rep.normFrobenius ** 2) : undefined;
       if (flags.json) {
-        printJson({ input, shape: [a.rows, a.cols], ...rep });
+        printJson({ input, shape: [a.rows, a.cols], centered: !!flags.center, ...rep, explainedVarianceRatio: explained });
         return;
       }
-      process.stdout.write(spectrumLines(input, a, rep).join('\n') + '\n');
+      const lines = spectrumLines(input, a, rep);
+      if (explained) {
+        lines[0] += ', columns centered (--center: PCA; energy = cumulative explained-variance ratio)';
+        lines.push(explainedLine(explained, true));
+      }
+      process.stdout.write(lines.join('\n') + '\n');
     });
 }
 
