@@ -132,6 +132,8 @@ function post(w: Worker, msg: WorkerRequest, transfer: Transferable[] = []): voi
 function startSvd(): void {
   svdWorker?.terminate();
   svdWorker = null;
+  for (const w of colourWorkers.splice(0)) w.terminate();
+  colourParts.length = 0;
   full = null;
   colour = null;
   colourRequests = [];
@@ -143,11 +145,16 @@ function startSvd(): void {
   if (dataset.channels && settings.color === 'rgb') requestColour();
 }
 
+/** One worker per colour channel: the three SVDs run in parallel on a multi-core machine. */
+const colourWorkers: Worker[] = [];
+
 function requestColour(): void {
-  if (!dataset?.channels || !svdWorker || colourRequests.length > 0) return;
+  if (!dataset?.channels || colourRequests.length > 0) return;
   colourRequests = dataset.channels.map((c) => {
     const id = ++requestId;
-    post(svdWorker as Worker, { type: 'svd', id, rows: c.rows, cols: c.cols, data: Float64Array.from(c.data) });
+    const w = newWorker(onSvdReply);
+    colourWorkers.push(w);
+    post(w, { type: 'svd', id, rows: c.rows, cols: c.cols, data: Float64Array.from(c.data) });
     return id;
   });
 }
@@ -174,6 +181,7 @@ function onSvdReply(r: WorkerReply): void {
   if (c < 0) return;
   colourParts[c] = d;
   if (colourRequests.every((_, i) => colourParts[i])) {
+    for (const w of colourWorkers.splice(0)) w.terminate();
     colour = { mode: 'rgb', names: ['R', 'G', 'B'], rows: r.rows, cols: r.cols, svds: colourParts.splice(0) as ThinSvd[] };
     render();
   }
