@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -444,7 +444,7 @@ describe('playground in headless Chromium', { skip }, () => {
 });
 
 describe('lowrank playground (the command)', () => {
-  it('serves the page on 127.0.0.1 and prints its URL; a bad --port exits 2', async () => {
+  it('serves the page on 127.0.0.1, prints its URL, --open opens it, SIGTERM stops it; a bad --port or a missing build exits 2', async () => {
     const out = join(tempDir('lowrank-web-'), 'web');
     assert.equal(spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs'), '--out', out]).status, 0);
     const bad = runCli(['playground', '--port', '70000', '--dir', out], ROOT);
@@ -453,7 +453,14 @@ describe('lowrank playground (the command)', () => {
     const missing = runCli(['playground', '--port', '0', '--dir', join(out, 'nothing')], ROOT);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no playground build in .*index\.html missing/);
-    const child = spawn(process.execPath, [...CLI_ARGS, 'playground', '--port', '0', '--dir', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // --open hands the URL to the desktop's opener (xdg-open here): a stand-in records it.
+    const bin = tempDir('lowrank-bin-');
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" > '${opened}'\n`, { mode: 0o755 });
+    const child = spawn(process.execPath, [...CLI_ARGS, 'playground', '--port', '0', '--open', '--dir', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
     try {
       const url = await new Promise<string>((ok, fail) => {
         let buf = '';
@@ -467,6 +474,8 @@ describe('lowrank playground (the command)', () => {
       const r = await rawGet(Number(new URL(url).port), '/');
       assert.equal(r.status, 200);
       assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp');
+      for (let i = 0; i < 100 && !existsSync(opened); i++) await new Promise((ok) => setTimeout(ok, 50));
+      assert.equal(readFileSync(opened, 'utf8').trim(), url, '--open opened the page');
     } finally {
       child.kill('SIGTERM');
     }
