@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
-import { INDEX_COL_HELP, inputName, readDenseInput } from './read-input.js';
+import { INDEX_COL_HELP, printNotes, readInput } from './read-input.js';
+import { sparseSpectrum } from '../methods/sparse-spectrum.js';
 import { SPECTRUM_EXACT_MAX_SIDE, SPECTRUM_TOP_FIRST, SPECTRUM_TOP_MAX, spectrum, type SpectrumReport } from '../methods/spectrum.js';
 import { pyShape, printJson } from './format.js';
 import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
@@ -28,8 +29,25 @@ export function registerSpectrum(program: Command): void {
     .option('--index-col', INDEX_COL_HELP)
     .option('--center', 'PCA: the spectrum of the column-centered matrix A − 1·μᵀ, with each component\'s explained-variance ratio (scikit-learn\'s explained_variance_ratio_)')
     .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean; center?: boolean }) => {
-      const raw = await readDenseInput(input, { indexCol: flags.indexCol, quiet: flags.json });
-      input = inputName(input);
+      const loaded = await readInput(input, { indexCol: flags.indexCol, sparse: true });
+      printNotes(loaded.notes, flags.json);
+      input = loaded.name;
+      if (loaded.kind === 'sparse') {
+        // A coordinate .mtx: the leading values through a sparse operator, never densified.
+        const sp = loaded.matrix;
+        const rep = sparseSpectrum(sp, { top: flags.top, seed: flags.seed, center: flags.center });
+        const explained = flags.center ? explainedVarianceRatio(rep.singularValues, rep.normFrobenius ** 2) : undefined;
+        if (flags.json) {
+          printJson({ input, shape: [sp.rows, sp.cols], nnz: sp.nnz, sparse: true, centered: !!flags.center, ...rep, explainedVarianceRatio: explained });
+          return;
+        }
+        const lines = spectrumLines(input, { rows: sp.rows, cols: sp.cols, dtype: 'float64' }, rep);
+        lines[0] += `, sparse with ${sp.nnz} stored entries (never densified)${flags.center ? ', columns centered implicitly (--center: PCA)' : ''}`;
+        if (explained) lines.push(explainedLine(explained, true));
+        process.stdout.write(lines.join('\n') + '\n');
+        return;
+      }
+      const raw = loaded.matrix;
       assertFinite(raw, input);
       const a = flags.center ? centerColumns(raw, denseColumnMeans(raw.data, raw.rows, raw.cols)) : raw;
       const r = Math.min(a.rows, a.cols);
@@ -53,7 +71,7 @@ export function registerSpectrum(program: Command): void {
     });
 }
 
-function spectrumLines(input: string, a: Matrix, rep: SpectrumReport): string[] {
+function spectrumLines(input: string, a: Pick<Matrix, 'rows' | 'cols' | 'dtype'>, rep: SpectrumReport): string[] {
   const len = rep.singularValues.length;
   const r = Math.min(a.rows, a.cols);
   const what = rep.method === 'exact'
