@@ -46,7 +46,9 @@ export interface AdamParams {
 }
 
 /**
- * The kernels every tier provides. Linear-algebra algorithms call these and never loop over
+ * The kernels every tier provides — exactly those the linear algebra and the methods call (a
+ * kernel nothing calls is not part of the interface; a tier may offer more on its own type, as
+ * the native tier's `gemmAsync`). Linear-algebra algorithms call these and never loop over
  * large data themselves. The TypeScript tier (`js`) implements all of them; faster tiers
  * (`native`) override what they accelerate.
  */
@@ -71,12 +73,6 @@ export interface Backend {
    */
   momentumStep(param: FloatArray, grad: FloatArray, velocity: FloatArray, lr: number, momentum: number): void;
 
-  /** `out ← a − b`, element-wise; returns Σ (a − b)², accumulated in float64. */
-  subtractSumSquares(out: FloatArray, a: FloatArray, b: FloatArray): number;
-
-  /** `y ← alpha·x + y`. */
-  axpy(alpha: number, x: FloatArray, y: FloatArray): void;
-
   /** Σ x², accumulated in float64. */
   sumSquares(x: FloatArray): number;
 
@@ -98,9 +94,6 @@ export interface Backend {
 
   /** {@link Backend.svd} off the calling thread; resolves when the outputs are written. */
   svdAsync?(args: SvdArgs): Promise<void>;
-
-  /** {@link Backend.gemm} off the calling thread; resolves when C is written. */
-  gemmAsync?(args: GemmArgs): Promise<void>;
 
   /** Thin QR of a dense matrix (LAPACK `xGEQRF` + `xORGQR`): `A = Q·R`. */
   qr?(args: QrArgs): void;

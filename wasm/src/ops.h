@@ -26,7 +26,7 @@ static void CAT(axpy, SUF)(T alpha, const T* x, T* y, int len) {
 
 /**
  * Fused residual and gradients of U (n×k)·V (k×m) ≈ A (n×m), four rows of A at a time so that
- * every load of V feeds four rows: R = U[i:i+4,:]·V − A[i:i+4,:] into `r` (4·m scratch), Σr²
+ * every load of V feeds four rows (the residual and Σr² always in double, as the TypeScript tier): R = U[i:i+4,:]·V − A[i:i+4,:] into `r` (4·m scratch), Σr²
  * accumulated in double, then for each l one sweep over the columns gives
  * gu[i+q,l] = scale·⟨R[q,:], V[l,:]⟩ and gv[l,:] += scale·Σ_q U[i+q,l]·R[q,:]. Leftover rows go
  * one at a time. gv is zeroed first. Returns Σ R².
@@ -43,6 +43,47 @@ EXPORT double CAT(factor_gradient, SUF)(int n, int m, int k, const T* u, const T
     const T *u1 = u0 + k, *u2 = u1 + k, *u3 = u2 + k;
     const T* a0 = a + (long)i * m;
     T *r0 = r, *r1 = r + m, *r2 = r + 2 * m, *r3 = r + 3 * m;
+#if V_LANES == 4
+    // float32 storage: the residual and its sum of squares in double, as the TypeScript tier
+    // computes them (so a loss that barely moves is not lost in float32 rounding); R is then
+    // stored rounded to float32 for the gradient sweep.
+    v128_t sq = wasm_f64x2_splat(0);
+    for (int j = 0; j < mv; j += 4) {
+      v128_t lo[4], hi[4];
+      for (int q = 0; q < 4; q++) {
+        const v128_t x = LOAD(a0 + q * m + j);
+        lo[q] = wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(x));
+        hi[q] = wasm_f64x2_neg(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
+      }
+      const T* vl = v + j;
+      for (int l = 0; l < k; l++, vl += m) {
+        const v128_t b = LOAD(vl);
+        const v128_t bl = wasm_f64x2_promote_low_f32x4(b);
+        const v128_t bh = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 0, 1));
+        const v128_t s0 = wasm_f64x2_splat(u0[l]), s1 = wasm_f64x2_splat(u1[l]);
+        const v128_t s2 = wasm_f64x2_splat(u2[l]), s3 = wasm_f64x2_splat(u3[l]);
+        lo[0] = wasm_f64x2_add(lo[0], wasm_f64x2_mul(s0, bl)); hi[0] = wasm_f64x2_add(hi[0], wasm_f64x2_mul(s0, bh));
+        lo[1] = wasm_f64x2_add(lo[1], wasm_f64x2_mul(s1, bl)); hi[1] = wasm_f64x2_add(hi[1], wasm_f64x2_mul(s1, bh));
+        lo[2] = wasm_f64x2_add(lo[2], wasm_f64x2_mul(s2, bl)); hi[2] = wasm_f64x2_add(hi[2], wasm_f64x2_mul(s2, bh));
+        lo[3] = wasm_f64x2_add(lo[3], wasm_f64x2_mul(s3, bl)); hi[3] = wasm_f64x2_add(hi[3], wasm_f64x2_mul(s3, bh));
+      }
+      for (int q = 0; q < 4; q++) {
+        sq = wasm_f64x2_add(sq, wasm_f64x2_add(wasm_f64x2_mul(lo[q], lo[q]), wasm_f64x2_mul(hi[q], hi[q])));
+        const v128_t dl = wasm_f32x4_demote_f64x2_zero(lo[q]), dh = wasm_f32x4_demote_f64x2_zero(hi[q]);
+        STORE(r + q * m + j, wasm_i32x4_shuffle(dl, dh, 0, 1, 4, 5));
+      }
+    }
+    ss += wasm_f64x2_extract_lane(sq, 0) + wasm_f64x2_extract_lane(sq, 1);
+    for (int j = mv; j < m; j++) {
+      double c0 = -(double)a0[j], c1 = -(double)a0[m + j], c2 = -(double)a0[2 * m + j], c3 = -(double)a0[3 * m + j];
+      for (int l = 0; l < k; l++) {
+        const double b = v[(long)l * m + j];
+        c0 += (double)u0[l] * b; c1 += (double)u1[l] * b; c2 += (double)u2[l] * b; c3 += (double)u3[l] * b;
+      }
+      ss += c0 * c0 + c1 * c1 + c2 * c2 + c3 * c3;
+      r0[j] = (T)c0; r1[j] = (T)c1; r2[j] = (T)c2; r3[j] = (T)c3;
+    }
+#else
     for (int j = 0; j < mv; j += V_LANES) {
       v128_t c0 = LOAD(a0 + j), c1 = LOAD(a0 + m + j), c2 = LOAD(a0 + 2 * m + j), c3 = LOAD(a0 + 3 * m + j);
       c0 = NEG(c0); c1 = NEG(c1); c2 = NEG(c2); c3 = NEG(c3);
@@ -65,6 +106,7 @@ EXPORT double CAT(factor_gradient, SUF)(int n, int m, int k, const T* u, const T
       r0[j] = c0; r1[j] = c1; r2[j] = c2; r3[j] = c3;
     }
     for (int j = 0; j < 4 * m; j++) ss += (double)r[j] * (double)r[j];
+#endif
     for (int l = 0; l < k; l++) {
       const T* vl = v + (long)l * m;
       T* gl = gv + (long)l * m;
@@ -92,9 +134,12 @@ EXPORT double CAT(factor_gradient, SUF)(int n, int m, int k, const T* u, const T
   for (; i < n; i++) {
     const T* ui = u + (long)i * k;
     const T* ai = a + (long)i * m;
-    for (int j = 0; j < m; j++) r[j] = -ai[j];
-    for (int l = 0; l < k; l++) CAT(axpy, SUF)(ui[l], v + (long)l * m, r, m);
-    for (int j = 0; j < m; j++) ss += (double)r[j] * (double)r[j];
+    for (int j = 0; j < m; j++) {
+      double c = -(double)ai[j];
+      for (int l = 0; l < k; l++) c += (double)ui[l] * (double)v[(long)l * m + j];
+      ss += c * c;
+      r[j] = (T)c;
+    }
     T* gi = gu + (long)i * k;
     for (int l = 0; l < k; l++) {
       const T* vl = v + (long)l * m;
@@ -121,23 +166,4 @@ EXPORT void CAT(adam, SUF)(int len, T* param, const T* grad, T* m, T* v, double 
     v[i] = (T)vi;
     param[i] = (T)(param[i] - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
   }
-}
-
-/** out ← a − b over len elements; returns Σ(a − b)² in double. */
-EXPORT double CAT(sub_sumsq, SUF)(int len, T* out, const T* a, const T* b) {
-  double s0 = 0, s1 = 0;
-  int i = 0;
-  for (; i + 1 < len; i += 2) {
-    const T d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1];
-    out[i] = d0;
-    out[i + 1] = d1;
-    s0 += (double)d0 * d0;
-    s1 += (double)d1 * d1;
-  }
-  if (i < len) {
-    const T d = a[i] - b[i];
-    out[i] = d;
-    s0 += (double)d * d;
-  }
-  return s0 + s1;
 }

@@ -35,34 +35,6 @@ export function momentumStep(param: FloatArray, grad: FloatArray, velocity: Floa
   }
 }
 
-/** `out ← a − b`; returns Σ (a − b)² in float64. */
-export function subtractSumSquares(out: FloatArray, a: FloatArray, b: FloatArray): number {
-  let s0 = 0;
-  let s1 = 0;
-  const n = a.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const d0 = a[i] - b[i];
-    const d1 = a[i + 1] - b[i + 1];
-    out[i] = d0;
-    out[i + 1] = d1;
-    s0 += d0 * d0;
-    s1 += d1 * d1;
-  }
-  if (i < n) {
-    const d = a[i] - b[i];
-    out[i] = d;
-    s0 += d * d;
-  }
-  return s0 + s1;
-}
-
-/** `y ← alpha·x + y`. */
-export function axpy(alpha: number, x: FloatArray, y: FloatArray): void {
-  const n = y.length;
-  for (let i = 0; i < n; i++) y[i] += alpha * x[i];
-}
-
 /** Σ x² in float64. */
 export function sumSquares(x: FloatArray): number {
   let s0 = 0;

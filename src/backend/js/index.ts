@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.js';
-import { adamStep, axpy, momentumStep, subtractSumSquares, sumSquares } from './elementwise.js';
+import { adamStep, momentumStep, sumSquares } from './elementwise.js';
 import { factorGradient } from './factor-gradient.js';
 import { gemm } from './gemm.js';
 
@@ -10,8 +10,6 @@ export const jsBackend: Backend = {
   gemm,
   adamStep,
   momentumStep,
-  subtractSumSquares,
-  axpy,
   sumSquares,
   factorGradient,
 };

@@ -7,6 +7,7 @@ export interface NativeBackend extends Backend {
   readonly name: 'native';
   svd(args: SvdArgs): void;
   svdAsync(args: SvdArgs): Promise<void>;
+  /** {@link Backend.gemm} on the libuv thread pool (not part of `Backend`: nothing in the library needs it yet); resolves when C is written. */
   gemmAsync(args: GemmArgs): Promise<void>;
   qr(args: QrArgs): void;
   syevd(args: SyevdArgs): void;
@@ -59,8 +60,6 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     gemm,
     adamStep: (param, grad, m, v, p) => addon.adamStep(param, grad, m, v, p.lr, p.beta1, p.beta2, p.eps, p.step),
     momentumStep: (param, grad, velocity, lr, momentum) => addon.momentumStep(param, grad, velocity, lr, momentum),
-    subtractSumSquares: (out, a, b) => addon.subtractSumSquares(out, a, b),
-    axpy: (alpha, x, y) => addon.axpy(alpha, x, y),
     sumSquares: (x) => addon.sumSquares(x),
     factorGradient: (f) => addon.factorGradient(f.n, f.m, f.k, f.u, f.v, f.a, f.gu, f.gv, f.scale),
     svd,

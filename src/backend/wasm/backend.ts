@@ -41,7 +41,7 @@ function adamScalars(p: { lr: number; beta1: number; beta2: number }, step: numb
 /**
  * Wraps a {@link WasmRuntime} as a {@link Backend}. Every call copies its operands into linear
  * memory once, runs there, and copies the outputs back; memory-bound element-wise kernels whose
- * copies would cost as much as the work (momentumStep, axpy, sumSquares, subtractSumSquares) are
+ * copies would cost as much as the work (momentumStep, sumSquares) are
  * the TypeScript tier's. {@link Backend.adamEpochs} keeps U, V, A and the moments in linear memory
  * for all its epochs.
  * @internal

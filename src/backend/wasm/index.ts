@@ -33,7 +33,10 @@ export interface LoadWasmOptions {
    * entry points pass a `worker_threads` spawner). `null`: one thread.
    */
   spawner?: WorkerSpawner | null;
-  /** Threads to start with (default 1; the Node entry uses `LOWRANK_THREADS` or the core count). */
+  /**
+   * Threads to start with (default: `navigator.hardwareConcurrency` where threads can run, else 1;
+   * the Node entry uses `LOWRANK_THREADS` or the core count).
+   */
   threads?: number;
   /** Compiles the kernels' bytes (default `new WebAssembly.Module`). */
   compile?: (bytes: Uint8Array<ArrayBuffer>) => WebAssembly.Module;
@@ -79,7 +82,8 @@ export function createWasm(options: LoadWasmOptions = {}): WasmStatus {
       rt = WasmRuntime.create({ shared: false, spawner: null, canBlock: false, compile: options.compile });
     }
     const backend = createWasmBackend(rt, { simd: true, relaxedSimd: hasRelaxedSimd(), sharedMemory: rt.shared });
-    if (options.threads !== undefined && options.threads > 1) backend.setThreads(options.threads);
+    const threads = options.threads ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+    if (threads > 1) backend.setThreads(threads);
     return { backend, reason: null };
   } catch (err) {
     return { backend: null, reason: `the WebAssembly kernels failed to start (${String((err as Error)?.message ?? err).split('\n')[0]})` };

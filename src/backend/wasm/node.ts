@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { loadWasm, type WasmStatus } from './index.js';
+import { createWasm, type WasmStatus } from './index.js';
 import type { WorkerSpawner } from './worker-source.js';
 
 /** Starts GEMM workers with `worker_threads` (`eval` of the embedded worker source). */
@@ -36,10 +36,20 @@ export function defaultWasmThreads(): number {
   return availableParallelism();
 }
 
+let cached: WasmStatus | null = null;
+
 /**
- * Loads the WebAssembly tier with Node's worker threads and eager compilation; `threads`
- * (default {@link defaultWasmThreads}) applies to later calls too.
+ * The WebAssembly tier as Node runs it (created once per process, never throws): GEMM workers as
+ * `worker_threads` on a shared memory, kernels compiled eagerly by the optimizing compiler,
+ * {@link defaultWasmThreads} threads at first. `threads`, when given, applies from now on (the
+ * selection passes `--threads` / `LOWRANK_THREADS` this way).
+ * @example
+ * ```ts
+ * const { backend, reason } = loadWasmNode(2);
+ * ```
  */
-export function loadWasmNode(threads: number = defaultWasmThreads()): WasmStatus {
-  return loadWasm({ spawner: nodeSpawner, compile: compileOptimized, threads });
+export function loadWasmNode(threads?: number): WasmStatus {
+  if (cached === null) cached = createWasm({ spawner: nodeSpawner, compile: compileOptimized, threads: threads ?? defaultWasmThreads() });
+  else if (threads !== undefined && cached.backend) cached.backend.setThreads(threads);
+  return cached;
 }

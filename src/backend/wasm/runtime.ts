@@ -51,8 +51,6 @@ interface KernelExports {
   factor_gradient_f64(n: number, m: number, k: number, u: number, v: number, a: number, gu: number, gv: number, scale: number, r: number): number;
   adam_f32(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
   adam_f64(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
-  sub_sumsq_f32(len: number, out: number, a: number, b: number): number;
-  sub_sumsq_f64(len: number, out: number, a: number, b: number): number;
   __heap_base: WebAssembly.Global;
 }
 
