@@ -115,6 +115,11 @@ function download(name: string, bytes: Uint8Array | string, type: string): void 
 }
 
 // ---------------------------------------------------------------- workers
+/** The kernel tier the workers run on (the library's getBackend() there), in the header. */
+function showTier(backend: string): void {
+  el('tier').textContent = `kernel tier: ${backend}${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
+}
+
 function newWorker(onReply: (r: WorkerReply) => void): Worker {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (e: MessageEvent<WorkerReply>) => onReply(e.data);
@@ -170,7 +175,7 @@ function onSvdReply(r: WorkerReply): void {
   const d: ThinSvd = { U: new Matrix(r.rows, k, r.U), S: r.S, Vt: new Matrix(k, r.cols, r.Vt) };
   if (r.id === svdRequest) {
     full = d;
-    el('tier').textContent = `kernel tier: ${r.backend}${crossOriginIsolated ? ', cross-origin isolated' : ''}`;
+    showTier(r.backend);
     el('timing').textContent = `exact SVD of ${r.rows}×${r.cols} in ${r.ms.toFixed(1)} ms`;
     el('timing').dataset.svdMs = String(r.ms);
     if (document.body.dataset.state === 'loading') setState('ready');
@@ -182,7 +187,11 @@ function onSvdReply(r: WorkerReply): void {
   colourParts[c] = d;
   if (colourRequests.every((_, i) => colourParts[i])) {
     for (const w of colourWorkers.splice(0)) w.terminate();
-    colour = { mode: 'rgb', names: ['R', 'G', 'B'], rows: r.rows, cols: r.cols, svds: colourParts.splice(0) as ThinSvd[] };
+    const svds = colourParts.splice(0) as ThinSvd[];
+    const totals = svds.map((d) => d.S.reduce((acc, x) => acc + x * x, 0));
+    // As imageSvd(channels, 'rgb') returns it, from the three workers' exact SVDs.
+    const exact = { mode: 'rgb' as const, names: ['R', 'G', 'B'], rows: r.rows, cols: r.cols, svds, totals, method: 'exact' as const };
+    colour = exact;
     render();
   }
 }
@@ -440,6 +449,8 @@ function onTrainReply(r: WorkerReply): void {
     }
     trained = { label: run.method, U, V, approx, heldOutRmse: r.heldOutRmse };
     el('timing').textContent = `${run.method}: ${r.epochsRun} ${run.method === 'als' ? 'sweeps' : 'epochs'} in ${r.trainMs.toFixed(1)} ms (${r.backend} tier)`;
+    el('epoch').textContent = String(r.epochsRun - 1);
+    showTier(r.backend);
     el('timing').dataset.trainMs = String(r.trainMs);
     setState('done');
     render();
