@@ -9,6 +9,8 @@
  * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
  * - the seed demo's training (100×50, rank 10, 500 Adam epochs) beside the seed's own PyTorch
  *   program (bench/seed_pytorch.py, Debian's python3-torch).
+ * - the WebAssembly tier (bench/wasm.ts): GEMM vs tfjs-backend-wasm, float64/float32, 2 threads/1,
+ *   the seed's training and demo process vs PyTorch, exact/randomized SVD vs numpy/scikit-learn;
  * - the playground measured in headless Chromium (bench/playground.ts): 500 Adam epochs of the
  *   seed problem and the exact SVD of a 512×512 image in the page, beside Node and numpy.
  */
@@ -18,6 +20,7 @@ import { benchDemo, pythonWith } from './demo.js';
 import { benchGemm } from './gemm.js';
 import { benchNative } from './native.js';
 import { printPlaygroundBench } from './playground.js';
+import { benchWasm } from './wasm.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { setBackend } from '../src/backend/select.js';
 
@@ -67,6 +70,9 @@ async function main(): Promise<void> {
     const ratio = torch && Number.isFinite(torch.medianMs) ? `${(torch.medianMs / r.medianMs).toFixed(2)}×` : '-';
     console.log(line([r.name, Number.isFinite(r.medianMs) ? r.medianMs.toFixed(1) : 'n/a', ratio], w2) + (r.note ? `  ${r.note}` : ''));
   }
+
+  // The WebAssembly tier against tfjs-wasm, PyTorch, numpy and scikit-learn (bench/wasm.ts).
+  await benchWasm({ quick: process.argv.includes('--quick') });
 
   // The playground in a browser page (the page runs the browser tiers, never the addon).
   await printPlaygroundBench();
