@@ -167,6 +167,13 @@ describe('playground in headless Chromium', { skip }, () => {
     assert.match(page.url(), /rank=11/);
     await page.keyboard.press('ArrowLeft');
     assert.equal(await value(page, 'error'), before10);
+    // Shortcuts outside the form controls: r resets, t trains (computes, for the SVD).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('r');
+    await waitState(page, 'ready');
+    await page.keyboard.press('t');
+    await waitState(page, 'done');
+    assert.equal(await value(page, 'error'), before10);
   });
 
   it('Adam for 500 epochs: the error falls below 2× the optimum, the loss chart has a point per epoch', async (t) => {
