@@ -4,7 +4,7 @@
  *
  * Test contract: the controls carry stable `data-testid` attributes (see web/index.html); the
  * `error`, `optimum`, `gap` and `ratio` cells hold plain numbers; `body[data-state]` is
- * `loading`, `ready`, `running`, `paused` or `done`.
+ * `loading`, `ready`, `running`, `pausing` (asked, not yet confirmed by the worker), `paused` or `done`.
  *
  * @module
  */
