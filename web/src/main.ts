@@ -452,6 +452,7 @@ function onTrainReply(r: WorkerReply): void {
     el('epoch').textContent = String(r.epochsRun - 1);
     showTier(r.backend);
     el('timing').dataset.trainMs = String(r.trainMs);
+    el('timing').dataset.backend = r.backend;
     setState('done');
     render();
     scheduleLoss();
