@@ -112,7 +112,8 @@ export function bytesOption(value: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-function regexOption(flag: string, value: string | undefined): RegExp | undefined {
+/** A regular-expression flag value; `E_ARG` naming the flag when it does not compile. */
+export function regexOption(flag: string, value: string | undefined): RegExp | undefined {
   if (value === undefined) return undefined;
   try {
     return new RegExp(value);
