@@ -7,6 +7,7 @@ import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from 
 import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
+import { registerLora } from './lora.js';
 import { intOption } from './options.js';
 import { registerPlayground } from './playground.js';
 import { registerPredict } from './predict.js';
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPlayground(program);
   registerSpectrum(program);
   registerWeights(program);
+  registerLora(program);
   registerInfo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
