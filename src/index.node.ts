@@ -6,8 +6,6 @@
  *
  * @packageDocumentation
  */
-import { installNodeDefault } from './backend/native/index.js';
-
-installNodeDefault();
+import './node-default.js';
 
 export * from './index.js';

@@ -5,9 +5,7 @@
  *
  * @packageDocumentation
  */
-import { installNodeDefault } from './backend/native/index.js';
-
-installNodeDefault();
+import './node-default.js';
 
 export {
   selectBackend,

@@ -1,0 +1,9 @@
+/**
+ * `lowrank/backend` as Node resolves it (the `node` export condition): the exports of `./backend.js`,
+ * with the Node default backend (the native tier when its addon loads; see `./node-default.js`).
+ *
+ * @packageDocumentation
+ */
+import './node-default.js';
+
+export * from './backend.js';

@@ -1,0 +1,9 @@
+/**
+ * `lowrank/methods` as Node resolves it (the `node` export condition): the exports of `./methods.js`,
+ * with the Node default backend (the native tier when its addon loads; see `./node-default.js`).
+ *
+ * @packageDocumentation
+ */
+import './node-default.js';
+
+export * from './methods.js';

@@ -1,0 +1,9 @@
+/**
+ * `lowrank/ratings` as Node resolves it (the `node` export condition): the exports of `./ratings.js`,
+ * with the Node default backend (the native tier when its addon loads; see `./node-default.js`).
+ *
+ * @packageDocumentation
+ */
+import './node-default.js';
+
+export * from './ratings.js';
