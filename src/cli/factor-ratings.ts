@@ -29,6 +29,7 @@ import { tuneRatings, TUNING_GRID, type TuningRow } from '../methods/tuning.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { CsrMatrix } from '../core/sparse.js';
 import { ratingErrors, scoreTestSet, type RatingErrors, type TestSetErrors } from '../metrics/ratings.js';
+import { runFactorImplicit } from './factor-implicit.js';
 import { printJson } from './format.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
@@ -66,6 +67,7 @@ export interface RatingsFlags {
   samples?: number;
   burnIn?: number;
   alpha?: number;
+  implicit?: boolean;
 }
 
 /** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`/`bpmf`/`svdpp`. */
@@ -138,7 +140,8 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--compare', 'ratings: evaluate every ratings method (bpmf, svdpp, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
     .option('--samples <n>', 'bpmf: Gibbs samples averaged after burn-in (default 40)', parsers.int('--samples', 1))
     .option('--burn-in <n>', 'bpmf: burn-in sweeps discarded (default 10)', parsers.int('--burn-in', 0))
-    .option('--alpha <a>', 'bpmf: precision of the rating noise (default 2)', parsers.num('--alpha'));
+    .option('--alpha <a>', 'bpmf: precision of the rating noise (default 2); --implicit: confidence scale α in 1 + α·r (default 2)', parsers.num('--alpha'))
+    .option('--implicit', 'implicit feedback (plays, clicks; ratings read as interactions): implicit ALS (Hu, Koren & Volinsky 2008), top-10 precision/recall/nDCG/MAP on the held-out interactions beside the popularity baseline; a model for lowrank recommend');
 }
 
 interface LoadedData {
@@ -197,6 +200,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   if (f.folds !== undefined && !f.tune && (f.test !== undefined || testFraction > 0)) {
     throw new LowRankError('E_ARG', '--folds K holds out each fold in turn; it cannot be combined with --test or --test-fraction (except with --tune, where the folds tune)');
   }
+  if (f.implicit && (f.tune || f.compare || f.folds !== undefined)) throw new LowRankError('E_ARG', '--implicit is evaluated on a held-out split (--test-fraction F or --test FILE); --tune, --compare and --folds are for explicit ratings');
   if (f.tune && f.compare) throw new LowRankError('E_ARG', '--tune and --compare cannot be combined: tune one --method at a time');
   if (f.tune && f.rank !== undefined) throw new LowRankError('E_ARG', '--tune chooses the rank; drop --rank');
 
@@ -277,6 +281,13 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   if (train.values.length === 0) throw new LowRankError('E_ARG', `no training entries left after holding out --test-fraction ${testFraction}`);
   const hasTest = test.values.length + (coldStart?.values.length ?? 0) > 0;
   const range = rangeOf(train.values);
+  if (f.implicit) {
+    await runFactorImplicit({
+      input, out, describe: data.describe, train, test, testDescribe, users: data.users, items: data.items,
+      rank: f.rank, alpha: f.alpha, reg: f.reg, sweeps: f.sweeps, seed: f.seed, json: f.json, quiet: f.quiet, outputOptions,
+    });
+    return;
+  }
   const t0 = performance.now();
 
   let tuning: TuningRow[] | null = null;

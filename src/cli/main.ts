@@ -7,10 +7,10 @@ import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from 
 import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
-import { registerLora } from './lora.js';
 import { intOption } from './options.js';
 import { registerPlayground } from './playground.js';
 import { registerPredict } from './predict.js';
+import { registerRecommend } from './recommend.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerSpectrum } from './spectrum.js';
 import { registerWeights } from './weights.js';
@@ -42,10 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   registerEval(program);
   registerReconstruct(program);
   registerPredict(program);
+  registerRecommend(program);
   registerPlayground(program);
   registerSpectrum(program);
   registerWeights(program);
-  registerLora(program);
   registerInfo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
