@@ -57,8 +57,9 @@ export interface TierStatus {
  * ```ts
  * registerTier({ name: 'wasm', load: loadWasm }); // loadWasm(): TierStatus
  * ```
- * Browser-safe tiers register next to `js` at the bottom of this file; Node-only tiers from the
- * Node entry (`installNodeDefault` in `backend/native/index.ts`). A tier whose setup is
+ * Browser-safe tiers register next to `js` at the bottom of this file; Node-only tiers in their
+ * Node loader module (the native tier at the bottom of `backend/native/index.ts`, which every Node
+ * entry imports). A tier whose setup is
  * asynchronous registers once it is ready: registering resets a default (not an explicit)
  * selection, so the next {@link getBackend} considers the new tier.
  */
