@@ -3,7 +3,8 @@
  * Kill loop: runs `lowrank factor` again and again into the same output directory (a dense
  * matrix, and ratings with a model directory), kills each run with SIGKILL at a random moment —
  * half of them while the output set is being written (the moment its temporary directory
- * appears, plus a random delay), half anywhere in the run — and checks after every kill that the
+ * appears, plus a random delay up to 1.2× the write phase of an uninterrupted run), half anywhere in
+ * the run — and checks after every kill that the
  * output directory holds a complete set, either the old one or the new one, never a mix (each run
  * uses another rank, so a mix shows as factors of different ranks). Then it interrupts runs
  * with SIGINT and SIGTERM during the writes and checks that no temporary is left behind.
@@ -148,12 +149,15 @@ export async function runKillLoop(o = {}) {
   };
   const counts = {};
   for (const [kind, spec] of Object.entries(kinds)) {
-    const c = { kills: 0, old: 0, new: 0, betweenRenames: 0, duringWrites: 0, finishedFirst: 0, staleAfterKill: 0, mixed: 0, leftAtEnd: 0, msPerRun: 0 };
+    const c = { kills: 0, old: 0, new: 0, betweenRenames: 0, duringWrites: 0, finishedFirst: 0, staleAfterKill: 0, mixed: 0, leftAtEnd: 0, msPerRun: 0, msWritePhase: 0 };
     counts[kind] = c;
-    // the first complete set, and the time a run takes
+    // the first complete set, the time a run takes and how long its write phase lasts (from its
+    // temporary set appearing to its exit), so that kills during the writes spread over all of it
     const t0 = performance.now();
-    const first = await start(cliArgs, spec.args(3, 0), dir, spec.target, null).done;
+    let writeStart = 0;
+    const first = await start(cliArgs, spec.args(3, 0), dir, spec.target, () => (writeStart = performance.now())).done;
     c.msPerRun = Math.round(performance.now() - t0);
+    c.msWritePhase = Math.max(1, Math.round(performance.now() - (writeStart || t0)));
     if (first.code !== 0) throw new Error(`${kind}: first run failed (${first.code}): ${first.stderr}`);
     let current = checkSet(join(dir, spec.target), kind);
     let i = 0;
@@ -161,7 +165,7 @@ export async function runKillLoop(o = {}) {
       i++;
       const k = current === 3 + (i % 17) ? 4 + (i % 17) : 3 + (i % 17);
       const duringWrites = i % 2 === 0;
-      const run = start(cliArgs, spec.args(k, i), dir, spec.target, duringWrites ? (child) => setTimeout(() => child.kill('SIGKILL'), random() * 20) : null);
+      const run = start(cliArgs, spec.args(k, i), dir, spec.target, duringWrites ? (child) => setTimeout(() => child.kill('SIGKILL'), random() * c.msWritePhase * 1.2) : null);
       if (!duringWrites) setTimeout(() => run.child.kill('SIGKILL'), random() * c.msPerRun * 1.1);
       const r = await run.done;
       if (r.signal !== 'SIGKILL') {

@@ -26,7 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, type Stats } from 'node:fs';
-import { access, chmod, constants as fsConstants, copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink } from 'node:fs/promises';
+import { access, chmod, constants as fsConstants, copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import { LowRankError, escapeName } from '../core/errors.js';
@@ -281,6 +281,170 @@ async function refuseInputs(targets: readonly string[], options: OutputOptions, 
 // Writers.
 
 /**
+ * A set of files being written as the directory `dir` (see the module comment and
+ * {@link writeOutputDir}, which is open → write → commit): files can be streamed (`openFile`),
+ * so a set larger than memory (weight shards) goes through the same mechanism. Nothing appears
+ * at `dir` before {@link OutputDirWriter.commit}; {@link OutputDirWriter.abort} (or a failure of
+ * commit, or a signal) removes everything written.
+ *
+ * @example
+ * ```ts
+ * const w = await OutputDirWriter.open('adapter', { inputs: [model] });
+ * try {
+ *   const fh = await w.openFile('adapter_model.safetensors'); // stream into fh …
+ *   await w.writeFile('adapter_config.json', config);
+ *   await w.commit();
+ * } catch (err) { await w.abort(); throw err; }
+ * ```
+ */
+export class OutputDirWriter {
+  private readonly handles: FileHandle[] = [];
+  private readonly names: string[] = [];
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+
+  private constructor(
+    /** The directory as given (for messages and the returned paths). */
+    readonly dir: string,
+    private readonly abs: string,
+    private readonly temp: string,
+    private readonly old: Stats | null,
+    private readonly created: string[],
+    private readonly options: OutputOptions,
+  ) {}
+
+  /**
+   * Prepares the set: refuses the working directory and a non-directory in the way, puts back a
+   * set a killed run left half-swapped, creates missing parents (removed again on abort) and the
+   * temporary sibling directory.
+   * @throws {@link LowRankError} `E_ARG` / `E_IO` as {@link writeOutputDir}.
+   */
+  static async open(dir: string, options: OutputOptions = {}): Promise<OutputDirWriter> {
+    const what = options.what ?? '--out';
+    const abs = resolve(dir);
+    await refuseWorkingDirectory(dir, abs, what);
+    await recoverOutput(abs);
+    const old = await statOrNull(abs);
+    if (old !== null && !old.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': exists and is not a directory`);
+    const created = await makeDirs(dirname(abs)).catch((err: unknown) => {
+      throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': ${fsReason(err, true)}`);
+    });
+    const temp = tempSibling(abs, 'new');
+    track(temp, { kind: 'remove' });
+    try {
+      await mkdir(temp);
+    } catch (err) {
+      untrack(temp);
+      await removeDirs(created);
+      throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': ${fsReason(err, true)}`);
+    }
+    return new OutputDirWriter(dir, abs, temp, old, created, options);
+  }
+
+  /**
+   * Creates the file `name` of the set and returns its handle (closed by commit/abort); it gets
+   * the permission bits of the file of that name it replaces.
+   * @throws {@link LowRankError} `E_ARG` for a name that is not a plain, new file name; `E_IO`.
+   */
+  async openFile(name: string): Promise<FileHandle> {
+    if (this.state !== 'open') throw new LowRankError('E_ARG', `the output set '${escapeName(this.dir)}' is already ${this.state}`);
+    if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name) || name === OUTPUT_MANIFEST || this.names.includes(name)) {
+      throw new LowRankError('E_ARG', `output name '${escapeName(name)}' is not a plain, unique file name`);
+    }
+    const shown = join(this.dir, name);
+    try {
+      const mode = this.old ? await modeOf(join(this.abs, name)) : undefined;
+      const fh = await open(join(this.temp, name), 'wx', 0o666);
+      this.handles.push(fh);
+      this.names.push(name);
+      if (mode !== undefined) await fh.chmod(mode);
+      return fh;
+    } catch (err) {
+      throw new LowRankError('E_IO', `cannot write '${escapeName(shown)}': ${fsReason(err, true)}`);
+    }
+  }
+
+  /** Writes the whole file `name` of the set. @throws {@link LowRankError} as {@link OutputDirWriter.openFile}. */
+  async writeFile(name: string, bytes: Uint8Array | string): Promise<void> {
+    const fh = await this.openFile(name);
+    try {
+      await fh.writeFile(bytes);
+    } catch (err) {
+      throw new LowRankError('E_IO', `cannot write '${escapeName(join(this.dir, name))}': ${fsReason(err, true)}`);
+    }
+  }
+
+  /**
+   * Flushes every file, carries the old directory's other entries over, writes the manifest and
+   * swaps the set into place (two renames in one synchronous step). On failure everything written
+   * is removed and the old directory is left as it was.
+   * @returns the paths of the set's files (`dir/name`, in the order written).
+   * @throws {@link LowRankError} `E_ARG` when the swap would replace or drop an input (unless
+   *   `force`); `E_IO` "cannot write to --out 'dir': <reason>".
+   */
+  async commit(): Promise<string[]> {
+    const what = this.options.what ?? '--out';
+    if (this.state !== 'open') throw new LowRankError('E_ARG', `the output set '${escapeName(this.dir)}' is already ${this.state}`);
+    try {
+      for (const fh of this.handles.splice(0)) {
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      }
+      const oldSet = this.old ? await readManifest(this.abs) : [];
+      const oldEntries = this.old ? await readdir(this.abs) : [];
+      // everything the swap removes from the old directory: files replaced and the old set's files
+      await refuseInputs(oldEntries.filter((e) => this.names.includes(e) || oldSet.includes(e)).map((e) => join(this.abs, e)), this.options, what);
+      for (const e of oldEntries) {
+        if (e !== OUTPUT_MANIFEST && !this.names.includes(e) && !oldSet.includes(e)) await carryOver(join(this.abs, e), join(this.temp, e));
+      }
+      const manifest = { format: 'lowrank-output-set', version: 1, files: this.names };
+      await writeFlushed(join(this.temp, OUTPUT_MANIFEST), JSON.stringify(manifest) + '\n', this.old ? await modeOf(join(this.abs, OUTPUT_MANIFEST)) : undefined);
+      if (this.old) await chmod(this.temp, this.old.mode & 0o7777);
+      await syncDir(this.temp);
+      // The swap: two renames in one synchronous step (no signal handler can run between them).
+      const moved = this.old ? tempSibling(this.abs, 'old') : null;
+      if (moved !== null) {
+        renameSync(this.abs, moved);
+        track(moved, { kind: 'restore', target: this.abs });
+        try {
+          renameSync(this.temp, this.abs);
+        } catch (err) {
+          if (!existsSync(this.abs)) renameSync(moved, this.abs);
+          untrack(moved);
+          throw err;
+        }
+      } else {
+        renameSync(this.temp, this.abs);
+      }
+      untrack(this.temp);
+      this.state = 'committed';
+      await syncDir(dirname(this.abs));
+      if (moved !== null) {
+        await rm(moved, { recursive: true, force: true }).catch(() => undefined);
+        untrack(moved);
+      }
+    } catch (err) {
+      await this.abort();
+      if (err instanceof LowRankError) throw err;
+      throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(this.dir)}': ${fsReason(err, true)}`);
+    }
+    return this.names.map((name) => join(this.dir, name));
+  }
+
+  /** Removes everything written (and the parents it created); safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    await Promise.all(this.handles.splice(0).map((fh) => fh.close().catch(() => undefined)));
+    await rm(this.temp, { recursive: true, force: true }).catch(() => undefined);
+    untrack(this.temp);
+    await removeDirs(this.created);
+  }
+}
+
+/**
  * Writes a set of files as the directory `dir`, all-or-nothing (see the module comment): after
  * it returns, `dir` holds exactly the new files, the manifest {@link OUTPUT_MANIFEST} and what the
  * old directory held besides its previous lowrank set; after a failure or a signal, the old
@@ -299,75 +463,108 @@ async function refuseInputs(targets: readonly string[], options: OutputOptions, 
  * ```
  */
 export async function writeOutputDir(dir: string, files: readonly OutputFile[], options: OutputOptions = {}): Promise<string[]> {
-  const what = options.what ?? '--out';
-  const seen = new Set<string>();
-  for (const f of files) {
-    if (f.name === '' || f.name === '.' || f.name === '..' || /[/\\]/.test(f.name) || f.name === OUTPUT_MANIFEST || seen.has(f.name)) {
-      throw new LowRankError('E_ARG', `output name '${escapeName(f.name)}' is not a plain, unique file name`);
-    }
-    seen.add(f.name);
-  }
-  const abs = resolve(dir);
-  await refuseWorkingDirectory(dir, abs, what);
-  await recoverOutput(abs);
-  const old = await statOrNull(abs);
-  if (old !== null && !old.isDirectory()) throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': exists and is not a directory`);
-  const oldSet = old ? await readManifest(abs) : [];
-  const oldEntries = old ? await readdir(abs) : [];
-  // everything the swap would remove from the old directory: files replaced and the old set's files
-  const leaving = oldEntries.filter((e) => seen.has(e) || oldSet.includes(e));
-  await refuseInputs(leaving.map((e) => join(abs, e)), options, what);
-
-  const created = await makeDirs(dirname(abs)).catch((err: unknown) => {
-    throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': ${fsReason(err, true)}`);
-  });
-  const temp = tempSibling(abs, 'new');
-  let current = dir;
-  track(temp, { kind: 'remove' });
+  const names = files.map((f) => f.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new LowRankError('E_ARG', `output name '${escapeName(twice)}' is not a plain, unique file name`);
+  // refuse an input before writing anything (commit checks again, for what it drops too)
+  await refuseInputs(names.map((n) => join(resolve(dir), n)), options, options.what ?? '--out');
+  const writer = await OutputDirWriter.open(dir, options);
   try {
-    await mkdir(temp);
-    for (const f of files) {
-      current = join(dir, f.name);
-      const mode = old && oldEntries.includes(f.name) ? await modeOf(join(abs, f.name)) : undefined;
-      await writeFlushed(join(temp, f.name), f.bytes, mode);
-    }
-    current = dir;
-    for (const e of oldEntries) {
-      if (e !== OUTPUT_MANIFEST && !seen.has(e) && !oldSet.includes(e)) await carryOver(join(abs, e), join(temp, e));
-    }
-    const manifest = { format: 'lowrank-output-set', version: 1, files: files.map((f) => f.name) };
-    await writeFlushed(join(temp, OUTPUT_MANIFEST), JSON.stringify(manifest) + '\n', old ? await modeOf(join(abs, OUTPUT_MANIFEST)) : undefined);
-    if (old) await chmod(temp, old.mode & 0o7777);
-    await syncDir(temp);
-    // The swap: two renames in one synchronous step (no signal handler can run between them).
-    const moved = old ? tempSibling(abs, 'old') : null;
-    if (moved !== null) {
-      renameSync(abs, moved);
-      track(moved, { kind: 'restore', target: abs });
-      try {
-        renameSync(temp, abs);
-      } catch (err) {
-        if (!existsSync(abs)) renameSync(moved, abs);
-        untrack(moved);
-        throw err;
-      }
-    } else {
-      renameSync(temp, abs);
-    }
-    untrack(temp);
-    await syncDir(dirname(abs));
-    if (moved !== null) {
-      await rm(moved, { recursive: true, force: true }).catch(() => undefined);
-      untrack(moved);
-    }
+    for (const f of files) await writer.writeFile(f.name, f.bytes);
+    return await writer.commit();
   } catch (err) {
-    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
-    untrack(temp);
-    await removeDirs(created);
-    if (err instanceof LowRankError) throw err;
-    throw new LowRankError('E_IO', `cannot write '${escapeName(current)}': ${fsReason(err, true)}`);
+    await writer.abort();
+    throw err;
   }
-  return files.map((f) => join(dir, f.name));
+}
+
+/**
+ * One file being written atomically at `path` (streamed through {@link OutputFileWriter.handle}):
+ * a temporary sibling that {@link OutputFileWriter.commit} flushes and renames over `path`,
+ * keeping the permission bits of the file it replaces. {@link writeFilesAtomic} is built on it.
+ *
+ * @example
+ * ```ts
+ * const w = await OutputFileWriter.open('big.safetensors', { createParents: true });
+ * try { await w.handle.write(header); …; await w.commit(); } catch (err) { await w.abort(); throw err; }
+ * ```
+ */
+export class OutputFileWriter {
+  private state: 'open' | 'prepared' | 'committed' | 'aborted' = 'open';
+
+  private constructor(
+    /** The final path. */
+    readonly path: string,
+    private readonly temp: string,
+    /** The open temporary file (closed by prepare/commit/abort). */
+    readonly handle: FileHandle,
+    private readonly created: string[],
+  ) {}
+
+  /**
+   * Creates the temporary file beside `path` (after removing stale ones of killed runs).
+   * @throws {@link LowRankError} `E_ARG` when `path` is one of `options.inputs` (unless `force`); `E_IO`.
+   */
+  static async open(path: string, options: AtomicWriteOptions = {}): Promise<OutputFileWriter> {
+    await refuseInputs([resolve(path)], options, options.what ?? '--out');
+    await recoverOutput(path);
+    let created: string[] = [];
+    const temp = tempSibling(path, 'tmp');
+    try {
+      if (options.createParents) created = await makeDirs(dirname(resolve(path)));
+      track(temp, { kind: 'remove' });
+      const fh = await open(temp, 'wx', 0o666);
+      const mode = await modeOf(path);
+      if (mode !== undefined) await fh.chmod(mode).catch(() => undefined);
+      return new OutputFileWriter(path, temp, fh, created);
+    } catch (err) {
+      untrack(temp);
+      await unlink(temp).catch(() => undefined);
+      await removeDirs(created);
+      throw new LowRankError('E_IO', `cannot write '${escapeName(path)}': ${fsReason(err, true)}`);
+    }
+  }
+
+  /** Flushes and closes the temporary file (the first half of commit; lets several files be renamed together). */
+  async prepare(): Promise<void> {
+    if (this.state !== 'open') return;
+    try {
+      await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+    if ((await statOrNull(this.path))?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    this.state = 'prepared';
+  }
+
+  /** Renames the prepared temporary over `path` (synchronous: no signal handler runs meanwhile). */
+  renameIntoPlace(): void {
+    renameSync(this.temp, this.path);
+    untrack(this.temp);
+    this.state = 'committed';
+  }
+
+  /** Flushes and renames the file into place. @throws {@link LowRankError} `E_IO` (the temporary is removed). */
+  async commit(): Promise<void> {
+    try {
+      await this.prepare();
+      this.renameIntoPlace();
+      await syncDir(dirname(resolve(this.path)));
+    } catch (err) {
+      await this.abort();
+      throw new LowRankError('E_IO', `cannot write '${escapeName(this.path)}': ${fsReason(err, true)}`);
+    }
+  }
+
+  /** Removes the temporary (and the parents it created); safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.state === 'committed' || this.state === 'aborted') return;
+    if (this.state === 'open') await this.handle.close().catch(() => undefined);
+    this.state = 'aborted';
+    await unlink(this.temp).catch(() => undefined);
+    untrack(this.temp);
+    await removeDirs(this.created);
+  }
 }
 
 /**
@@ -403,38 +600,27 @@ export async function writeFilesAtomic(files: readonly AtomicFile[], options: At
   const twice = targets.find((t, i) => targets.indexOf(t) !== i);
   if (twice !== undefined) throw new LowRankError('E_ARG', `two outputs are the same file '${escapeName(twice)}'`);
   await refuseInputs(targets, options, what);
-  for (const f of files) await recoverOutput(f.path);
-  const temps: Array<{ temp: string; path: string }> = [];
-  const created: string[] = [];
+  const writers: OutputFileWriter[] = [];
   let current = '';
   try {
     for (const f of files) {
       current = f.path;
-      if (options.createParents) created.push(...(await makeDirs(dirname(resolve(f.path)))));
-      const temp = tempSibling(f.path, 'tmp');
-      track(temp, { kind: 'remove' });
-      temps.push({ temp, path: f.path });
-      await writeFlushed(temp, f.bytes, await modeOf(f.path));
+      const w = await OutputFileWriter.open(f.path, options);
+      writers.push(w);
+      await w.handle.writeFile(f.bytes);
     }
-    for (const t of temps) {
-      current = t.path;
-      if ((await statOrNull(t.path))?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    for (const w of writers) {
+      current = w.path;
+      await w.prepare();
     }
-    current = '';
-    for (const t of temps) {
-      current = t.path;
-      renameSync(t.temp, t.path);
-      untrack(t.temp);
+    for (const w of writers) {
+      current = w.path;
+      w.renameIntoPlace();
     }
-    for (const dir of new Set(temps.map((t) => dirname(resolve(t.path))))) await syncDir(dir);
+    for (const dir of new Set(targets.map((t) => dirname(t)))) await syncDir(dir);
   } catch (err) {
-    for (const t of temps) {
-      if (live.has(t.temp)) {
-        await unlink(t.temp).catch(() => undefined);
-        untrack(t.temp);
-      }
-    }
-    await removeDirs(created);
+    for (const w of writers.reverse()) await w.abort();
+    if (err instanceof LowRankError) throw err;
     throw new LowRankError('E_IO', `cannot write '${escapeName(current)}': ${fsReason(err, true)}`);
   }
 }

@@ -2,24 +2,27 @@
  * Writing weight files incrementally and atomically (Node only). A model larger than memory is
  * written tensor by tensor: {@link SafetensorsStreamWriter} writes the header first (every
  * shape, dtype and so every offset is known once the ranks are chosen) and then appends each
- * tensor's bytes as they are computed. Everything goes into an {@link AtomicOutput}: a temp file
- * (for one output file) or a temp sibling folder (for a set: shards + index, tfjs model.json +
- * `.bin`s, a LoRA adapter) that is renamed into place only when every byte is written, so a
- * failed run leaves nothing behind and never clobbers an old output.
+ * tensor's bytes as they are computed. Everything goes into an {@link AtomicOutput} (the output
+ * mechanism of `./output-set.ts`): a temp file (for one output file) or a temp sibling folder (for
+ * a set: shards + index, tfjs model.json + `.bin`s, a LoRA adapter) that is put into place only
+ * when every byte is written, so a failed run leaves nothing behind and never clobbers an old output.
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat, mkdir, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { LowRankError } from '../core/errors.js';
-import { ensureWritableDir } from './files.js';
+import { OutputDirWriter, OutputFileWriter, type OutputOptions } from './output-set.js';
 import { safetensorsPrefix, type SafetensorsSpec } from './safetensors.js';
 import { ioReason } from './weights-files.js';
 
 /**
- * An output file or folder that appears only on {@link AtomicOutput.commit}.
+ * An output file or folder that appears only on {@link AtomicOutput.commit}: a thin adapter over
+ * the one output mechanism of `./output-set.ts` ({@link OutputFileWriter} for a file,
+ * {@link OutputDirWriter} for a set: shards + index, tfjs model.json + `.bin`s, a LoRA adapter),
+ * so weight files get the same guarantees as every other output (old or new set after a kill,
+ * no temporary after SIGINT/SIGTERM, modes kept, inputs refused unless `force`).
  *
  * @example
  * ```ts
@@ -29,91 +32,44 @@ import { ioReason } from './weights-files.js';
  * ```
  */
 export class AtomicOutput {
-  private readonly handles: FileHandle[] = [];
-  private done = false;
-
   private constructor(
     /** The final path. */
     readonly target: string,
     /** `file`: one file; `dir`: a folder of files. */
     readonly kind: 'file' | 'dir',
-    /** Where the bytes go meanwhile: a temp file or a temp folder next to `target`. */
-    readonly temp: string,
+    private readonly writer: OutputFileWriter | OutputDirWriter,
   ) {}
 
   /**
-   * Prepares an output at `target` (its parent folder is created when missing).
-   * @throws {@link LowRankError} `E_IO` when the parent folder cannot be written.
+   * Prepares an output at `target` (its parent folder is created when missing, and removed again
+   * if the output is abandoned).
+   * @param options the command's inputs (refused as targets unless `force`) and the option name for messages.
+   * @throws {@link LowRankError} `E_IO` when the parent folder cannot be written; `E_ARG` for an input.
    */
-  static async create(target: string, kind: 'file' | 'dir'): Promise<AtomicOutput> {
-    const parent = dirname(target);
-    await ensureWritableDir(parent);
-    const temp = join(parent, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    if (kind === 'dir') {
-      try {
-        await mkdir(temp);
-      } catch (err) {
-        throw new LowRankError('E_IO', `cannot write '${target}': ${ioReason(err)}`);
-      }
-    }
-    return new AtomicOutput(target, kind, temp);
+  static async create(target: string, kind: 'file' | 'dir', options: OutputOptions = {}): Promise<AtomicOutput> {
+    const writer = kind === 'file' ? await OutputFileWriter.open(target, { ...options, createParents: true }) : await OutputDirWriter.open(target, options);
+    return new AtomicOutput(target, kind, writer);
   }
 
   /** Opens a new file of the output for writing (`name` is relative to the folder; ignored for a single file). */
   async openFile(name: string): Promise<FileHandle> {
-    const path = this.kind === 'file' ? this.temp : join(this.temp, name);
-    try {
-      const fh = await open(path, 'wx', 0o666);
-      this.handles.push(fh);
-      return fh;
-    } catch (err) {
-      throw new LowRankError('E_IO', `cannot write '${this.kind === 'file' ? this.target : join(this.target, name)}': ${ioReason(err)}`);
-    }
+    return this.writer instanceof OutputFileWriter ? this.writer.handle : this.writer.openFile(name);
   }
 
   /** Writes a whole small file of the output (JSON, index). */
   async writeFile(name: string, bytes: Uint8Array | string): Promise<void> {
     const fh = await this.openFile(name);
-    await writeAll(fh, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes, join(this.target, name));
+    await writeAll(fh, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes, this.kind === 'file' ? this.target : join(this.target, name));
   }
 
-  /** Flushes every file and renames the output into place (an old output of that name is replaced). */
+  /** Flushes every file and puts the output into place (an old output of that name is replaced). */
   async commit(): Promise<void> {
-    try {
-      for (const fh of this.handles) {
-        await fh.sync();
-        await fh.close();
-      }
-      this.handles.length = 0;
-      if (this.kind === 'file') {
-        await rename(this.temp, this.target);
-      } else {
-        let old: string | null = null;
-        try {
-          if ((await stat(this.target)).isDirectory()) {
-            old = `${this.temp}.old`;
-            await rename(this.target, old);
-          }
-        } catch (err) {
-          if ((err as { code?: unknown }).code !== 'ENOENT') throw err;
-        }
-        await rename(this.temp, this.target);
-        if (old) await rm(old, { recursive: true, force: true });
-      }
-      this.done = true;
-    } catch (err) {
-      await this.abort();
-      throw new LowRankError('E_IO', `cannot write '${this.target}': ${ioReason(err)}`);
-    }
+    await this.writer.commit();
   }
 
   /** Removes everything written so far (safe to call more than once, and after a failure). */
   async abort(): Promise<void> {
-    if (this.done) return;
-    await Promise.all(this.handles.map((h) => h.close().catch(() => undefined)));
-    this.handles.length = 0;
-    await rm(this.temp, { recursive: true, force: true }).catch(() => undefined);
-    this.done = true;
+    await this.writer.abort();
   }
 }
 

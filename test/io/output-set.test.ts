@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
-import { checkOutputDir, checkOutputFile, OUTPUT_MANIFEST, recoverOutput, writeFilesAtomic, writeOutputDir } from '../../src/io/output-set.js';
+import { checkOutputDir, checkOutputFile, OUTPUT_MANIFEST, OutputDirWriter, OutputFileWriter, recoverOutput, writeFilesAtomic, writeOutputDir } from '../../src/io/output-set.js';
 
 async function assertRejects(p: Promise<unknown>, code: LowRankErrorCode, ...parts: string[]): Promise<LowRankError> {
   let caught: unknown;
@@ -114,6 +114,42 @@ describe('writeOutputDir', () => {
     writeFileSync(join(root, 'plain'), 'x');
     await assertRejects(writeOutputDir(join(root, 'plain'), [{ name: 'a', bytes: '' }]), 'E_IO', 'exists and is not a directory');
     assert.equal(existsSync(join(root, 'n')), false);
+  });
+});
+
+describe('streaming writers (sets larger than memory)', () => {
+  test('OutputDirWriter: files streamed through handles appear only on commit; abort leaves nothing', async () => {
+    const out = join(root, 'stream');
+    const w = await OutputDirWriter.open(out);
+    const fh = await w.openFile('big.bin');
+    for (let i = 0; i < 4; i++) await fh.write(new Uint8Array(1000).fill(i));
+    await w.writeFile('index.json', '{}');
+    assert.equal(existsSync(out), false, 'nothing at the target before commit');
+    await assertRejects(w.openFile('index.json'), 'E_ARG', 'not a plain, unique file name');
+    assert.deepEqual(await w.commit(), [join(out, 'big.bin'), join(out, 'index.json')]);
+    assert.equal(statSync(join(out, 'big.bin')).size, 4000);
+    const again = await OutputDirWriter.open(out);
+    await again.writeFile('big.bin', 'replacement');
+    await again.abort();
+    await again.abort();
+    assert.equal(statSync(join(out, 'big.bin')).size, 4000, 'abort left the old set');
+    assert.deepEqual(temporaries(root), []);
+  });
+
+  test('OutputFileWriter: a streamed file replaces the old one on commit, keeping its mode; abort removes the temporary and the parents it made', async () => {
+    const p = join(root, 'streamed.safetensors');
+    writeFileSync(p, 'old');
+    chmodSync(p, 0o600);
+    const w = await OutputFileWriter.open(p);
+    await w.handle.write('new bytes');
+    assert.equal(readFileSync(p, 'utf8'), 'old');
+    await w.commit();
+    assert.equal(readFileSync(p, 'utf8'), 'new bytes');
+    assert.equal(statSync(p).mode & 0o777, 0o600);
+    const w2 = await OutputFileWriter.open(join(root, 'made', 'for', 'x.bin'), { createParents: true });
+    await w2.handle.write('x');
+    await w2.abort();
+    assert.equal(existsSync(join(root, 'made')), false);
   });
 });
 
