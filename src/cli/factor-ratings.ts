@@ -19,7 +19,10 @@ import { checkOutputDir } from '../io/files.js';
 import { checkOneStdin, readDenseInput } from './read-input.js';
 import { MODEL_DIR_FILES, readTextFile, writeModelDir } from '../io/model-dir.js';
 import { detectRatingsText, parseRatings, type UnknownRatings } from '../io/ratings.js';
+import { DEFAULT_ALS_ITERATIONS } from '../methods/als.js';
 import { biasBaseline, globalMeanBaseline } from '../methods/baselines.js';
+import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../methods/bpmf.js';
+import { DEFAULT_BATCH_SIZE } from '../methods/masked-gradient.js';
 import { kFoldSplits, summarizeFolds, type FoldSummary } from '../methods/cross-validation.js';
 import type { Biases, Progress } from '../methods/factorization.js';
 import { DEFAULT_RATINGS_REG, EARLY_STOPPING_FRACTION, fitRatings, RATINGS_METHODS, type FitRatingsOptions, type FittedRatings, type RatingsMethod } from '../methods/fit-ratings.js';
@@ -128,8 +131,8 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--mask <file>', 'dense input with holes: a same-shape matrix, non-zero where the input is observed')
     .option('--duplicates <policy>', 'ratings: several ratings of one (user, item): error, mean or last', parsers.choice('--duplicates', ['error', 'mean', 'last'] as const), 'error')
     .option('--reg <lambda>', `als/gradient with holes: L2 regularisation λ per observed entry (default ${DEFAULT_RATINGS_REG.als} als, ${DEFAULT_RATINGS_REG.gradient} gradient on ratings, 0.02 on dense input)`, parsers.num('--reg'))
-    .option('--sweeps <n>', 'als: sweeps (default 10)', parsers.int('--sweeps', 1))
-    .option('--batch-size <n>', 'gradient with holes: observed entries per step (default 1024 adam, 1 sgd)', parsers.int('--batch-size', 1))
+    .option('--sweeps <n>', `als: sweeps (default ${DEFAULT_ALS_ITERATIONS})`, parsers.int('--sweeps', 1))
+    .option('--batch-size <n>', `gradient with holes: observed entries per step (default ${DEFAULT_BATCH_SIZE.adam} adam, ${DEFAULT_BATCH_SIZE.sgd} sgd)`, parsers.int('--batch-size', 1))
     .option('--biases', 'with holes: learn a global mean and user/item biases (default for --format ratings)')
     .option('--no-biases', 'with holes: factors only, no global mean or biases (default for dense input)')
     .option('--test-fraction <f>', 'with holes: hold out this fraction of the observed entries for evaluation (default 0)', parsers.num('--test-fraction'))
@@ -138,8 +141,8 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--folds <k>', 'ratings: K-fold cross-validation (mean and spread of the held-out RMSE; no model written); with --tune: tune by CV', parsers.int('--folds', 2))
     .option('--tune', 'ratings: grid search of rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best')
     .option('--compare', 'ratings: evaluate every ratings method (bpmf, svdpp, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
-    .option('--samples <n>', 'bpmf: Gibbs samples averaged after burn-in (default 40)', parsers.int('--samples', 1))
-    .option('--burn-in <n>', 'bpmf: burn-in sweeps discarded (default 10)', parsers.int('--burn-in', 0))
+    .option('--samples <n>', `bpmf: Gibbs samples averaged after burn-in (default ${BPMF_DEFAULT_SAMPLES})`, parsers.int('--samples', 1))
+    .option('--burn-in <n>', `bpmf: burn-in sweeps discarded (default ${BPMF_DEFAULT_BURN_IN})`, parsers.int('--burn-in', 0))
     .option('--alpha <a>', 'bpmf: precision of the rating noise (default 2); --implicit: confidence scale α in 1 + α·r (default 2)', parsers.num('--alpha'))
     .option('--implicit', 'implicit feedback (plays, clicks; ratings read as interactions): implicit ALS (Hu, Koren & Volinsky 2008), top-10 precision/recall/nDCG/MAP on the held-out interactions beside the popularity baseline; a model for lowrank recommend');
 }

@@ -8,6 +8,10 @@ import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
 
 /** Options of {@link alsFactorize}. */
+/** Default ALS sweeps: 10, Spark's `maxIter` default. */
+export const DEFAULT_ALS_ITERATIONS = 10;
+
+/** Options of {@link alsFactorize}. */
 export interface AlsOptions {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
   rank: number;
@@ -17,7 +21,7 @@ export interface AlsOptions {
    * data and one λ suits rows of any activity.
    */
   reg?: number;
-  /** Sweeps (default 10, Spark's `maxIter`); one sweep solves every row, then every column. */
+  /** Sweeps (default {@link DEFAULT_ALS_ITERATIONS} = 10, Spark's `maxIter`); one sweep solves every row, then every column. */
   iterations?: number;
   /**
    * Learn a global mean and row/column biases beside the factors (default false, as Spark):
@@ -72,7 +76,7 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization<'
   if (r.nnz === 0) throw new LowRankError('E_ARG', `ALS needs observed entries; the ${n}×${m} input has none`);
   const reg = options.reg ?? 0.1;
   checkPositive('reg', reg, true);
-  const iterations = options.iterations ?? 10;
+  const iterations = options.iterations ?? DEFAULT_ALS_ITERATIONS;
   checkInteger('iterations', iterations, 1);
   const tol = options.lossTol ?? 0;
   checkPositive('lossTol', tol, true);

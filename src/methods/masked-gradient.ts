@@ -10,6 +10,9 @@ import { checkAdamHyperParameters, checkInteger, checkPositive, checkRank } from
 /** Optimizers of {@link maskedGradientFactorize}. */
 export type MaskedOptimizerName = 'adam' | 'sgd';
 
+/** Default observed entries per update: 1024 for Adam (mini-batches), 1 for SGD (Surprise's per-rating steps). */
+export const DEFAULT_BATCH_SIZE: Readonly<Record<MaskedOptimizerName, number>> = { adam: 1024, sgd: 1 };
+
 /** Options of {@link maskedGradientFactorize}. */
 export interface MaskedGradientOptions extends AdamHyperParameters {
   /** Target rank k, 1 ≤ k ≤ min(n, m). */
@@ -24,7 +27,7 @@ export interface MaskedGradientOptions extends AdamHyperParameters {
    */
   lr?: number;
   /**
-   * Observed entries per update (default: 1024 for adam, 1 for sgd, as Surprise; any value ≥ nnz
+   * Observed entries per update (default {@link DEFAULT_BATCH_SIZE}: 1024 for adam, 1 for sgd, as Surprise; any value ≥ nnz
    * means full-batch, the seed's setting). Each epoch visits every observed entry once.
    */
   batchSize?: number;
@@ -116,7 +119,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
   checkInteger('epochs', epochs, 1);
   const lr = options.lr ?? 0.01;
   checkPositive('learning rate', lr);
-  const batchSize = Math.min(nnz, options.batchSize ?? (adam ? 1024 : 1));
+  const batchSize = Math.min(nnz, options.batchSize ?? DEFAULT_BATCH_SIZE[optimizer]);
   checkInteger('batch size', batchSize, 1);
   const shuffle = options.shuffle ?? true;
   const lrSchedule = options.lrSchedule ?? (batchSize < nnz ? 'cosine' : 'constant');

@@ -9,6 +9,9 @@ import { describe, it } from 'node:test';
 import { AUTO_POWER_ITERS, DEFAULT_KRYLOV_OVERSAMPLE, DEFAULT_OVERSAMPLE } from '../../src/linalg/randomized-svd.js';
 import { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER } from '../../src/methods/gradient.js';
 import { AUTO_EXACT_MAX_SIDE } from '../../src/methods/auto.js';
+import { DEFAULT_ALS_ITERATIONS } from '../../src/methods/als.js';
+import { DEFAULT_BATCH_SIZE } from '../../src/methods/masked-gradient.js';
+import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../../src/methods/bpmf.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
 
 const dir = tempDir('lowrank-help-');
@@ -53,6 +56,13 @@ describe('--help states the defaults from the exported constants', () => {
       for (const opt of ['adam', 'sgd', 'scaled'] as const) assert.match(lr, new RegExp(`${DEFAULT_LEARNING_RATE[opt]} ${opt}`));
     }
     assert.deepEqual(numbers(line(factor, '--momentum').split('(default:')[1]), [DEFAULT_MOMENTUM]);
+  });
+
+  it('factor, with holes: ALS sweeps, batch sizes, BPMF samples and burn-in', () => {
+    assert.deepEqual(numbers(line(factor, '--sweeps').split('default')[1]), [DEFAULT_ALS_ITERATIONS]);
+    assert.match(line(factor, '--batch-size'), new RegExp(`default ${DEFAULT_BATCH_SIZE.adam} adam, ${DEFAULT_BATCH_SIZE.sgd} sgd`));
+    assert.deepEqual(numbers(line(factor, '--samples').split('default')[1]), [BPMF_DEFAULT_SAMPLES]);
+    assert.deepEqual(numbers(line(factor, '--burn-in').split('default')[1]), [BPMF_DEFAULT_BURN_IN]);
   });
 
   it('factor --method: the auto rule\'s size limit', () => {
