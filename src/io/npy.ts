@@ -74,7 +74,39 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * arr.dtype; // '<f4'
  * ```
  */
-export function parseNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?: boolean } = {}): NpyArray {
+/** What {@link parseNpyHeader} reads from a `.npy` header: enough to read the data in pieces. */
+export interface NpyHeader {
+  /** Dimensions as in numpy. */
+  shape: number[];
+  /** The dtype descriptor as written, e.g. `'<f4'`. */
+  dtype: string;
+  /** Bytes per element. */
+  itemsize: number;
+  /** Whether the elements are little-endian (or single bytes). */
+  littleEndian: boolean;
+  /** True for column-major (Fortran) data. */
+  fortranOrder: boolean;
+  /** Byte offset of the first element. */
+  dataStart: number;
+}
+
+/**
+ * Parses only the header of a `.npy` file (magic, version, dict) from its first bytes — the
+ * data need not be present, so a reader can take a huge file in positioned pieces.
+ *
+ * @param bytes the file's first bytes (at least through the header).
+ * @throws {@link LowRankError} as {@link parseNpy} for everything before the data.
+ * @example
+ * ```ts
+ * const h = parseNpyHeader(firstKiB, 'big.npy'); // h.shape [200000, 10000], h.dataStart 128
+ * ```
+ */
+export function parseNpyHeader(bytes: Uint8Array, source = '<bytes>'): NpyHeader {
+  const h = parseHeaderPart(bytes, source);
+  return { shape: h.shape, dtype: h.dt.descr, itemsize: h.dt.itemsize, littleEndian: h.dt.little, fortranOrder: h.header.fortranOrder, dataStart: h.dataStart };
+}
+
+function parseHeaderPart(bytes: Uint8Array, source: string): { shape: number[]; dt: DType; header: { fortranOrder: boolean }; dataStart: number } {
   // magic + version
   for (let i = 0; i < MAGIC.length; i++) {
     if (i >= bytes.length) {
@@ -124,6 +156,11 @@ export function parseNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?
   const dt = parseDescr(header.descr, source, byteAt(header.descrAt));
   const shape = header.shape;
 
+  return { shape, dt, header, dataStart };
+}
+
+export function parseNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?: boolean } = {}): NpyArray {
+  const { shape, dt, header, dataStart } = parseHeaderPart(bytes, source);
   // sizes, checked before allocating
   const count = shape.reduce((acc, d) => acc * BigInt(d), 1n);
   const needed = count * BigInt(dt.itemsize);

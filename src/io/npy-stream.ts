@@ -1,0 +1,130 @@
+/**
+ * Positioned reads of row blocks from a `.npy` file that may be far larger than memory: the
+ * header is parsed once ({@link parseNpyHeader}), then any range of rows is read with `fs.read`
+ * at its byte offset — the whole matrix is never in memory. Node only (the `io/` file layer).
+ *
+ * @module
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { LowRankError } from '../core/errors.js';
+import { Matrix, type DType } from '../core/matrix.js';
+import { parseNpyHeader } from './npy.js';
+
+/** Bytes read to find the header (numpy's headers are ≤ 64 KiB even for version 2.0 files in practice). */
+const HEADER_PROBE_BYTES = 65536;
+
+/** The shape and layout of a streamable `.npy` matrix. */
+export interface NpyStreamInfo {
+  /** The file, as named in messages. */
+  path: string;
+  /** n. */
+  rows: number;
+  /** m. */
+  cols: number;
+  /** float32 (`<f4`) or float64 (`<f8`). */
+  dtype: DType;
+  /** Byte offset of row 0. */
+  dataStart: number;
+  /** Bytes of one row: m · itemsize. */
+  rowBytes: number;
+}
+
+/**
+ * Reads and checks the header of a `.npy` file for row streaming: a 2-D, C-order, little-endian
+ * float32 or float64 array whose data fills the file exactly.
+ *
+ * @throws {@link LowRankError} `E_IO` when the file cannot be opened; `E_FORMAT` for a bad header
+ *   or a size that disagrees with the shape; `E_UNSUPPORTED` for Fortran order, big-endian or
+ *   non-float dtypes (naming the conversion to do); `E_SHAPE` for a non-2-D array.
+ * @example
+ * ```ts
+ * const info = npyStreamInfo('big.npy'); // { rows: 200000, cols: 10000, dtype: 'float32', … }
+ * ```
+ */
+export function npyStreamInfo(path: string): NpyStreamInfo {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new LowRankError('E_IO', `${path}: cannot open: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const probe = new Uint8Array(Math.min(size, HEADER_PROBE_BYTES));
+    readFully(fd, probe, 0, path);
+    const h = parseNpyHeader(probe, path);
+    if (h.shape.length !== 2) throw new LowRankError('E_SHAPE', `${path}: streaming needs a 2-D array, got shape (${h.shape.join(', ')})`);
+    if (h.fortranOrder) throw new LowRankError('E_UNSUPPORTED', `${path}: Fortran-order data cannot be streamed by rows; save it in C order (np.ascontiguousarray) or stream its transpose`);
+    const dtype: DType | undefined = h.dtype.slice(1) === 'f4' ? 'float32' : h.dtype.slice(1) === 'f8' ? 'float64' : undefined;
+    if (!dtype || !h.littleEndian) throw new LowRankError('E_UNSUPPORTED', `${path}: streaming reads little-endian float32 or float64 (<f4, <f8), got '${h.dtype}'; convert with a.astype('<f4')`);
+    const [rows, cols] = h.shape;
+    const rowBytes = cols * h.itemsize;
+    const expected = h.dataStart + rows * rowBytes;
+    if (expected !== size) {
+      throw new LowRankError('E_FORMAT', `${path}: shape (${rows}, ${cols}) of '${h.dtype}' needs ${expected} bytes from byte 0, the file has ${size}`);
+    }
+    return { path, rows, cols, dtype, dataStart: h.dataStart, rowBytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+  let done = 0;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got === 0) throw new LowRankError('E_IO', `${path}: unexpected end of file at byte ${position + done}`);
+    done += got;
+  }
+}
+
+/**
+ * Row blocks of a `.npy` matrix by positioned reads, one open file descriptor. Each read
+ * allocates its own buffer (aligned, so the rows are a typed-array view, no copy).
+ *
+ * @example
+ * ```ts
+ * const r = await NpyRowReader.open('big.npy');
+ * const block = await r.readRows(0, 4096); // 4096×m Matrix in the file's dtype
+ * await r.close();
+ * ```
+ */
+export class NpyRowReader {
+  private constructor(readonly info: NpyStreamInfo, private readonly handle: FileHandle) {}
+
+  /**
+   * Opens `path` for row reads.
+   * @throws {@link LowRankError} as {@link npyStreamInfo}.
+   */
+  static async open(path: string): Promise<NpyRowReader> {
+    const info = npyStreamInfo(path);
+    return new NpyRowReader(info, await open(path, 'r'));
+  }
+
+  /**
+   * Rows [start, start + count) as a count×m matrix.
+   * @throws {@link LowRankError} `E_ARG` for a range outside [0, n); `E_IO` when the file is shorter than its header says.
+   */
+  async readRows(start: number, count: number): Promise<Matrix> {
+    const { rows, cols, dtype, dataStart, rowBytes, path } = this.info;
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > rows) {
+      throw new LowRankError('E_ARG', `${path}: rows [${start}, ${start + count}) outside [0, ${rows})`);
+    }
+    const bytes = new Uint8Array(count * rowBytes);
+    let done = 0;
+    const position = dataStart + start * rowBytes;
+    while (done < bytes.length) {
+      const { bytesRead } = await this.handle.read(bytes, done, bytes.length - done, position + done);
+      if (bytesRead === 0) throw new LowRankError('E_IO', `${path}: unexpected end of file at byte ${position + done}`);
+      done += bytesRead;
+    }
+    const data = dtype === 'float32' ? new Float32Array(bytes.buffer, 0, count * cols) : new Float64Array(bytes.buffer, 0, count * cols);
+    return new Matrix(count, cols, data);
+  }
+
+  /** Closes the file. */
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

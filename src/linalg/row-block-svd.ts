@@ -1,0 +1,211 @@
+/**
+ * Randomized SVD of a matrix seen only as a sequence of row blocks A = [A₀; A₁; …; A_{B−1}]
+ * (out of core, or spread over workers): subspace iteration on AᵀA, where every iteration is
+ * **one** pass over the rows, W = AᵀA·Z = Σ_b A_bᵀ·(A_b·Z), followed by a last pass Y = A·Z and
+ * Rayleigh–Ritz (Halko, Martinsson & Tropp 2011, Alg. 4.4 applied to the row space, then
+ * Alg. 5.1; the scheme of dask's `svd_compressed` and Spark's `RowMatrix.computeSVD`).
+ *
+ * The module does not know where blocks come from: an {@link RowBlockExecutor} runs a
+ * {@link BlockTask} on every block (by reading a file, or by asking workers) and hands the
+ * per-block results back **in block order**, so sums are formed in one fixed order and the
+ * result is bitwise the same however the blocks were computed.
+ *
+ * @module
+ */
+import { LowRankError } from '../core/errors.js';
+import { Matrix, type DType } from '../core/matrix.js';
+import { Rng } from '../core/rng.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { orthonormalize } from './qr.js';
+import { gaussianSketch } from './randomized-range.js';
+import { DEFAULT_OVERSAMPLE } from './randomized-svd.js';
+import { svd } from './svd.js';
+import { svdFlip } from './svd-flip.js';
+import { sketchBlockTask } from './single-pass-sketch.js';
+
+/** Default passes of the streamed SVD: 4 (3 power iterations on AᵀA, then Y = A·Z). Each is one read of A. */
+export const DEFAULT_STREAM_PASSES = 4;
+
+/** A unit of work on one row block; plain data (no code), so it can travel in a job. */
+export type BlockTask =
+  /** A_bᵀ·(A_b·Z) for Z m×l (and Σ a² when `withNorm`). */
+  | { kind: 'gram'; z: Matrix; withNorm: boolean }
+  /** A_b·Z (rows of Y). */
+  | { kind: 'product'; z: Matrix }
+  /** The single-pass sketches of the block (see `single-pass-sketch.ts`). */
+  | { kind: 'sketch'; seed: number; sizes: { range: number; coRange: number; core: number; test: number } };
+
+/** What {@link runBlockTask} returns: `sums` are added over blocks, `rows` stacked. */
+export interface BlockResult {
+  /** Partial sums (float64), added over blocks in block order. */
+  sums: Float64Array[];
+  /** This block's rows of a stacked n×l result (float64), or empty. */
+  rows: Float64Array;
+  /** Σ a² of the block (float64), or 0. */
+  normSq: number;
+}
+
+/** Runs one task on every row block and hands the results back in block order. */
+export interface RowBlockExecutor {
+  /** n. */
+  readonly rows: number;
+  /** m. */
+  readonly cols: number;
+  /** dtype of the blocks. */
+  readonly dtype: DType;
+  /**
+   * Runs `task` on blocks 0…B−1 and calls `consume(b, rowStart, result)` for b = 0, 1, … in order.
+   * @param pass 1-based pass number (for progress and job ids).
+   */
+  run(task: BlockTask, pass: number, consume: (b: number, rowStart: number, result: BlockResult) => void): Promise<void>;
+}
+
+/**
+ * The per-block kernel: runs `task` on rows [rowStart, rowStart + block.rows) of A. The products
+ * run in the block's dtype through the backend's GEMM (float32 data is never up-cast); the
+ * results are float64.
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when Z does not have m rows.
+ * @example
+ * ```ts
+ * const r = runBlockTask(block, 0, { kind: 'gram', z, withNorm: true }); // r.sums[0]: m×l
+ * ```
+ */
+export function runBlockTask(block: Matrix, rowStart: number, task: BlockTask, backend: Backend = getBackend()): BlockResult {
+  if (task.kind === 'sketch') return sketchBlockTask(block, rowStart, task.seed, task.sizes, backend);
+  const z = task.z;
+  if (z.rows !== block.cols) throw new LowRankError('E_SHAPE', `row block: Z is ${z.rows}×${z.cols}, expected ${block.cols} rows`);
+  const y = blockTimes(block, z, backend);
+  if (task.kind === 'product') return { sums: [], rows: toFloat64(y.data), normSq: 0 };
+  const w = new Matrix(block.cols, z.cols, new (block.dtype === 'float32' ? Float32Array : Float64Array)(block.cols * z.cols));
+  backend.gemm({ transA: true, transB: false, m: block.cols, n: z.cols, k: block.rows, alpha: 1, a: block.data, lda: block.cols, b: y.data, ldb: z.cols, beta: 0, c: w.data, ldc: z.cols });
+  return { sums: [toFloat64(w.data)], rows: new Float64Array(0), normSq: task.withNorm ? squaredNorm(block.data) : 0 };
+}
+
+/** A_b·Z in the block's dtype (Z cast to it). */
+export function blockTimes(block: Matrix, z: Matrix, backend: Backend, transB = false): Matrix {
+  const zz = z.dtype === block.dtype ? z : z.astype(block.dtype);
+  const l = transB ? z.rows : z.cols;
+  const out = Matrix.zeros(block.rows, l, block.dtype);
+  backend.gemm({ transA: false, transB, m: block.rows, n: l, k: block.cols, alpha: 1, a: block.data, lda: block.cols, b: zz.data, ldb: zz.cols, beta: 0, c: out.data, ldc: l });
+  return out;
+}
+
+/** Σ a² in float64, in index order. */
+export function squaredNorm(d: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return s;
+}
+
+function toFloat64(d: Float32Array | Float64Array): Float64Array {
+  return d instanceof Float64Array ? d : Float64Array.from(d);
+}
+
+/**
+ * Adds the block results of one pass in block order (the one place sums are formed, so a
+ * coordinator and a single process agree bitwise): `acc[i] += part[i]`, element by element.
+ */
+export function addInto(acc: Float64Array, part: Float64Array): void {
+  if (acc.length !== part.length) throw new LowRankError('E_SHAPE', `row block: partial sum of ${part.length} values, expected ${acc.length}`);
+  for (let i = 0; i < acc.length; i++) acc[i] += part[i];
+}
+
+/** Options of {@link rowBlockSvd}. */
+export interface RowBlockSvdOptions {
+  /** Oversampling p (default {@link DEFAULT_OVERSAMPLE}); the sketch has l = k + p columns. */
+  oversample?: number;
+  /** Passes over A, ≥ 2 (default {@link DEFAULT_STREAM_PASSES}): passes − 1 power iterations on AᵀA, then Y = A·Z. */
+  passes?: number;
+  /** Seed of the Gaussian start Ω (default 0). */
+  seed?: number;
+  /** Kernel tier for the dense panel work (default: the current backend). */
+  backend?: Backend;
+  /** Called after each pass with (done, total). */
+  onPass?: (done: number, total: number) => void;
+}
+
+/** The result of {@link rowBlockSvd}. */
+export interface RowBlockSvdResult {
+  /** n×k left singular vectors, float64 (svd_flip signs). */
+  U: Matrix;
+  /** k singular values, descending. */
+  S: Float64Array;
+  /** k×m right singular vectors, transposed, float64. */
+  Vt: Matrix;
+  /** ‖A‖_F (summed over blocks in block order). */
+  normFrobenius: number;
+  /** ‖A − U·diag(S)·Vt‖_F = sqrt(‖A‖²_F − Σ σᵢ²), exact for this projection (no extra pass). */
+  error: number;
+  /** Sketch width l. */
+  sketchSize: number;
+  /** Passes over A. */
+  passes: number;
+}
+
+/**
+ * Rank-k randomized SVD through an executor of row blocks (out of core or distributed).
+ *
+ * 1. Ω ~ N(0,1)^{m×l}, Z = qr(Ω).
+ * 2. passes − 1 times: W = Σ_b A_bᵀ(A_b Z) (one pass; the first also sums ‖A_b‖²_F); Z = qr(W).
+ * 3. Y = A·Z (one pass, n×l); Y = U_y S W_yᵀ; U = U_y, V = Z·W_y (Rayleigh–Ritz on span Z).
+ *
+ * Memory: m×l panels plus the n×l Y, and whatever the executor holds per block.
+ * The error ‖A − UΣVᵀ‖²_F = ‖A‖²_F − Σ_{i≤k} σᵢ² holds exactly because U·Σ·Vᵀ = A·V·Vᵀ.
+ *
+ * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], passes < 2, negative oversample.
+ * @example
+ * ```ts
+ * const r = await rowBlockSvd(npyExecutor, 50, { passes: 4 }); // r.U: n×50, r.error
+ * ```
+ */
+export async function rowBlockSvd(exec: RowBlockExecutor, k: number, options: RowBlockSvdOptions = {}): Promise<RowBlockSvdResult> {
+  const n = exec.rows;
+  const m = exec.cols;
+  const r = Math.min(n, m);
+  if (!Number.isInteger(k) || k < 1 || k > r) throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
+  const p = options.oversample ?? DEFAULT_OVERSAMPLE;
+  if (!Number.isInteger(p) || p < 0) throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${p}`);
+  const passes = options.passes ?? DEFAULT_STREAM_PASSES;
+  if (!Number.isInteger(passes) || passes < 2) throw new LowRankError('E_ARG', `passes must be an integer ≥ 2 for the streamed SVD (1 is the single-pass sketch), got ${passes}`);
+  const backend = options.backend ?? getBackend();
+  const l = Math.min(k + p, r);
+  let z = orthonormalize(gaussianSketch(m, l, new Rng(options.seed ?? 0)), { backend });
+  let normSq = 0;
+  for (let pass = 1; pass < passes; pass++) {
+    const w = new Float64Array(m * l);
+    await exec.run({ kind: 'gram', z, withNorm: pass === 1 }, pass, (_b, _s, res) => {
+      addInto(w, res.sums[0]);
+      if (pass === 1) normSq += res.normSq;
+    });
+    z = orthonormalize(new Matrix(m, l, w), { backend });
+    options.onPass?.(pass, passes);
+  }
+  const y = new Float64Array(n * l);
+  await exec.run({ kind: 'product', z }, passes, (_b, rowStart, res) => y.set(res.rows, rowStart * l));
+  options.onPass?.(passes, passes);
+  const f = svd(new Matrix(n, l, y), { backend });
+  const U = takeColumns(f.U, k);
+  const V = matmulSmall(z, f.Vt, k, backend); // m×k: Z·W_y
+  const S = f.S.slice(0, k);
+  let kept = 0;
+  for (let i = 0; i < k; i++) kept += S[i] * S[i];
+  const Vt = V.transpose();
+  svdFlip(U, Vt);
+  return { U, S, Vt, normFrobenius: Math.sqrt(normSq), error: Math.sqrt(Math.max(0, normSq - kept)), sketchSize: l, passes };
+}
+
+/** The first k columns of a matrix, as a new float64 matrix. */
+export function takeColumns(a: Matrix, k: number): Matrix {
+  const out = new Float64Array(a.rows * k);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < k; j++) out[i * k + j] = a.data[i * a.cols + j];
+  return new Matrix(a.rows, k, out);
+}
+
+/** Z (m×l) times the first k rows of Wᵀ given as Vt (l×l): Z·Vtᵀ[:, :k], m×k. */
+function matmulSmall(z: Matrix, vt: Matrix, k: number, backend: Backend): Matrix {
+  const out = Matrix.zeros(z.rows, k);
+  backend.gemm({ transA: false, transB: true, m: z.rows, n: k, k: z.cols, alpha: 1, a: z.data, lda: z.cols, b: vt.data, ldb: vt.cols, beta: 0, c: out.data, ldc: k });
+  return out;
+}
