@@ -93,7 +93,7 @@ export function registerLora(program: Command): void {
         }
         if (modules.length === 0) throw new LowRankError('E_ARG', `${basePath} and ${tunedPath} share no changed 2-D float weights: nothing to extract`);
         const config = peftConfig(modules, basePath);
-        const out = await AtomicOutput.create(flags.out, 'dir');
+        const out = await AtomicOutput.create(flags.out, 'dir', { inputs: [basePath, tunedPath] });
         try {
           await out.writeFile('adapter_model.safetensors', serializeSafetensors(tensors, { format: 'pt' }));
           await out.writeFile('adapter_config.json', JSON.stringify(config, null, 2) + '\n');

@@ -30,6 +30,7 @@ import {
   type WeightLayout,
 } from '../methods/weight-compression.js';
 import { writeNpz } from './npz.js';
+import { checkOutputDir, checkOutputFile } from './output-set.js';
 import { SAFETENSORS_DTYPE_BYTES, decodeFloats, elementCount, encodeFloats, type SafetensorsDtype } from './safetensors.js';
 import { TFJS_SHARD_BYTES, tfjsShardNames, type TfjsWeightSpec } from './tfjs-weights.js';
 import { openWeights, type WeightSource, type WeightTensor } from './weights-files.js';
@@ -156,6 +157,8 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
   const src = await openWeights(o.input);
   const calib = o.calibration ? await openWeights(o.calibration) : null;
   try {
+    // The output is checked before the (possibly long) computation; it is written only at the end.
+    if (!o.dryRun) await checkOutput(src, o.out);
     const layout = o.layout ?? (src.format === 'tfjs' ? 'keras' : 'torch');
     const sel: SelectionOptions = { layout, include: o.include, exclude: o.exclude, minSize: o.minSize };
     const selections = src.tensors.map((t) => selectTensor(t, sel));
@@ -353,8 +356,8 @@ export function moduleName(name: string): string {
  * (same shard names and a new index), a tfjs folder (model.json + `.bin` shards) or an `.npz`.
  */
 async function writeOutput(src: WeightSource, outs: OutTensor[], out: string, record: FactoredRecord | null): Promise<void> {
-  const kind = src.format === 'tfjs' || src.shards ? 'dir' : 'file';
-  const ao = await AtomicOutput.create(out, kind);
+  const kind = outputKind(src);
+  const ao = await AtomicOutput.create(out, kind, { inputs: inputFiles(src) });
   try {
     if (src.format === 'safetensors') {
       const meta: Record<string, string> = { ...(src.metadata ?? {}) };
@@ -405,6 +408,21 @@ async function writeOutput(src: WeightSource, outs: OutTensor[], out: string, re
     await ao.abort();
     throw err;
   }
+}
+
+/** An output that would replace one of the files being read is refused (E_ARG). */
+function inputFiles(src: WeightSource): string[] {
+  return [src.path, ...new Set(src.tensors.map((t) => t.file))];
+}
+
+/** The output kind of a source: a folder for sharded and tfjs models, else one file. */
+function outputKind(src: WeightSource): 'file' | 'dir' {
+  return src.format === 'tfjs' || src.shards ? 'dir' : 'file';
+}
+
+async function checkOutput(src: WeightSource, out: string): Promise<void> {
+  if (outputKind(src) === 'dir') await checkOutputDir(out, { inputs: inputFiles(src) });
+  else await checkOutputFile(out, { inputs: inputFiles(src), createParents: true });
 }
 
 function tfjsBytes(spec: TfjsWeightSpec): number {
