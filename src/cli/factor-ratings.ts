@@ -12,7 +12,7 @@
 import { open } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { LowRankError } from '../core/errors.js';
+import { LowRankError, escapeName } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
 import { sparseFromDense, type CooMatrix } from '../core/sparse.js';
 import { checkOutputDir } from '../io/files.js';
@@ -109,12 +109,12 @@ export async function isRatingsInput(input: string, flags: RatingsFlags, cmd: Co
   const d = detectRatingsText(head);
   const talk = !flags.quiet && !flags.json;
   if (d.kind === 'ratings') {
-    if (talk) process.stderr.write(`reading ${input} as ratings (${d.reason}); --format dense to read it as a matrix\n`);
+    if (talk) process.stderr.write(`reading ${escapeName(input)} as ratings (${d.reason}); --format dense to read it as a matrix\n`);
     flags.format = 'ratings';
     return true;
   }
   if (d.kind === 'ambiguous' && !flags.quiet) {
-    process.stderr.write(`note: ${input} may be user,item,rating triplets (${d.reason}); reading it as a dense matrix — give --format ratings or --format dense\n`);
+    process.stderr.write(`note: ${escapeName(input)} may be user,item,rating triplets (${d.reason}); reading it as a dense matrix — give --format ratings or --format dense\n`);
   }
   return isRatingsRun(flags);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { LowRankError } from '../core/errors.js';
+import { LowRankError, escapeName } from '../core/errors.js';
 import { checkOutputFile, writeFileAtomic } from '../io/files.js';
 import { MODEL_DIR_FILES, readModelDir, readTextFile, type SavedModel } from '../io/model-dir.js';
 import { parsePairs, parseRatings } from '../io/ratings.js';
@@ -148,7 +148,7 @@ async function runPredict(dir: string, f: PredictFlags): Promise<void> {
   if (f.out !== undefined) {
     await writeFileAtomic(f.out, lines.join('\n') + '\n', writeOptions);
     if (f.json) printJson({ pairs: f.pairs, out: f.out, count: predictions.length, fallbacks, errors, foldedIn: [...folded.keys()] });
-    else process.stderr.write(`wrote ${f.out} (${predictions.length} predictions)\n`);
+    else process.stderr.write(`wrote ${escapeName(f.out)} (${predictions.length} predictions)\n`);
     return;
   }
   if (f.json) printJson({ pairs: f.pairs, predictions, fallbacks, errors, foldedIn: [...folded.keys()] });

@@ -12,7 +12,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 
-import { LowRankError } from '../core/errors.js';
+import { LowRankError, escapeName } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { readDelimited, type Delimiter, type MissingCells } from '../io/csv.js';
@@ -127,7 +127,7 @@ export async function readDenseInput(path: string, options: ReadInputOptions & {
 /** Prints each note as one `lowrank: note: …` line on stderr (the library returned the facts). */
 export function printNotes(notes: readonly string[], quiet = false): void {
   if (quiet) return;
-  for (const n of notes) process.stderr.write(`lowrank: note: ${n.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\n`);
+  for (const n of notes) process.stderr.write(`lowrank: note: ${escapeName(n)}\n`);
 }
 
 /** `--help` text of `--index-col`, the flag of every command that reads a CSV matrix. */

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LowRankError } from '../core/errors.js';
+import { LowRankError, escapeName } from '../core/errors.js';
 import { readModelDir, readTextFile } from '../io/model-dir.js';
 import { parseRatings } from '../io/ratings.js';
 import { DEFAULT_TOP_N, recommendForUser, similarItems, type Recommendation } from '../methods/recommend.js';
@@ -72,7 +72,7 @@ async function runRecommend(dir: string, f: RecommendFlags): Promise<void> {
     printJson({ model: dir, user: f.user ?? null, similarTo: f.similarItems ?? null, seenExcluded: seenCount, seenFrom, recommendations: rows });
     return;
   }
-  if (seenFrom !== null) process.stderr.write(`left out the ${seenCount} items user '${f.user}' rated in ${seenFrom}\n`);
+  if (seenFrom !== null) process.stderr.write(`left out the ${seenCount} items user '${escapeName(String(f.user))}' rated in ${escapeName(seenFrom)}\n`);
   const what = f.similarItems !== undefined ? 'cosine' : saved.meta.biases ? 'predicted' : 'score';
   process.stdout.write([`rank,item,${what}`, ...rows.map((x) => `${x.rank},${csvField(x.item)},${Number(x.score.toFixed(6))}`)].join('\n') + '\n');
 }
