@@ -1,6 +1,7 @@
 /**
  * `lowrank/linalg`: the linear-algebra layer — products, QR, exact and randomized SVD, symmetric
- * eigen, range finders, block Krylov and the error estimators, each taking an optional kernel
+ * eigen, range finders, block Krylov, the error estimators, and the randomized SVD of any linear
+ * operator (sparse CSR, implicitly centered — never densified), each taking an optional kernel
  * tier (`backend`). Browser-safe.
  *
  * @packageDocumentation
@@ -43,3 +44,11 @@ export {
   type FrobeniusEstimate,
   type FrobeniusEstimateOptions,
 } from './linalg/error-estimators.js';
+export {
+  csrOperator,
+  transposeOperator,
+  centeredOperator,
+  sparseColumnMeans,
+  centeredSquaredNorm,
+} from './linalg/sparse-operator.js';
+export { operatorSvd, type OperatorSvdOptions, type OperatorSvdResult } from './linalg/operator-svd.js';
