@@ -88,8 +88,9 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
   const img = input === STDIO_PATH ? await decodeImage(await readStdin(), inputName(input), { maxPixels: f.maxPixels }) : await readImageFile(input, { maxPixels: f.maxPixels });
   input = inputName(input);
   const t0 = performance.now();
-  const decomposition = imageSvd(img.channels, f.mode);
-  const ranks = chooseImageRanks(decomposition, { rank: f.rank, energy: f.energy, ratio: f.ratio, chromaRank: f.chromaRank });
+  const rule = { rank: f.rank, energy: f.energy, ratio: f.ratio, chromaRank: f.chromaRank };
+  const decomposition = imageSvd(img.channels, f.mode, { rule });
+  const ranks = chooseImageRanks(decomposition, rule);
   const rec = reconstructImage(decomposition, ranks);
   const ms = performance.now() - t0;
 
@@ -100,13 +101,10 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
   const similarity = canSsim ? ssim(luma(reference), luma(rec)) : null;
   const ratio = imageCompressionRatio(img.height, img.width, ranks);
   const kept = decomposition.svds.map((d, c) => {
-    let total = 0;
+    const total = decomposition.totals[c];
     let acc = 0;
-    for (let i = 0; i < d.S.length; i++) {
-      total += d.S[i] * d.S[i];
-      if (i < ranks[c]) acc += d.S[i] * d.S[i];
-    }
-    return total > 0 ? acc / total : 1;
+    for (let i = 0; i < ranks[c]; i++) acc += d.S[i] * d.S[i];
+    return total > 0 ? Math.min(1, acc / total) : 1;
   });
 
   const alphaKept = img.alpha !== null && format === 'png';
@@ -139,6 +137,7 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
       channelNames: decomposition.names,
       ranks,
       energyKept: kept,
+      svd: decomposition.method,
       compressionRatio: ratio,
       psnr: quality,
       ssim: similarity,
@@ -150,7 +149,7 @@ async function runImage(input: string, f: ImageFlags): Promise<void> {
   const alphaText = img.alpha === null ? '' : alphaKept ? ', alpha kept unchanged' : ', alpha dropped (JPEG)';
   const lines = [
     `Input: ${input} ${img.width}×${img.height} ${img.format.toUpperCase()}, ${img.channels.length === 1 ? 'grey' : 'RGB'}, ${img.bitDepth}-bit${alphaText}`,
-    `Mode: ${decomposition.mode}, ranks ${rankText} (energy kept ${kept.map((e) => `${(e * 100).toFixed(2)}%`).join(', ')}), ${ms.toFixed(0)} ms`,
+    `Mode: ${decomposition.mode}, ranks ${rankText} (energy kept ${kept.map((e) => `${(e * 100).toFixed(2)}%`).join(', ')}), ${decomposition.method === 'exact' ? 'exact SVD' : 'randomized SVD'}, ${ms.toFixed(0)} ms`,
     `Compression Ratio: ${ratio.toFixed(2)}`,
     `PSNR: ${quality.toFixed(2)} dB`,
     `SSIM: ${similarity === null ? `n/a (image smaller than ${SSIM_WINDOW}×${SSIM_WINDOW})` : `${similarity.toFixed(4)} (luma)`}`,

@@ -17,6 +17,10 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { matmul } from '../linalg/matmul.js';
 import { svd, type ThinSvd } from '../linalg/svd.js';
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { AUTO_EXACT_MAX_SIDE } from './auto.js';
+import { randomizedFactorize } from './randomized.js';
 import { rankFromSpectrum } from './rank-selection.js';
 
 /**
@@ -114,32 +118,96 @@ export interface ImageSvd {
   /** Image height (rows) and width (cols). */
   rows: number;
   cols: number;
-  /** One thin SVD per approximated channel. */
+  /**
+   * One SVD per approximated channel: the exact thin SVD (all min(h, w) triplets), or — for large
+   * images, see {@link imageSvd} — the leading triplets of a randomized SVD, as many as the rank
+   * rule needs.
+   */
   svds: ThinSvd[];
+  /** ‖channel‖²_F = Σ of all its σ², per channel (the energy a truncation keeps a share of). */
+  totals: number[];
+  /** Whether the SVDs are exact (`exact`) or randomized (`randomized`, leading triplets only). */
+  method: 'exact' | 'randomized';
 }
 
 /**
- * Exact SVDs of an image's channels in the given mode (cost O(h·w·min(h, w)) per channel; the
- * exact Jacobi SVD is meant for images up to about a thousand pixels a side).
+ * Largest min(h, w) for which {@link imageSvd} computes exact SVDs (whole spectra): with LAPACK
+ * (the native tier) a 1024×1024 `dgesdd` takes a fraction of a second; the TypeScript tier's
+ * Jacobi SVD costs O(h·w·min(h, w)) with a large constant (≈ 3 s at 500×500), so there the limit
+ * is the one `auto` uses ({@link AUTO_EXACT_MAX_SIDE}). Above it, and when a rank rule is given,
+ * each channel gets a randomized SVD of the rank the rule needs: time and memory linear in the
+ * number of pixels (a 9000×9000 image no longer needs an 81-million-entry U).
+ */
+export const IMAGE_EXACT_MAX_SIDE = { lapack: 1024, typescript: AUTO_EXACT_MAX_SIDE } as const;
+
+/** Options of {@link imageSvd}. */
+export interface ImageSvdOptions {
+  /**
+   * The rank rule that will be applied ({@link chooseImageRanks}): lets large images use a
+   * randomized SVD of just the ranks needed. Without it the SVDs are always exact.
+   */
+  rule?: ImageRankRule;
+  /** Kernel tier (default: the current backend); decides the exact-SVD limit too. */
+  backend?: Backend;
+  /** Seed of the randomized SVDs (default 0). */
+  seed?: number;
+}
+
+/**
+ * SVDs of an image's channels in the given mode: exact (cost O(h·w·min(h, w)) per channel) up to
+ * {@link IMAGE_EXACT_MAX_SIDE} or without a rule; above it, with `options.rule`, the randomized
+ * SVD (block Krylov, Musco & Musco 2015) of the rank the rule asks for — for an energy target,
+ * grown until the target is met, as `randomizedFactorize` does.
  *
  * @param image 1 (grey) or 3 (R, G, B) channels, h×w, values in [0, 255].
- * @throws {@link LowRankError} `E_SHAPE` for another channel count, mismatched shapes or an empty image; `E_NONFINITE` for NaN/Inf.
+ * @throws {@link LowRankError} `E_SHAPE` for another channel count, mismatched shapes or an empty image; `E_NONFINITE` for NaN/Inf;
+ *   `E_ARG` for a bad rule (as {@link chooseImageRanks}).
  * @example
  * ```ts
  * const s = imageSvd([r, g, b], 'ycbcr');
  * const rec = reconstructImage(s, chooseImageRanks(s, { rank: 20 }));
+ * const big = imageSvd([y], 'gray', { rule: { rank: 50 } }); // randomized above the exact limit
  * ```
  */
-export function imageSvd(image: readonly Matrix[], mode: ImageMode): ImageSvd {
+export function imageSvd(image: readonly Matrix[], mode: ImageMode, options: ImageSvdOptions = {}): ImageSvd {
   checkImage(image);
-  if (image[0].rows === 0 || image[0].cols === 0) throw new LowRankError('E_SHAPE', `image is empty (${image[0].rows}×${image[0].cols})`);
+  const rows = image[0].rows;
+  const cols = image[0].cols;
+  if (rows === 0 || cols === 0) throw new LowRankError('E_SHAPE', `image is empty (${rows}×${cols})`);
   if (mode !== 'gray' && mode !== 'rgb' && mode !== 'ycbcr') {
     throw new LowRankError('E_ARG', `mode must be gray, rgb or ycbcr, got '${String(mode)}'`);
   }
   const used: ImageMode = image.length === 1 ? 'gray' : mode;
   const chans = used === 'gray' ? [luma(image)] : used === 'rgb' ? [...image] : rgbToYcbcr(image);
   const names = used === 'gray' ? ['Y'] : used === 'rgb' ? ['R', 'G', 'B'] : ['Y', 'Cb', 'Cr'];
-  return { mode: used, names, rows: image[0].rows, cols: image[0].cols, svds: chans.map((c) => svd(c)) };
+  const backend = options.backend ?? getBackend();
+  const limit = backend.svd ? IMAGE_EXACT_MAX_SIDE.lapack : IMAGE_EXACT_MAX_SIDE.typescript;
+  const rule = options.rule;
+  if (!rule || Math.min(rows, cols) <= limit) {
+    const svds = chans.map((c) => svd(c, { backend }));
+    const totals = svds.map((d) => d.S.reduce((acc, x) => acc + x * x, 0));
+    return { mode: used, names, rows, cols, svds, totals, method: 'exact' };
+  }
+  // Ranks the rule fixes up front (rank, ratio; chroma at its rank); energy targets per channel.
+  const fixed = rule.energy === undefined ? ranksForRule(rows, cols, chans.length, used === 'ycbcr', rule) : null;
+  const svds: ThinSvd[] = [];
+  const totals: number[] = [];
+  chans.forEach((c, i) => {
+    const chromaFixed = used === 'ycbcr' && i > 0 && rule.chromaRank !== undefined ? rule.chromaRank : undefined;
+    const target = fixed ? { rank: fixed[i] } : chromaFixed !== undefined ? { rank: chromaFixed } : { energy: rule.energy };
+    const f = randomizedFactorize(c, { ...target, split: 'right', dtype: 'float64', backend, seed: options.seed });
+    // split 'right': U = U_k (orthonormal), V = diag(s)·V_kᵀ; back to the ThinSvd layout.
+    const k = f.rank;
+    const S = f.S as Float64Array;
+    const vt = new Float64Array(k * cols);
+    for (let l = 0; l < k; l++) {
+      const inv = S[l] > 0 ? 1 / S[l] : 0;
+      for (let j = 0; j < cols; j++) vt[l * cols + j] = f.V.data[l * cols + j] * inv;
+    }
+    svds.push({ U: f.U, S, Vt: new Matrix(k, cols, vt) });
+    totals.push(f.params.normA ** 2);
+  });
+  return { mode: used, names, rows, cols, svds, totals, method: 'randomized' };
 }
 
 /**
@@ -180,36 +248,49 @@ export function imageCompressionRatio(rows: number, cols: number, ranks: readonl
  *   range (rank an integer in [1, min(h, w)], energy in (0, 1], ratio > 0 and reachable at rank 1).
  */
 export function chooseImageRanks(s: ImageSvd, rule: ImageRankRule): number[] {
-  const max = Math.min(s.rows, s.cols);
+  if (rule.energy === undefined) return ranksForRule(s.rows, s.cols, s.svds.length, s.mode === 'ycbcr', rule);
+  ranksForRule(s.rows, s.cols, s.svds.length, s.mode === 'ycbcr', rule);
+  const chroma = s.mode === 'ycbcr';
+  const e = rule.energy;
+  return s.svds.map((d, c) => (chroma && c > 0 && rule.chromaRank !== undefined
+    ? rule.chromaRank
+    : (rankFromSpectrum(d.S, { criterion: 'energy', value: e }, s.rows, s.cols, s.totals[c]) ?? d.S.length)));
+}
+
+/**
+ * The ranks of a rank or ratio rule (and the checks of every rule) for `count` channels of an
+ * h×w image; for an energy rule only the checks (the ranks need the spectra) and `[]`.
+ */
+function ranksForRule(rows: number, cols: number, count: number, chroma: boolean, rule: ImageRankRule): number[] {
+  const max = Math.min(rows, cols);
   const given = (['rank', 'energy', 'ratio'] as const).filter((k) => rule[k] !== undefined);
   if (given.length !== 1) {
     throw new LowRankError('E_ARG', `give exactly one of --rank, --energy or --ratio${given.length ? ` (got ${given.map((g) => `--${g}`).join(' and ')})` : ''}`);
   }
-  const chroma = s.mode === 'ycbcr';
   if (rule.chromaRank !== undefined && (!Number.isInteger(rule.chromaRank) || rule.chromaRank < 1 || rule.chromaRank > max)) {
-    throw new LowRankError('E_ARG', `--chroma-rank must be an integer in [1, ${max}] for a ${s.cols}×${s.rows} (width×height) image, got ${rule.chromaRank}`);
+    throw new LowRankError('E_ARG', `--chroma-rank must be an integer in [1, ${max}] for a ${cols}×${rows} (width×height) image, got ${rule.chromaRank}`);
   }
   const withChroma = (k: number): number[] =>
-    s.svds.map((_, c) => (chroma && c > 0 ? rule.chromaRank ?? Math.min(max, Math.ceil(k / 2)) : k));
+    Array.from({ length: count }, (_, c) => (chroma && c > 0 ? rule.chromaRank ?? Math.min(max, Math.ceil(k / 2)) : k));
   if (rule.rank !== undefined) {
     const k = rule.rank;
     if (!Number.isInteger(k) || k < 1 || k > max) {
-      throw new LowRankError('E_ARG', `--rank must be an integer in [1, ${max}] for a ${s.cols}×${s.rows} (width×height) image, got ${k}`);
+      throw new LowRankError('E_ARG', `--rank must be an integer in [1, ${max}] for a ${cols}×${rows} (width×height) image, got ${k}`);
     }
     return withChroma(k);
   }
   if (rule.energy !== undefined) {
     const e = rule.energy;
     if (!(e > 0 && e <= 1)) throw new LowRankError('E_ARG', `--energy must be in (0, 1], got ${e}`);
-    return s.svds.map((d, c) => (chroma && c > 0 && rule.chromaRank !== undefined ? rule.chromaRank : (rankFromSpectrum(d.S, { criterion: 'energy', value: e }, s.rows, s.cols) as number)));
+    return [];
   }
   const r = rule.ratio as number;
   if (!(r > 0) || !Number.isFinite(r)) throw new LowRankError('E_ARG', `--ratio must be a finite number > 0, got ${r}`);
   for (let k = max; k >= 1; k--) {
     const ranks = withChroma(k);
-    if (imageCompressionRatio(s.rows, s.cols, ranks) >= r) return ranks;
+    if (imageCompressionRatio(rows, cols, ranks) >= r) return ranks;
   }
-  const best = imageCompressionRatio(s.rows, s.cols, withChroma(1));
+  const best = imageCompressionRatio(rows, cols, withChroma(1));
   throw new LowRankError('E_ARG', `--ratio ${r} is out of reach: rank 1 already gives the highest ratio, ${best.toFixed(2)}`);
 }
 
@@ -242,9 +323,9 @@ export function reconstructImage(s: ImageSvd, ranks: readonly number[]): Matrix[
   if (ranks.length !== s.svds.length) {
     throw new LowRankError('E_ARG', `need ${s.svds.length} ranks (${s.names.join(', ')}), got ${ranks.length}`);
   }
-  const max = Math.min(s.rows, s.cols);
   ranks.forEach((k, c) => {
-    if (!Number.isInteger(k) || k < 1 || k > max) throw new LowRankError('E_ARG', `rank of channel ${s.names[c]} must be an integer in [1, ${max}], got ${k}`);
+    const max = s.svds[c].S.length;
+    if (!Number.isInteger(k) || k < 1 || k > max) throw new LowRankError('E_ARG', `rank of channel ${s.names[c]} must be an integer in [1, ${max}]${s.method === 'randomized' ? ' (the triplets the randomized SVD computed)' : ''}, got ${k}`);
   });
   const parts = s.svds.map((d, c) => truncate(d, ranks[c]));
   const out = s.mode === 'ycbcr' ? ycbcrToRgb(parts) : parts;

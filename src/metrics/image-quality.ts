@@ -84,33 +84,72 @@ function gaussianTaps(size: number, sigma: number): Float64Array {
   return taps;
 }
 
+/** Output rows of the SSIM map computed per band: memory O(band·w) instead of five h×w maps. */
+const SSIM_BAND = 64;
+
 /**
- * "Valid" separable filtering of f(x, y) = g(a[i], b[i]) with the window: returns an
- * (h−10)×(w−10) map. Rows first, then columns.
+ * Σ of the SSIM map over every window lying wholly inside the h×w images x, y ("valid"
+ * separable Gaussian filtering, rows then columns), computed in bands of {@link SSIM_BAND}
+ * output rows: the five filtered quantities (means, second moments, cross moment) of a band are
+ * formed together in one pass over its input rows, so memory stays O(band·w) and each input
+ * value is read once per band — time and memory linear in the pixels.
  */
-function filterValid(h: number, w: number, taps: Float64Array, value: (i: number) => number): Float64Array {
+function ssimMapSum(x: ArrayLike<number>, y: ArrayLike<number>, h: number, w: number, taps: Float64Array, c1: number, c2: number): number {
   const k = taps.length;
   const ow = w - k + 1;
   const oh = h - k + 1;
-  const rows = new Float64Array(h * ow);
-  const line = new Float64Array(w);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) line[x] = value(y * w + x);
-    for (let x = 0; x < ow; x++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += taps[t] * line[x + t];
-      rows[y * ow + x] = s;
+  const rowsIn = SSIM_BAND + k - 1;
+  const fa = new Float64Array(rowsIn * ow);
+  const fb = new Float64Array(rowsIn * ow);
+  const faa = new Float64Array(rowsIn * ow);
+  const fbb = new Float64Array(rowsIn * ow);
+  const fab = new Float64Array(rowsIn * ow);
+  let sum = 0;
+  for (let y0 = 0; y0 < oh; y0 += SSIM_BAND) {
+    const nb = Math.min(SSIM_BAND, oh - y0);
+    const nin = nb + k - 1;
+    for (let r = 0; r < nin; r++) {
+      const base = (y0 + r) * w;
+      const o = r * ow;
+      for (let ox = 0; ox < ow; ox++) {
+        let sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+        for (let t = 0; t < k; t++) {
+          const tap = taps[t];
+          const va = x[base + ox + t];
+          const vb = y[base + ox + t];
+          sa += tap * va;
+          sb += tap * vb;
+          saa += tap * va * va;
+          sbb += tap * vb * vb;
+          sab += tap * va * vb;
+        }
+        fa[o + ox] = sa;
+        fb[o + ox] = sb;
+        faa[o + ox] = saa;
+        fbb[o + ox] = sbb;
+        fab[o + ox] = sab;
+      }
+    }
+    for (let r = 0; r < nb; r++) {
+      for (let ox = 0; ox < ow; ox++) {
+        let ma = 0, mb = 0, eaa = 0, ebb = 0, eab = 0;
+        for (let t = 0; t < k; t++) {
+          const tap = taps[t];
+          const i = (r + t) * ow + ox;
+          ma += tap * fa[i];
+          mb += tap * fb[i];
+          eaa += tap * faa[i];
+          ebb += tap * fbb[i];
+          eab += tap * fab[i];
+        }
+        const saa = eaa - ma * ma;
+        const sbb = ebb - mb * mb;
+        const sab = eab - ma * mb;
+        sum += ((2 * ma * mb + c1) * (2 * sab + c2)) / ((ma * ma + mb * mb + c1) * (saa + sbb + c2));
+      }
     }
   }
-  const out = new Float64Array(oh * ow);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += taps[t] * rows[(y + t) * ow + x];
-      out[y * ow + x] = s;
-    }
-  }
-  return out;
+  return sum;
 }
 
 /** Options of {@link ssim}. */
@@ -155,21 +194,5 @@ export function ssim(a: Matrix, b: Matrix, options: SsimOptions = {}): number {
   const c1 = ((options.k1 ?? 0.01) * L) ** 2;
   const c2 = ((options.k2 ?? 0.03) * L) ** 2;
   const taps = gaussianTaps(SSIM_WINDOW, SSIM_SIGMA);
-  const x = a.data;
-  const y = b.data;
-  const muA = filterValid(h, w, taps, (i) => x[i]);
-  const muB = filterValid(h, w, taps, (i) => y[i]);
-  const eAA = filterValid(h, w, taps, (i) => x[i] * x[i]);
-  const eBB = filterValid(h, w, taps, (i) => y[i] * y[i]);
-  const eAB = filterValid(h, w, taps, (i) => x[i] * y[i]);
-  let sum = 0;
-  for (let i = 0; i < muA.length; i++) {
-    const ma = muA[i];
-    const mb = muB[i];
-    const saa = eAA[i] - ma * ma;
-    const sbb = eBB[i] - mb * mb;
-    const sab = eAB[i] - ma * mb;
-    sum += ((2 * ma * mb + c1) * (2 * sab + c2)) / ((ma * ma + mb * mb + c1) * (saa + sbb + c2));
-  }
-  return sum / muA.length;
+  return ssimMapSum(a.data, b.data, h, w, taps, c1, c2) / ((h - SSIM_WINDOW + 1) * (w - SSIM_WINDOW + 1));
 }
