@@ -12,6 +12,21 @@ export function assertLowRankError(fn: () => unknown, code: LowRankErrorCode, ..
   } catch (err) {
     caught = err;
   }
+  return checkLowRankError(caught, code, parts);
+}
+
+/** Awaits `p` and asserts it rejects with a one-line LowRankError with `code` whose message contains every `parts`. */
+export async function assertLowRankRejects(p: Promise<unknown>, code: LowRankErrorCode, ...parts: string[]): Promise<LowRankError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (err) {
+    caught = err;
+  }
+  return checkLowRankError(caught, code, parts);
+}
+
+function checkLowRankError(caught: unknown, code: LowRankErrorCode, parts: readonly string[]): LowRankError {
   assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
   assert.equal(caught.code, code, caught.message);
   assert.ok(!caught.message.includes('\n'), `message is one line: ${JSON.stringify(caught.message)}`);

@@ -5,26 +5,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { ensureWritableDir, readMatrixFile, writeFileAtomic, writeFilesAtomic } from '../../src/io/files.js';
 import { writeNpy } from '../../src/io/npy.js';
+import { assertLowRankRejects } from '../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/npy/', import.meta.url));
 
-async function assertRejects(p: Promise<unknown>, code: LowRankErrorCode, ...parts: string[]): Promise<LowRankError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.ok(!caught.message.includes('\n'), `message is one line: ${JSON.stringify(caught.message)}`);
-  for (const part of parts) assert.ok(caught.message.includes(part), `message ${JSON.stringify(caught.message)} should contain ${JSON.stringify(part)}`);
-  return caught;
-}
 
 let dir: string;
 before(async () => {
@@ -61,22 +48,22 @@ describe('readMatrixFile', () => {
 
   test('parse errors name the path', async () => {
     await writeFile(join(dir, 'bad.csv'), '1,2\n3\n');
-    await assertRejects(readMatrixFile(join(dir, 'bad.csv')), 'E_FORMAT', `${join(dir, 'bad.csv')} line 2 has 1 field, expected 2`);
-    await assertRejects(readMatrixFile(join(FIXTURES, 'object.npy')), 'E_UNSUPPORTED', 'object.npy', 'never executed');
+    await assertLowRankRejects(readMatrixFile(join(dir, 'bad.csv')), 'E_FORMAT', `${join(dir, 'bad.csv')} line 2 has 1 field, expected 2`);
+    await assertLowRankRejects(readMatrixFile(join(FIXTURES, 'object.npy')), 'E_UNSUPPORTED', 'object.npy', 'never executed');
   });
 
   test('a missing file is E_IO "no such file"', async () => {
-    await assertRejects(readMatrixFile('x.npy'), 'E_IO', "cannot read 'x.npy': no such file");
+    await assertLowRankRejects(readMatrixFile('x.npy'), 'E_IO', "cannot read 'x.npy': no such file");
   });
 
   test('a directory is E_IO', async () => {
     await mkdir(join(dir, 'd.csv'));
-    await assertRejects(readMatrixFile(join(dir, 'd.csv')), 'E_IO', `cannot read '${join(dir, 'd.csv')}': is a directory`);
+    await assertLowRankRejects(readMatrixFile(join(dir, 'd.csv')), 'E_IO', `cannot read '${join(dir, 'd.csv')}': is a directory`);
   });
 
   test('an unknown extension is refused naming it', async () => {
     await writeFile(join(dir, 'weights.bin'), 'x');
-    await assertRejects(readMatrixFile(join(dir, 'weights.bin')), 'E_UNSUPPORTED', 'weights.bin', "'.bin'");
+    await assertLowRankRejects(readMatrixFile(join(dir, 'weights.bin')), 'E_UNSUPPORTED', 'weights.bin', "'.bin'");
   });
 });
 
@@ -96,10 +83,10 @@ describe('atomic writes', () => {
     const sub = join(dir, 'w2');
     await mkdir(join(sub, 'target.npy'), { recursive: true }); // rename onto a directory fails
     await writeFile(join(sub, 'target.npy', 'keep'), 'old');
-    await assertRejects(writeFileAtomic(join(sub, 'target.npy'), 'new'), 'E_IO', `cannot write '${join(sub, 'target.npy')}'`);
+    await assertLowRankRejects(writeFileAtomic(join(sub, 'target.npy'), 'new'), 'E_IO', `cannot write '${join(sub, 'target.npy')}'`);
     assert.deepEqual(await readdir(sub), ['target.npy']);
     assert.equal(await readFile(join(sub, 'target.npy', 'keep'), 'utf8'), 'old');
-    await assertRejects(writeFileAtomic(join(sub, 'missing', 'x.npy'), 'x'), 'E_IO', 'no such directory');
+    await assertLowRankRejects(writeFileAtomic(join(sub, 'missing', 'x.npy'), 'x'), 'E_IO', 'no such directory');
   });
 
   test('writeFilesAtomic renames nothing when any write fails', async () => {
@@ -111,7 +98,7 @@ describe('atomic writes', () => {
       { path: join(sub, 'V.npy'), bytes: new Uint8Array([9]) },
       { path: join(sub, 'no-such-dir', 's.npy'), bytes: 'new s' },
     ];
-    await assertRejects(writeFilesAtomic(files), 'E_IO', 's.npy');
+    await assertLowRankRejects(writeFilesAtomic(files), 'E_IO', 's.npy');
     assert.deepEqual(await readdir(sub), ['U.npy']);
     assert.equal(await readFile(join(sub, 'U.npy'), 'utf8'), 'old U');
   });
@@ -138,9 +125,9 @@ describe('ensureWritableDir', () => {
 
   test('a path under a regular file is E_IO naming --out', async () => {
     await writeFile(join(dir, 'plain'), 'x');
-    await assertRejects(ensureWritableDir(join(dir, 'plain', 'sub')), 'E_IO', `cannot write to --out '${join(dir, 'plain', 'sub')}': `);
-    await assertRejects(ensureWritableDir(join(dir, 'plain')), 'E_IO', `cannot write to --out '${join(dir, 'plain')}': `);
-    await assertRejects(ensureWritableDir(join(dir, 'plain'), '--report-dir'), 'E_IO', 'cannot write to --report-dir');
+    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain', 'sub')), 'E_IO', `cannot write to --out '${join(dir, 'plain', 'sub')}': `);
+    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain')), 'E_IO', `cannot write to --out '${join(dir, 'plain')}': `);
+    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain'), '--report-dir'), 'E_IO', 'cannot write to --report-dir');
   });
 
   test('a read-only directory is E_IO', { skip: process.getuid?.() === 0 ? 'root may write anywhere' : false }, async () => {
@@ -148,14 +135,14 @@ describe('ensureWritableDir', () => {
     await mkdir(ro);
     await chmod(ro, 0o555);
     try {
-      await assertRejects(ensureWritableDir(ro), 'E_IO', `cannot write to --out '${ro}': permission denied`);
-      await assertRejects(ensureWritableDir(join(ro, 'sub')), 'E_IO', 'permission denied');
+      await assertLowRankRejects(ensureWritableDir(ro), 'E_IO', `cannot write to --out '${ro}': permission denied`);
+      await assertLowRankRejects(ensureWritableDir(join(ro, 'sub')), 'E_IO', 'permission denied');
     } finally {
       await chmod(ro, 0o755);
     }
   });
 
   test('a read-only file system is E_IO', { skip: process.platform !== 'linux' ? 'needs /proc' : false }, async () => {
-    await assertRejects(ensureWritableDir('/proc/lowrank-test-out'), 'E_IO', "cannot write to --out '/proc/lowrank-test-out'");
+    await assertLowRankRejects(ensureWritableDir('/proc/lowrank-test-out'), 'E_IO', "cannot write to --out '/proc/lowrank-test-out'");
   });
 });

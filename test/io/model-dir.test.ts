@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
+import type { LowRankErrorCode } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { readModelDir } from '../../src/io/model-dir.js';
 import { writeNpy } from '../../src/io/npy.js';
+import { assertLowRankRejects } from '../helpers.js';
 
 let root: string;
 before(async () => {
@@ -61,17 +62,8 @@ function modelDir(parts: Parts = {}): string {
 }
 
 async function rejects(dir: string, code: LowRankErrorCode, ...parts: string[]): Promise<void> {
-  let caught: unknown;
-  try {
-    await readModelDir(dir);
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.isInputError, true, 'exit 2');
-  assert.ok(!caught.message.includes('\n'));
-  for (const p of parts) assert.ok(caught.message.includes(p), `${JSON.stringify(caught.message)} should contain ${JSON.stringify(p)}`);
+  const err = await assertLowRankRejects(readModelDir(dir), code, ...parts);
+  assert.equal(err.isInputError, true, 'exit 2');
 }
 
 describe('readModelDir validates what it reads', () => {

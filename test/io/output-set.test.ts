@@ -6,22 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { LowRankError, type LowRankErrorCode } from '../../src/core/errors.js';
 import { checkOutputDir, checkOutputFile, OUTPUT_MANIFEST, OutputDirWriter, OutputFileWriter, recoverOutput, writeFilesAtomic, writeOutputDir } from '../../src/io/output-set.js';
+import { assertLowRankRejects } from '../helpers.js';
 
-async function assertRejects(p: Promise<unknown>, code: LowRankErrorCode, ...parts: string[]): Promise<LowRankError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LowRankError, `expected a LowRankError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.ok(!caught.message.includes('\n'));
-  for (const part of parts) assert.ok(caught.message.includes(part), `${JSON.stringify(caught.message)} should contain ${JSON.stringify(part)}`);
-  return caught;
-}
 
 /** Hidden temporaries the module names `.<target>.lowrank-<kind>-<pid>-<hex>`. */
 function temporaries(dir: string): string[] {
@@ -84,7 +71,7 @@ describe('writeOutputDir', () => {
     await writeOutputDir(out, [{ name: 'U.npy', bytes: 'factor' }]);
     writeFileSync(join(out, 'a.npy'), 'input');
     const before = listing(out);
-    await assertRejects(writeOutputDir(out, [{ name: 'U.npy', bytes: 'x' }], { inputs: [join(out, 'U.npy')] }), 'E_ARG', `would replace the input '${join(out, 'U.npy')}'`, '--force');
+    await assertLowRankRejects(writeOutputDir(out, [{ name: 'U.npy', bytes: 'x' }], { inputs: [join(out, 'U.npy')] }), 'E_ARG', `would replace the input '${join(out, 'U.npy')}'`, '--force');
     assert.deepEqual(listing(out), before);
     await writeOutputDir(out, [{ name: 'U.npy', bytes: 'x' }], { inputs: [join(out, 'a.npy'), undefined, '-'] });
     assert.equal(readFileSync(join(out, 'a.npy'), 'utf8'), 'input');
@@ -97,22 +84,22 @@ describe('writeOutputDir', () => {
     await writeOutputDir(out, [{ name: 'U.npy', bytes: 'old' }]);
     const before = listing(out);
     const bad = { name: 'V.npy', bytes: 42 as unknown as string };
-    await assertRejects(writeOutputDir(out, [{ name: 'U.npy', bytes: 'new' }, bad]), 'E_IO', `cannot write '${join(out, 'V.npy')}'`);
+    await assertLowRankRejects(writeOutputDir(out, [{ name: 'U.npy', bytes: 'new' }, bad]), 'E_IO', `cannot write '${join(out, 'V.npy')}'`);
     assert.deepEqual(listing(out), before);
     assert.deepEqual(temporaries(root), []);
     const nested = join(root, 'never', 'made');
-    await assertRejects(writeOutputDir(nested, [bad]), 'E_IO');
+    await assertLowRankRejects(writeOutputDir(nested, [bad]), 'E_IO');
     assert.equal(existsSync(join(root, 'never')), false);
   });
 
   test('bad names, the working directory and a file in the way are refused', async () => {
-    await assertRejects(writeOutputDir(join(root, 'n'), [{ name: '../x', bytes: '' }]), 'E_ARG', "'../x'");
-    await assertRejects(writeOutputDir(join(root, 'n'), [{ name: 'a', bytes: '' }, { name: 'a', bytes: '' }]), 'E_ARG');
-    await assertRejects(writeOutputDir(join(root, 'n'), [{ name: OUTPUT_MANIFEST, bytes: '' }]), 'E_ARG');
-    await assertRejects(writeOutputDir('.', [{ name: 'a', bytes: '' }]), 'E_ARG', 'working directory');
-    await assertRejects(writeOutputDir('/', [{ name: 'a', bytes: '' }]), 'E_ARG', 'working directory or one above it');
+    await assertLowRankRejects(writeOutputDir(join(root, 'n'), [{ name: '../x', bytes: '' }]), 'E_ARG', "'../x'");
+    await assertLowRankRejects(writeOutputDir(join(root, 'n'), [{ name: 'a', bytes: '' }, { name: 'a', bytes: '' }]), 'E_ARG');
+    await assertLowRankRejects(writeOutputDir(join(root, 'n'), [{ name: OUTPUT_MANIFEST, bytes: '' }]), 'E_ARG');
+    await assertLowRankRejects(writeOutputDir('.', [{ name: 'a', bytes: '' }]), 'E_ARG', 'working directory');
+    await assertLowRankRejects(writeOutputDir('/', [{ name: 'a', bytes: '' }]), 'E_ARG', 'working directory or one above it');
     writeFileSync(join(root, 'plain'), 'x');
-    await assertRejects(writeOutputDir(join(root, 'plain'), [{ name: 'a', bytes: '' }]), 'E_IO', 'exists and is not a directory');
+    await assertLowRankRejects(writeOutputDir(join(root, 'plain'), [{ name: 'a', bytes: '' }]), 'E_IO', 'exists and is not a directory');
     assert.equal(existsSync(join(root, 'n')), false);
   });
 });
@@ -125,7 +112,7 @@ describe('streaming writers (sets larger than memory)', () => {
     for (let i = 0; i < 4; i++) await fh.write(new Uint8Array(1000).fill(i));
     await w.writeFile('index.json', '{}');
     assert.equal(existsSync(out), false, 'nothing at the target before commit');
-    await assertRejects(w.openFile('index.json'), 'E_ARG', 'not a plain, unique file name');
+    await assertLowRankRejects(w.openFile('index.json'), 'E_ARG', 'not a plain, unique file name');
     assert.deepEqual(await w.commit(), [join(out, 'big.bin'), join(out, 'index.json')]);
     assert.equal(statSync(join(out, 'big.bin')).size, 4000);
     const again = await OutputDirWriter.open(out);
@@ -218,16 +205,16 @@ describe('writeFilesAtomic', () => {
   test('refuses an input as target (unless force) and two outputs on one path', async () => {
     const p = join(root, 'in.png');
     writeFileSync(p, 'input image');
-    await assertRejects(writeFilesAtomic([{ path: p, bytes: 'x' }], { inputs: [p] }), 'E_ARG', 'would replace the input');
+    await assertLowRankRejects(writeFilesAtomic([{ path: p, bytes: 'x' }], { inputs: [p] }), 'E_ARG', 'would replace the input');
     assert.equal(readFileSync(p, 'utf8'), 'input image');
-    await assertRejects(writeFilesAtomic([{ path: join(root, 'same'), bytes: 'a' }, { path: join(root, '.', 'same'), bytes: 'b' }]), 'E_ARG', 'same file');
+    await assertLowRankRejects(writeFilesAtomic([{ path: join(root, 'same'), bytes: 'a' }, { path: join(root, '.', 'same'), bytes: 'b' }]), 'E_ARG', 'same file');
     await writeFilesAtomic([{ path: p, bytes: 'x' }], { inputs: [p], force: true });
     assert.equal(readFileSync(p, 'utf8'), 'x');
   });
 
   test('creates missing parents only when asked, and removes them again when the write fails', async () => {
-    await assertRejects(writeFilesAtomic([{ path: join(root, 'np', 'a.png'), bytes: 'a' }]), 'E_IO', 'no such directory');
-    await assertRejects(writeFilesAtomic([{ path: join(root, 'np', 'a.png'), bytes: 'a' }, { path: join(root, 'np', 'b.png'), bytes: 7 as unknown as string }], { createParents: true }), 'E_IO', 'b.png');
+    await assertLowRankRejects(writeFilesAtomic([{ path: join(root, 'np', 'a.png'), bytes: 'a' }]), 'E_IO', 'no such directory');
+    await assertLowRankRejects(writeFilesAtomic([{ path: join(root, 'np', 'a.png'), bytes: 'a' }, { path: join(root, 'np', 'b.png'), bytes: 7 as unknown as string }], { createParents: true }), 'E_IO', 'b.png');
     assert.equal(existsSync(join(root, 'np')), false);
     await writeFilesAtomic([{ path: join(root, 'np', 'a.png'), bytes: 'a' }], { createParents: true });
     assert.deepEqual(readdirSync(join(root, 'np')), ['a.png']);
@@ -240,22 +227,22 @@ describe('checks before a run create nothing', () => {
     await checkOutputDir(join(root, 'a', 'b', 'c'));
     assert.deepEqual(readdirSync(root).sort(), before);
     writeFileSync(join(root, 'afile'), '');
-    await assertRejects(checkOutputDir(join(root, 'afile')), 'E_IO', 'exists and is not a directory');
-    await assertRejects(checkOutputDir(join(root, 'afile', 'sub')), 'E_IO', 'a path component is not a directory');
-    await assertRejects(checkOutputDir('.'), 'E_ARG', 'working directory');
+    await assertLowRankRejects(checkOutputDir(join(root, 'afile')), 'E_IO', 'exists and is not a directory');
+    await assertLowRankRejects(checkOutputDir(join(root, 'afile', 'sub')), 'E_IO', 'a path component is not a directory');
+    await assertLowRankRejects(checkOutputDir('.'), 'E_ARG', 'working directory');
     const out = join(root, 'checked');
     await writeOutputDir(out, [{ name: 'U.npy', bytes: 'u' }]);
-    await assertRejects(checkOutputDir(out, { inputs: [join(out, 'U.npy')], names: ['U.npy'] }), 'E_ARG', 'would replace the input');
+    await assertLowRankRejects(checkOutputDir(out, { inputs: [join(out, 'U.npy')], names: ['U.npy'] }), 'E_ARG', 'would replace the input');
     await checkOutputDir(out, { inputs: [join(out, 'U.npy')], names: ['U.npy'], force: true });
-    await assertRejects(checkOutputDir('/proc/lowrank-test-out'), 'E_IO', "cannot write to --out '/proc/lowrank-test-out'");
+    await assertLowRankRejects(checkOutputDir('/proc/lowrank-test-out'), 'E_IO', "cannot write to --out '/proc/lowrank-test-out'");
   });
 
   test('checkOutputFile: a directory in the way, a missing directory, the input itself', async () => {
-    await assertRejects(checkOutputFile(root, { what: '--side-by-side' }), 'E_IO', '--side-by-side', 'is a directory');
-    await assertRejects(checkOutputFile(join(root, 'nope', 'x.png')), 'E_IO', 'no such directory');
+    await assertLowRankRejects(checkOutputFile(root, { what: '--side-by-side' }), 'E_IO', '--side-by-side', 'is a directory');
+    await assertLowRankRejects(checkOutputFile(join(root, 'nope', 'x.png')), 'E_IO', 'no such directory');
     await checkOutputFile(join(root, 'nope', 'x.png'), { createParents: true });
     assert.equal(existsSync(join(root, 'nope')), false);
     writeFileSync(join(root, 'mine.png'), 'png');
-    await assertRejects(checkOutputFile(join(root, 'mine.png'), { inputs: [join(root, 'mine.png')] }), 'E_ARG', "would replace the input");
+    await assertLowRankRejects(checkOutputFile(join(root, 'mine.png'), { inputs: [join(root, 'mine.png')] }), 'E_ARG', "would replace the input");
   });
 });
