@@ -14,6 +14,7 @@ import { registerRecommend } from './recommend.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerSpectrum } from './spectrum.js';
 import { registerWeights } from './weights.js';
+import { registerWorker } from './worker.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSpectrum(program);
   registerWeights(program);
   registerInfo(program);
+  registerWorker(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     cmd.option('--verbose', 'print stack traces on errors');

@@ -1,0 +1,41 @@
+/**
+ * `lowrank worker --redis redis://HOST:PORT [--concurrency N] [--data-root DIR]`: serves the
+ * row-block jobs of `lowrank factor DATA --cluster URL` until SIGINT/SIGTERM. One line per event
+ * on stderr; BullMQ is loaded only by this command and the cluster path of `factor`.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { intOption } from './options.js';
+
+/**
+ * Registers `lowrank worker`.
+ *
+ * @example
+ * ```ts
+ * registerWorker(program); // lowrank worker --redis redis://127.0.0.1:6379 --data-root /data
+ * ```
+ */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('serve the row-block jobs of `lowrank factor DATA.npy --cluster URL` from a Redis queue (BullMQ); reads only files under --data-root')
+    .requiredOption('--redis <url>', 'redis://[user:password@]host[:port][/db] or rediss:// (TLS)')
+    .option('--concurrency <n>', 'jobs at once (default 1: each job\'s GEMMs use every core)', intOption('--concurrency', 1), 1)
+    .option('--data-root <dir>', 'only files under this directory may be read (default: the current directory)')
+    .option('--lock-ms <ms>', 'job lock in ms: a killed worker\'s job is rerun by another after this (default 30000)', intOption('--lock-ms', 1000))
+    .action(async (flags: { redis: string; concurrency: number; dataRoot?: string; lockMs?: number }) => {
+      const { redisConnection } = await import('../cluster/redis-url.js');
+      const { startBlockWorker } = await import('../cluster/worker.js');
+      const log = (line: string) => process.stderr.write(`lowrank worker ${process.pid}: ${line}\n`);
+      const connection = redisConnection(flags.redis);
+      const worker = await startBlockWorker({ connection, concurrency: flags.concurrency, dataRoot: flags.dataRoot, lockMs: flags.lockMs, log });
+      worker.on('completed', (job) => log(`done ${job.id}`));
+      log(`ready on ${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}, concurrency ${flags.concurrency}, data root ${flags.dataRoot ?? process.cwd()}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void worker.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
