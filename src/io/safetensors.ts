@@ -264,19 +264,17 @@ export function encodeFloats(values: ArrayLike<number>, dtype: SafetensorsDtype)
   const view = new DataView(out.buffer);
   switch (dtype) {
     case 'F64':
+    case 'F32': {
       if (HOST_LITTLE_ENDIAN) {
-        new Float64Array(out.buffer).set(values);
+        new (dtype === 'F64' ? Float64Array : Float32Array)(out.buffer).set(values);
         return out;
       }
-      for (let i = 0; i < n; i++) view.setFloat64(8 * i, values[i], true);
-      return out;
-    case 'F32':
-      if (HOST_LITTLE_ENDIAN) {
-        new Float32Array(out.buffer).set(values);
-        return out;
+      for (let i = 0; i < n; i++) {
+        if (dtype === 'F64') view.setFloat64(8 * i, values[i], true);
+        else view.setFloat32(4 * i, values[i], true);
       }
-      for (let i = 0; i < n; i++) view.setFloat32(4 * i, values[i], true);
       return out;
+    }
     case 'F16':
       for (let i = 0; i < n; i++) view.setUint16(2 * i, numberToHalf(values[i]), true);
       return out;

@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { LowRankError } from '../core/errors.js';
 import { parseNpz } from './npz.js';
+import { fsReason } from './output-set.js';
 import type { NpyArray } from './npy.js';
 import {
   decodeFloats,
@@ -89,7 +90,7 @@ export async function openWeights(path: string): Promise<WeightSource> {
   try {
     st = await stat(path);
   } catch (err) {
-    throw new LowRankError('E_IO', `cannot read '${path}': ${ioReason(err)}`);
+    throw new LowRankError('E_IO', `cannot read '${path}': ${fsReason(err)}`);
   }
   if (st.isDirectory()) {
     for (const name of ['model.safetensors.index.json', 'model.safetensors', 'model.json']) {
@@ -134,7 +135,7 @@ async function openHandle(file: string, forWhat?: string): Promise<{ fh: FileHan
     const { size } = await fh.stat();
     return { fh, size };
   } catch (err) {
-    throw new LowRankError('E_IO', `cannot read '${file}'${forWhat ? ` (${forWhat})` : ''}: ${ioReason(err)}`);
+    throw new LowRankError('E_IO', `cannot read '${file}'${forWhat ? ` (${forWhat})` : ''}: ${fsReason(err)}`);
   }
 }
 
@@ -204,7 +205,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new LowRankError('E_IO', `cannot read '${path}': ${ioReason(err)}`);
+    throw new LowRankError('E_IO', `cannot read '${path}': ${fsReason(err)}`);
   }
   try {
     return JSON.parse(text);
@@ -314,10 +315,9 @@ async function openTfjs(path: string): Promise<WeightSource> {
 async function openNpz(path: string): Promise<WeightSource> {
   let bytes: Uint8Array;
   try {
-    const buf = await readFile(path);
-    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    bytes = new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new LowRankError('E_IO', `cannot read '${path}': ${ioReason(err)}`);
+    throw new LowRankError('E_IO', `cannot read '${path}': ${fsReason(err)}`);
   }
   const arrays = parseNpz(bytes, path);
   const byName = new Map<string, NpyArray>(arrays);
@@ -341,13 +341,4 @@ async function openNpz(path: string): Promise<WeightSource> {
     },
     close: async () => undefined,
   };
-}
-
-/** A short reason for a Node file-system error. */
-export function ioReason(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return err instanceof Error ? err.message.replace(/\s+/g, ' ') : String(err);
 }

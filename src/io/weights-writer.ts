@@ -13,9 +13,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { LowRankError } from '../core/errors.js';
-import { OutputDirWriter, OutputFileWriter, type OutputOptions } from './output-set.js';
+import { OutputDirWriter, OutputFileWriter, fsReason, type OutputOptions } from './output-set.js';
 import { safetensorsPrefix, type SafetensorsSpec } from './safetensors.js';
-import { ioReason } from './weights-files.js';
 
 /**
  * An output file or folder that appears only on {@link AtomicOutput.commit}: a thin adapter over
@@ -81,7 +80,7 @@ async function writeAll(fh: FileHandle, bytes: Uint8Array, what: string): Promis
       done += bytesWritten;
     }
   } catch (err) {
-    throw new LowRankError('E_IO', `cannot write '${what}': ${ioReason(err)}`);
+    throw new LowRankError('E_IO', `cannot write '${what}': ${fsReason(err, true)}`);
   }
 }
 

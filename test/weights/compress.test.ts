@@ -9,6 +9,7 @@ import { matmul } from '../../src/linalg/matmul.js';
 import { symmetricEigen } from '../../src/linalg/eigh.js';
 import { decodeFloats, parseSafetensors } from '../../src/io/safetensors.js';
 import { compressWeights, expandWeights } from '../../src/io/weights-compress.js';
+import { parseNpz, writeNpz } from '../../src/io/npz.js';
 import { openWeights } from '../../src/io/weights-files.js';
 import { DEFAULT_ACTIVATION_RIDGE } from '../../src/methods/activation-aware.js';
 import { decaying, frobDiff, gaussian, tensor, withSpectrum, writeSafetensorsFile } from './weights-fixtures.js';
@@ -212,4 +213,24 @@ test('selection: 1-D, embeddings, --min-size, --include/--exclude; global --para
   assert.deepEqual(exc.tensors.filter((t) => t.compressed).map((t) => t.name), ['layers.0.k.weight']);
   assert.equal(exc.tensors.find((t) => t.name === 'tiny.weight')?.reason, 'factors would not be smaller');
   assert.deepEqual(readdirSync(d), ['s.safetensors']); // dry runs write nothing
+});
+
+test('npz: a model and its calibration inputs in .npz files, the output as .npz; an output over the input is refused', async () => {
+  const d = dir();
+  const w = gaussian(10, 16, 41);
+  const x = gaussian(80, 16, 42);
+  for (let i = 0; i < x.rows; i++) for (let j = 0; j < 16; j++) x.data[i * 16 + j] *= 1 + j;
+  const input = join(d, 'm.npz');
+  writeFileSync(input, writeNpz({ 'fc.weight': w, 'fc.bias': { shape: [10], data: new Float64Array(10).fill(0.5) } }));
+  const calib = join(d, 'acts.npz');
+  writeFileSync(calib, writeNpz({ 'fc.weight': x }));
+  const out = join(d, 'small.npz');
+  await compressWeights({ input, out, format: 'dense', rule: { kind: 'rank', value: 3 }, calibration: calib, minSize: 1 });
+  const arrays = parseNpz(new Uint8Array(readFileSync(out)), out);
+  assert.deepEqual([...arrays.keys()], ['fc.weight', 'fc.bias']);
+  assert.deepEqual(arrays.get('fc.weight')?.shape, [10, 16]);
+  const { opt, ridge } = whitenedOptimum(w, x, 3);
+  const err = whitenedError(w, arrays.get('fc.weight')?.data as Float64Array, x, ridge);
+  assert.ok(Math.abs(err - opt) <= 1e-6 * opt, `npz whitened error ${err} vs optimum ${opt}`);
+  await assert.rejects(compressWeights({ input, out: input, format: 'dense', rule: { kind: 'rank', value: 3 }, minSize: 1 }), (e: Error & { code?: string }) => e.code === 'E_ARG' && /replace the input/.test(e.message));
 });

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { compressWeights, expandWeights } from '../../src/io/weights-compress.js';
+import { decodeTfjsWeight, layoutTfjsManifest, type TfjsWeightSpec } from '../../src/io/tfjs-weights.js';
 import { tempDir } from '../cli/run-cli.js';
 import { decaying, frobDiff, withSpectrum } from './weights-fixtures.js';
 import { writeTfjsModel } from './tfjs-fixture.js';
@@ -74,4 +75,29 @@ test('tfjs model (sharded .bin, uint8-quantised kernel, conv kernel): compressed
     'dense/kernel': [24, 16], 'dense/bias': [16], 'dense_1/kernel': [16, 40], 'conv/kernel': [3, 3, 4, 8],
   });
   assert.equal((back.json.userDefinedMetadata as Record<string, unknown> | undefined)?.lowrank, undefined);
+});
+
+test('tfjs quantised weights (uint8, uint16, float16) decode as tfjs-core decodes them', async () => {
+  setWasmPaths(WASM_DIR);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const specs: TfjsWeightSpec[] = [
+    { name: 'a', shape: [2, 3], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.02, min: -1.3 } },
+    { name: 'b', shape: [3, 2], dtype: 'float32', quantization: { dtype: 'uint16', scale: 1e-4, min: 0.5 } },
+    { name: 'c', shape: [4], dtype: 'float32', quantization: { dtype: 'float16' } },
+    { name: 'd', shape: [2], dtype: 'int32' },
+  ];
+  const parts = [Uint8Array.of(0, 1, 50, 128, 200, 255), new Uint8Array(Uint16Array.of(0, 1, 999, 30000, 65535, 7).buffer), new Uint8Array(Uint16Array.of(0x3c00, 0xc000, 0x3555, 0x7bff).buffer), new Uint8Array(Int32Array.of(-7, 42).buffer)];
+  const all = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  const theirs = tf.io.decodeWeights(all.buffer, specs as tf.io.WeightsManifestEntry[]);
+  const locs = layoutTfjsManifest([{ paths: ['x.bin'], weights: specs }], 'model.json');
+  for (const l of locs) {
+    const ours = decodeTfjsWeight(all.subarray(l.begin, l.end), l.spec);
+    assert.deepEqual(Array.from(ours), Array.from(theirs[l.spec.name].dataSync()), l.spec.name);
+  }
 });
