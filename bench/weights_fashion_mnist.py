@@ -178,7 +178,7 @@ def main():
             load_state(m2, load_safetensors(out))
             acc = accuracy(m2, xte, yte)
             kept = rep['totals']['selectedAfter'] / rep['totals']['selectedBefore']
-            rank_txt = '/'.join(str(ranks.get(f'{n}.weight', '-')) for n in NAMES)
+            rank_txt = '/'.join(str(ranks.get(f'{n}.weight', 'dense')) for n in NAMES)
             print(f'{frac:>11}  {mode:<17}  {rank_txt:<18}  {acc:>7.2f}%  {base_acc - acc:>+6.2f}  {secs:>5.1f}s', flush=True)
             results.append({'fraction': frac, 'allocation': mode, 'kept': kept, 'ranks': ranks, 'accuracy': acc,
                             'loss_points': base_acc - acc, 'seconds': secs})
