@@ -36,6 +36,7 @@ export {
 } from './linalg/randomized-svd.js';
 export {
   spectralErrorEstimate,
+  DEFAULT_ESTIMATE_TOL,
   frobeniusErrorFromFactors,
   frobeniusErrorBlocked,
   forEachProductBlock,

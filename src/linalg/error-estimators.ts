@@ -12,12 +12,18 @@ import { matmul } from './matmul.js';
  * spirit of fbpca's `diffsnorm` / `diffsnormc` (Tygert et al.) and Halko, Martinsson & Tropp 2011 §4.3.
  */
 
+/** Default relative change of the spectral estimate that ends the power method: 1e-4 (four digits are plenty for a reported error). */
+export const DEFAULT_ESTIMATE_TOL = 1e-4;
+
 /** Options of {@link spectralErrorEstimate}. */
 export interface SpectralEstimateOptions {
   /** Largest number of power iterations (default 20; each costs two passes over A). */
   maxIterations?: number;
-  /** Stop when the estimate changes by at most this, relatively, in one iteration (default 1e-4). */
-  tol?: number;
+  /**
+   * Stop when the estimate changes by at most this, relatively, in one iteration (default
+   * {@link DEFAULT_ESTIMATE_TOL}). Named apart from a rank target's `tol` and a training's `lossTol`.
+   */
+  estimateTol?: number;
   /** Seed of the random start vector (default 0). */
   seed?: number;
   /** Kernel tier (default: the current backend). */
@@ -33,7 +39,7 @@ export interface SpectralEstimate {
   estimate: number;
   /** Iterations run. */
   iterations: number;
-  /** Whether the relative change fell below `tol` before `maxIterations`. */
+  /** Whether the relative change fell below `estimateTol` before `maxIterations`. */
   converged: boolean;
 }
 
@@ -51,7 +57,7 @@ export interface SpectralEstimate {
  * @param u n×k left factor.
  * @param v k×m right factor.
  * @throws {@link LowRankError} `E_SHAPE` when the factors do not fit A; `E_ARG` for a bad
- *   `maxIterations` or `tol`.
+ *   `maxIterations` or `estimateTol`.
  * @example
  * ```ts
  * const { estimate } = spectralErrorEstimate(a, f.U, f.V); // ≈ ‖A − UV‖₂ ≥ σ_{k+1}
@@ -63,8 +69,8 @@ export function spectralErrorEstimate(a: Matrix, u: Matrix, v: Matrix, options: 
   if (!Number.isInteger(maxIterations) || maxIterations < 1) {
     throw new LowRankError('E_ARG', `maxIterations must be a positive integer, got ${maxIterations}`);
   }
-  const tol = options.tol ?? 1e-4;
-  if (!(tol >= 0) || !Number.isFinite(tol)) throw new LowRankError('E_ARG', `tol must be a finite number ≥ 0, got ${tol}`);
+  const tol = options.estimateTol ?? DEFAULT_ESTIMATE_TOL;
+  if (!(tol >= 0) || !Number.isFinite(tol)) throw new LowRankError('E_ARG', `estimateTol must be a finite number ≥ 0, got ${tol}`);
   const backend = options.backend ?? getBackend();
   const U = asDtype(u, a.dtype);
   const V = asDtype(v, a.dtype);
