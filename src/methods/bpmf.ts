@@ -245,7 +245,7 @@ function sampleHyper(x: Float64Array, n: number, k: number, rng: Rng, s: Scratch
   const nu = k + n;
   const l = s.chol;
   l.set(wInv);
-  if (!choleskyLower(l, k)) throw new LowRankError('E_DIVERGED', 'BPMF: the Wishart scale matrix is not positive definite (factors hold NaN)');
+  if (!choleskyFactor(l, k, s.z)) throw new LowRankError('E_DIVERGED', 'BPMF: the Wishart scale matrix is not positive definite (factors hold NaN)');
   const A = s.a;
   A.fill(0);
   for (let a = 0; a < k; a++) {
@@ -274,7 +274,7 @@ function sampleHyper(x: Float64Array, n: number, k: number, rng: Rng, s: Scratch
   const betaStar = beta0 + n;
   const ch = s.chol;
   for (let e = 0; e < k * k; e++) ch[e] = betaStar * prec[e];
-  if (!choleskyLower(ch, k)) throw new LowRankError('E_DIVERGED', 'BPMF: a sampled precision matrix is not positive definite');
+  if (!choleskyFactor(ch, k, s.z)) throw new LowRankError('E_DIVERGED', 'BPMF: a sampled precision matrix is not positive definite');
   const z = s.z;
   for (let a = 0; a < k; a++) z[a] = rng.normal();
   solveUpper(ch, k, z);
@@ -322,21 +322,10 @@ function sampleSide(
   }
 }
 
-/** In-place Cholesky of the lower triangle of a k×k matrix; false when not positive definite. */
-function choleskyLower(a: Float64Array, k: number): boolean {
-  for (let j = 0; j < k; j++) {
-    let s = a[j * k + j];
-    for (let p = 0; p < j; p++) s -= a[j * k + p] * a[j * k + p];
-    if (!(s > 0)) return false;
-    const d = Math.sqrt(s);
-    a[j * k + j] = d;
-    for (let i = j + 1; i < k; i++) {
-      let t = a[i * k + j];
-      for (let p = 0; p < j; p++) t -= a[i * k + p] * a[j * k + p];
-      a[i * k + j] = t / d;
-    }
-  }
-  return true;
+/** In-place Cholesky factor L of the lower triangle of a k×k matrix (through the solver, `scratch` clobbered); false when not positive definite. */
+function choleskyFactor(a: Float64Array, k: number, scratch: Float64Array): boolean {
+  scratch.fill(0);
+  return choleskySolveInPlace(a, k, scratch);
 }
 
 /** Solves Lᵀ x = b in place, L the lower triangle of `l`. */
