@@ -2,7 +2,11 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite, type DType } from '../core/matrix.js';
-import { checkOutputDir, readMatrixFile, writeOutputDir, type OutputFile } from '../io/files.js';
+import { checkOutputDir, writeOutputDir, type OutputFile } from '../io/files.js';
+import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
+import { explainedLine, runSparseFactor } from './factor-sparse.js';
+import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
+import { INDEX_COL_HELP, printNotes, readInput, STDIO_PATH } from './read-input.js';
 import { writeNpy } from '../io/npy.js';
 import { spectralErrorEstimate } from '../linalg/error-estimators.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
@@ -21,9 +25,8 @@ import { formatGap, pyShape, printJson } from './format.js';
 import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
-import { DEFAULT_MAX_PIXELS, isImagePath, readImageAsMatrix } from '../io/image.js';
+import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
 import { addRatingsOptions, isRatingsInput, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
-import { memoryOption, runStreamFactor, type StreamFlags } from './factor-stream.js';
 
 interface FactorFlags {
   rank?: number;
@@ -49,6 +52,8 @@ interface FactorFlags {
   png?: boolean;
   report?: boolean;
   maxPixels: number;
+  center?: boolean;
+  indexCol?: boolean;
   force?: boolean;
 }
 
@@ -56,7 +61,7 @@ interface FactorFlags {
 export function registerFactor(program: Command): void {
   addRatingsOptions(program.command('factor'), { int: intOption, num: numberOption, choice: choiceOption })
     .description('factor a matrix file (.npy, .csv, .tsv, .txt) as U (n×k) · V (k×m); writes U.npy, V.npy (and S.npy for svd); ratings or missing entries (--format ratings, --missing nan, --method als) write a model directory for lowrank predict')
-    .argument('<input>', 'matrix file')
+    .argument('<input>', 'matrix file (.npy, .npz, .csv, .tsv, .txt, .mtx, .png, .jpg; - reads stdin)')
     .option('--rank <k>', 'rank option: target rank k, 1 ≤ k ≤ min(n, m) (give exactly one rank option)', intOption('--rank'))
     .option('--energy <e>', 'rank option: smallest rank keeping a share e ∈ (0, 1] of ‖A‖²_F', numberOption('--energy'))
     .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
@@ -75,19 +80,16 @@ export function registerFactor(program: Command): void {
     .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), DEFAULT_MOMENTUM)
     .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd/randomized, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
     .option('--seed <s>', 'random seed', intOption('--seed', 0), 0)
-    .option('--out <dir>', 'output directory (default: <input name>.lowrank)')
+    .option('--out <dir>', 'output directory (default: <input name>.lowrank); FILE.npz writes U, V, S (and mean) as one .npz; - writes that .npz to stdout (the report goes to stderr)')
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress on stderr')
     .option('--png', 'also write comparison.png, residual.png, spectrum.png (and loss.png for gradient)')
     .option('--report', 'also write report.html: the figures, metrics and parameters in one self-contained page')
     .option('--force', 'allow the outputs to replace the command\'s own input files')
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
-    .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB), never loading the matrix; needs --rank', memoryOption)
-    .option('--passes <p>', 'out of core: passes over the file, 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)', intOption('--passes', 1))
-    .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read)')
-    .option('--job-id <id>', 'distributed: name of the run; a coordinator restarted with the same id resumes from the completed blocks')
-    .action(async (input: string, flags: FactorFlags & RatingsFlags & StreamFlags, cmd: Command) => {
-      if (flags.memory !== undefined || flags.passes !== undefined || flags.cluster !== undefined) return runStreamFactor(input, flags);
+    .option('--center', 'PCA: remove the column means first (implicitly for sparse .mtx input), write mean.npy and report the explained-variance ratio of each component (scikit-learn\'s PCA)')
+    .option('--index-col', INDEX_COL_HELP)
+    .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
       const ratings = await isRatingsInput(input, flags, cmd);
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
       if (ratings) return runFactorRatings(input, flags, cmd);
@@ -114,19 +116,31 @@ export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, r
     { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },
     { flags: GRADIENT_ONLY, applies: f.method === 'gradient', context: '--method gradient' },
     { flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' },
-    { flags: ['maxPixels'], applies: isImagePath(input), context: 'image input (.png, .jpg)' },
+    { flags: ['maxPixels'], applies: isImagePath(input) || input === STDIO_PATH, context: 'image input (.png, .jpg, or - for stdin)' },
   ];
 }
 
 async function runFactor(input: string, f: FactorFlags): Promise<void> {
-  const a = isImagePath(input) ? await readImageAsMatrix(input, { maxPixels: f.maxPixels }) : await readMatrixFile(input);
-  assertFinite(a, input);
+  const loaded = await readInput(input, { indexCol: f.indexCol, maxPixels: f.maxPixels, sparse: true });
+  printNotes(loaded.notes, f.json || f.quiet);
+  const inputs = input === STDIO_PATH ? [] : [input];
+  const out = f.out ?? join('.', `${input === STDIO_PATH ? 'stdin' : basename(input, extname(input))}.lowrank`);
+  input = loaded.name;
+  if (loaded.kind === 'sparse') {
+    await runSparseFactor(loaded.matrix, input, out, f, { inputs, force: f.force });
+    return;
+  }
+  assertFinite(loaded.matrix, input);
+  // --center: PCA on A − 1·μᵀ (a centered copy of a dense input).
+  const mean = f.center ? denseColumnMeans(loaded.matrix.data, loaded.matrix.rows, loaded.matrix.cols) : undefined;
+  const a = mean ? centerColumns(loaded.matrix, mean) : loaded.matrix;
   const targetFlags: RankTarget = { rank: f.rank, energy: f.energy, tol: f.tol, ratio: f.ratio };
   resolveRankTarget(targetFlags, a.rows, a.cols, '--');
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
   if (f.lossTol !== undefined) checkPositive('--loss-tol', f.lossTol, true);
-  const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
-  await checkOutputDir(out, { inputs: [input], force: f.force, names: FACTOR_OUTPUT_NAMES });
+  const single = isSingleFileOutput(out);
+  if (single) await checkSingleFileOutput(out, { inputs, force: f.force, figures: !!(f.png || f.report) });
+  else await checkOutputDir(out, { inputs, force: f.force, names: FACTOR_OUTPUT_NAMES });
   const progress = !f.json && !f.quiet;
   const randomizedKnobs = {
     oversample: f.oversample,
@@ -169,8 +183,15 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     { name: 'V.npy', bytes: writeNpy(result.V) },
   ];
   if (result.S) outputs.push({ name: 'S.npy', bytes: writeNpy(new Matrix(1, result.S.length, result.S), { oneD: true }) });
+  if (mean) outputs.push({ name: 'mean.npy', bytes: writeNpy(new Matrix(1, mean.length, mean), { oneD: true }) });
+  // PCA's explained_variance_ratio_: σᵢ² / ‖A − 1·μᵀ‖²_F (the methods that know σ).
+  const explained = mean && result.S ? explainedVarianceRatio(result.S, evaluation.normA * evaluation.normA) : undefined;
   outputs.push(...(await factorFigureFiles(input, a, result, evaluation, { png: f.png ?? false, report: f.report ?? false })));
-  const files = (await writeOutputDir(out, outputs, { inputs: [input], force: f.force })).map((path) => ({ path }));
+  const files = single
+    ? [{ path: await writeSingleFileOutput(out, factorArrays(result.U, result.V, result.S, mean), { inputs, force: f.force }) }]
+    : (await writeOutputDir(out, outputs, { inputs, force: f.force })).map((path) => ({ path }));
+  // With --out - stdout carries the .npz: the report goes to stderr.
+  const report = out === STDIO_PATH ? process.stderr : process.stdout;
   if (f.json) {
     printJson({
       input,
@@ -181,10 +202,12 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       finalLoss: result.lossHistory ? result.lossHistory[result.lossHistory.length - 1] : undefined,
       timings: result.timings,
       singularValues: result.S,
+      centered: mean !== undefined,
+      explainedVarianceRatio: explained,
       ...evaluation,
       spectralError: spectral?.estimate,
       files: files.map((x) => x.path),
-    });
+    }, report);
     return;
   }
   // How the rank target was met: on the methods that choose k from singular values.
@@ -199,7 +222,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   const how = details.length > 0 ? ` (${details.join('; ')})` : '';
   const chosen = p?.criterion !== undefined && p.criterion !== 'rank' ? ` (chosen by --${p.criterion} ${p.target})` : '';
   const lines = [
-    `Input: ${input} ${pyShape(a)} ${a.dtype}`,
+    `Input: ${input} ${pyShape(a)} ${a.dtype}${mean ? ', columns centered (--center: figures are of A − 1·μᵀ)' : ''}`,
     `Method: ${result.method}${how}, rank ${result.rank}${chosen}, ${result.timings.totalMs.toFixed(1)} ms`,
     `U shape: ${pyShape(result.U)}, V shape: ${pyShape(result.V)} (${result.U.dtype})`,
     ...evaluationLines(evaluation).filter((line) => evaluation.optimum !== null || !line.startsWith('Optimal Error')),
@@ -212,9 +235,10 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (p?.numericalRank !== undefined && p.numericalRank < result.rank) {
     lines.push(`Numerical rank: ${p.numericalRank} (the other ${result.rank - p.numericalRank} singular values are 0 to working precision)`);
   }
+  if (explained) lines.push(explainedLine(explained, true));
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
   lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  report.write(lines.join('\n') + '\n');
 }
 
 /**
