@@ -29,11 +29,11 @@ import {
   type TensorAnalysis,
   type WeightLayout,
 } from '../methods/weight-compression.js';
-import { writeNpz } from './npz.js';
+import { writeNpz, type NpzArrayInput } from './npz.js';
 import { checkOutputDir, checkOutputFile } from './output-set.js';
 import { SAFETENSORS_DTYPE_BYTES, decodeFloats, elementCount, encodeFloats, type SafetensorsDtype } from './safetensors.js';
 import { TFJS_SHARD_BYTES, tfjsShardNames, type TfjsWeightSpec } from './tfjs-weights.js';
-import { openWeights, type WeightSource, type WeightTensor } from './weights-files.js';
+import { NPZ_METADATA_NAME, openWeights, type WeightSource, type WeightTensor } from './weights-files.js';
 import { AtomicOutput, SafetensorsStreamWriter, ShardedByteWriter } from './weights-writer.js';
 
 /**
@@ -395,11 +395,14 @@ async function writeOutput(src: WeightSource, outs: OutTensor[], out: string, re
       for (const x of outs) await w.append(await x.produce());
       await ao.writeFile(basename(src.path), JSON.stringify(json) + '\n');
     } else {
-      const arrays = new Map<string, { shape: number[]; data: Float32Array | Float64Array }>();
+      const arrays = new Map<string, NpzArrayInput>();
       for (const x of outs) arrays.set(x.name, { shape: x.shape, data: decodeFloats(await x.produce(), x.dtype) });
-      if (record) {
-        const bytes = new TextEncoder().encode(JSON.stringify(record));
-        arrays.set(`__${LOWRANK_METADATA_KEY}__`, { shape: [bytes.length], data: Float64Array.from(bytes) });
+      const meta = { ...(src.metadata ?? {}) };
+      if (record) meta[LOWRANK_METADATA_KEY] = JSON.stringify(record);
+      else delete meta[LOWRANK_METADATA_KEY];
+      if (Object.keys(meta).length) {
+        const bytes = new TextEncoder().encode(JSON.stringify(meta));
+        arrays.set(NPZ_METADATA_NAME, { shape: [bytes.length], data: bytes });
       }
       await ao.writeFile('', writeNpz(arrays));
     }

@@ -312,6 +312,12 @@ async function openTfjs(path: string): Promise<WeightSource> {
   };
 }
 
+/**
+ * The `.npz` member holding string metadata (the `__metadata__` of safetensors: for factored
+ * outputs, the lowrank record) as the UTF-8 bytes of a JSON object, a uint8 array.
+ */
+export const NPZ_METADATA_NAME = '__metadata__';
+
 async function openNpz(path: string): Promise<WeightSource> {
   let bytes: Uint8Array;
   try {
@@ -320,6 +326,16 @@ async function openNpz(path: string): Promise<WeightSource> {
     throw new LowRankError('E_IO', `cannot read '${path}': ${fsReason(err)}`);
   }
   const arrays = parseNpz(bytes, path);
+  const meta = arrays.get(NPZ_METADATA_NAME);
+  arrays.delete(NPZ_METADATA_NAME);
+  let metadata: Record<string, string> | null = null;
+  if (meta) {
+    try {
+      metadata = JSON.parse(new TextDecoder().decode(Uint8Array.from(meta.data))) as Record<string, string>;
+    } catch {
+      throw new LowRankError('E_FORMAT', `${path}: array '${NPZ_METADATA_NAME}' is not the UTF-8 JSON of a string map`);
+    }
+  }
   const byName = new Map<string, NpyArray>(arrays);
   const tensors: WeightTensor[] = [...arrays].map(([name, a]) => {
     // parseNpz gives float32 arrays as they are and every other dtype as float64.
@@ -330,7 +346,7 @@ async function openNpz(path: string): Promise<WeightSource> {
     format: 'npz',
     path,
     tensors,
-    metadata: null,
+    metadata,
     readRaw: async (t) => {
       const a = byName.get(t.name) as NpyArray;
       return encodeFloats(a.data, t.dtype);

@@ -232,5 +232,12 @@ test('npz: a model and its calibration inputs in .npz files, the output as .npz;
   const { opt, ridge } = whitenedOptimum(w, x, 3);
   const err = whitenedError(w, arrays.get('fc.weight')?.data as Float64Array, x, ridge);
   assert.ok(Math.abs(err - opt) <= 1e-6 * opt, `npz whitened error ${err} vs optimum ${opt}`);
+  // factored .npz (the lowrank record in a '__metadata__' member) and back
+  await compressWeights({ input, out: join(d, 'f.npz'), format: 'factored', rule: { kind: 'rank', value: 3 }, calibration: calib, minSize: 1 });
+  assert.deepEqual([...parseNpz(new Uint8Array(readFileSync(join(d, 'f.npz')))).keys()], ['fc.weight.lowrank_u', 'fc.weight.lowrank_v', 'fc.bias', '__metadata__']);
+  await expandWeights(join(d, 'f.npz'), join(d, 'back.npz'));
+  const back = parseNpz(new Uint8Array(readFileSync(join(d, 'back.npz'))));
+  assert.deepEqual([...back.keys()], ['fc.weight', 'fc.bias']);
+  assert.ok(frobDiff(back.get('fc.weight')?.data ?? [], arrays.get('fc.weight')?.data ?? []) <= 1e-12 * 100);
   await assert.rejects(compressWeights({ input, out: input, format: 'dense', rule: { kind: 'rank', value: 3 }, minSize: 1 }), (e: Error & { code?: string }) => e.code === 'E_ARG' && /replace the input/.test(e.message));
 });
