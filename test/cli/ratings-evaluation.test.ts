@@ -87,6 +87,13 @@ describe('ratings evaluation from the CLI: --test, --folds, --tune, detection, p
     assert.deepEqual(rmses, [...rmses].sort((a, b) => a - b));
   });
 
+  it('the gradient method says so when early stopping leaves it worse than the bias baseline', () => {
+    const r = runCli(['factor', 'train.base', '--method', 'gradient', '--rank', '1', '--no-biases', '--epochs', '10', '--out', 'weak'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: the gradient model is not better than the bias baseline on its early-stopping split \(RMSE \d\.\d{4} vs \d\.\d{4}\)/);
+    assert.match(r.stdout, /Early stopping: best epoch \d+ of \d+ on a 10% validation split/);
+  });
+
   it('an ambiguous three-column integer table gets one line suggesting --format', () => {
     writeFileSync(join(dir, 'narrow.csv'), '1,2,5\n1,3,4\n2,2,1\n2,3,2\n');
     const r = runCli(['factor', 'narrow.csv', '--rank', '1', '--out', 'narrow'], dir);
