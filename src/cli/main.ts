@@ -7,6 +7,7 @@ import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from 
 import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
+import { AUTO_TIER_ORDER, BACKEND_CHOICES } from '../backend/select.js';
 import { intOption } from './options.js';
 import { registerPlayground } from './playground.js';
 import { registerPredict } from './predict.js';
@@ -29,8 +30,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('low-rank matrix approximation and compression')
     .version(packageVersion())
     .option('--verbose', 'print stack traces on errors')
-    .option('--backend <tier>', 'kernel tier: auto (native OpenBLAS if it loads, else js), js or native (default: LOWRANK_BACKEND, else auto)')
-    .option('--threads <n>', 'BLAS threads of the native tier (default: LOWRANK_THREADS, else one per core)', intOption('--threads', 1))
+    .option('--backend <tier>', `kernel tier: ${BACKEND_CHOICES.join(', ')} (auto: the first of ${AUTO_TIER_ORDER.join(', ')} that loads; default: LOWRANK_BACKEND, else auto)`)
+    .option('--threads <n>', 'threads of the native or wasm tier\'s large kernels (default: LOWRANK_THREADS, else one per core)', intOption('--threads', 1))
     .hook('preAction', () => {
       const { backend, threads } = program.opts<{ backend?: string; threads?: number }>();
       selectBackend({ backend, threads, source: '--backend' });
