@@ -150,7 +150,7 @@ export class WasmRuntime {
     return this.spawner !== null;
   }
 
-  /** Uses up to `threads` threads for large GEMMs, starting workers as needed. */
+  /** Uses up to `threads` threads for large GEMMs (workers start with the first such GEMM). */
   setThreads(threads: number): void {
     this.threads = this.canThread ? threads : 1;
     if (this.threads > this.slots) {
@@ -159,6 +159,13 @@ export class WasmRuntime {
       this.operandBase = this.jobPtr + JOB_BYTES + this.slots * this.scratchStride;
       this.ensureBytes(this.operandBase);
     }
+  }
+
+  /**
+   * Starts the workers {@link threads} asks for. Called by the first GEMM large enough to be
+   * split, so that a process whose products are all small (the seed's demo) never pays for them.
+   */
+  private startWorkers(): void {
     while (this.workers < this.threads - 1 && this.spawner) {
       this.workers++;
       this.spawner(WORKER_SOURCE, { module: this.module, memory: this.memory, job: this.jobPtr, tid: this.workers });
@@ -240,6 +247,7 @@ export class WasmRuntime {
   gemmAt(g: GemmAt): void {
     const work = g.m * g.n * g.k;
     const threads = work >= THREADED_GEMM_MIN_WORK ? this.threads : 1;
+    if (threads > 1 && this.workers < threads - 1) this.startWorkers();
     const splitN = g.n >= g.m;
     const total = splitN ? g.n : g.m;
     const unit = splitN ? 8 : 6;
