@@ -58,7 +58,11 @@ export interface CompressWeightsOptions {
   out: string;
   /** Compute and report without writing anything (`out` is ignored). */
   dryRun?: boolean;
-  /** `dense`: same names, shapes and dtypes; `factored`: NAME.lowrank_u / NAME.lowrank_v. */
+  /**
+   * `dense`: same names, shapes and dtypes; `factored`: NAME.lowrank_u / NAME.lowrank_v in the
+   * tensor's dtype. tfjs models: compressed weights are written as float32 (a quantised kernel
+   * that is approximated loses its quantisation); kept weights are copied byte for byte.
+   */
   format: 'dense' | 'factored';
   rule: RankRule;
   /** Layout of n-D kernels (default: `keras` for tfjs models, else `torch`). */

@@ -40,8 +40,9 @@ export const DEFAULT_MIN_SIZE = 1024;
 /** Names treated as embeddings (kept unless `--include`d): a lookup table is not a linear map of activations. */
 export const EMBEDDING_PATTERN = /embed|(^|[._/])(wte|wpe)([._/]|$)/i;
 
-/** Suffixes of the factor tensors in the factored format: NAME ≈ NAME.lowrank_u · NAME.lowrank_v. */
+/** Suffix of the left factor in the factored format: NAME ≈ NAME.lowrank_u (rows×k) · NAME.lowrank_v (k×cols). */
 export const FACTOR_U_SUFFIX = '.lowrank_u';
+/** Suffix of the right factor in the factored format (see {@link FACTOR_U_SUFFIX}). */
 export const FACTOR_V_SUFFIX = '.lowrank_v';
 
 /** The `__metadata__` key (safetensors) / `userDefinedMetadata` key (tfjs) holding the factored tensors' record. */
