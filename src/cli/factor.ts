@@ -27,6 +27,7 @@ import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
 import { addRatingsOptions, isRatingsInput, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
+import { memoryOption, runStreamFactor, type StreamFlags } from './factor-stream.js';
 
 interface FactorFlags {
   rank?: number;
@@ -89,7 +90,12 @@ export function registerFactor(program: Command): void {
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .option('--center', 'PCA: remove the column means first (implicitly for sparse .mtx input), write mean.npy and report the explained-variance ratio of each component (scikit-learn\'s PCA)')
     .option('--index-col', INDEX_COL_HELP)
-    .action(async (input: string, flags: FactorFlags & RatingsFlags, cmd: Command) => {
+    .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB), never loading the matrix; needs --rank', memoryOption)
+    .option('--passes <p>', 'out of core: passes over the file, 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)', intOption('--passes', 1))
+    .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read)')
+    .option('--job-id <id>', 'distributed: name of the run; a coordinator restarted with the same id resumes from the completed blocks')
+    .action(async (input: string, flags: FactorFlags & RatingsFlags & StreamFlags, cmd: Command) => {
+      if (flags.memory !== undefined || flags.passes !== undefined || flags.cluster !== undefined) return runStreamFactor(input, flags);
       const ratings = await isRatingsInput(input, flags, cmd);
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
       if (ratings) return runFactorRatings(input, flags, cmd);
