@@ -8,8 +8,7 @@ import { LowRankError } from '../core/errors.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { operatorSvd } from '../linalg/operator-svd.js';
 import { centeredOperator, centeredSquaredNorm, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
-import { energyRanks, optimalErrors } from './rank-selection.js';
-import { SPECTRUM_ENERGY_LEVELS, SPECTRUM_TOP_FIRST, type SpectrumReport } from './spectrum.js';
+import { SPECTRUM_TOP_FIRST, spectrumReport, type SpectrumReport } from './spectrum.js';
 
 /** Options of {@link sparseSpectrum}. */
 export interface SparseSpectrumOptions {
@@ -43,22 +42,5 @@ export function sparseSpectrum(a: CsrMatrix, options: SparseSpectrumOptions = {}
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
   const total = mu ? centeredSquaredNorm(a, mu) : a.values.reduce((s, v) => s + v * v, 0);
   const res = operatorSvd(op, top, { seed: options.seed });
-  const s = res.S;
-  const cumulativeEnergy = new Float64Array(s.length);
-  let cum = 0;
-  for (let i = 0; i < s.length; i++) {
-    cum += s[i] * s[i];
-    cumulativeEnergy[i] = total === 0 ? 0 : Math.min(1, cum / total);
-  }
-  return {
-    normFrobenius: Math.sqrt(total),
-    method: 'randomized',
-    complete: false,
-    singularValues: s,
-    cumulativeEnergy,
-    optimalError: optimalErrors(s, total),
-    energyRanks: energyRanks(s, total, SPECTRUM_ENERGY_LEVELS),
-    passes: res.passes,
-    krylov: false,
-  };
+  return { ...spectrumReport(res.S, total, 'randomized', false), passes: res.passes, krylov: false };
 }

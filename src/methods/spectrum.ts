@@ -95,7 +95,7 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
   const total = backend.sumSquares(a.data);
   if (r <= SPECTRUM_EXACT_MAX_SIDE) {
     // Every value is computed anyway: the energy ranks come from all of them, --top only trims the table.
-    const full = report(svd(a, { backend }).S, total, 'exact', true);
+    const full = spectrumReport(svd(a, { backend }).S, total, 'exact', true);
     if (top === undefined || top >= r) return full;
     return {
       ...full,
@@ -113,13 +113,23 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
     const predicted = rankFromSpectrum(res.ritzValues, { criterion: 'energy', value: LEVELS[LEVELS.length - 1] }, a.rows, a.cols, total);
     n = Math.min(SPECTRUM_TOP_MAX, r, Math.max(2 * n, predicted ?? 0));
   }
-  const out = report(res.S, total, 'randomized', res.S.length === r);
+  const out = spectrumReport(res.S, total, 'randomized', res.S.length === r);
   out.passes = res.passes;
   out.krylov = res.krylov;
   return out;
 }
 
-function report(s: Float64Array, total: number, method: 'exact' | 'randomized', complete: boolean): SpectrumReport {
+/**
+ * The report of singular values `s` (descending) of a matrix with ‖A‖²_F = `total`: cumulative
+ * energy, optimal error of each rank and the energy ranks — against the exact total when the
+ * values are not `complete` (a leading part, or Ritz lower bounds). A zero matrix has all of its
+ * (zero) energy at every rank.
+ * @example
+ * ```ts
+ * spectrumReport(new Float64Array([3, 1]), 10, 'exact', true).cumulativeEnergy; // [0.9, 1]
+ * ```
+ */
+export function spectrumReport(s: Float64Array, total: number, method: 'exact' | 'randomized', complete: boolean): SpectrumReport {
   const cumulativeEnergy = new Float64Array(s.length);
   let cum = 0;
   for (let i = 0; i < s.length; i++) {
