@@ -26,72 +26,38 @@ static void CAT(scale_window, SUF)(int m, int n, T beta, T* c, int ldc) {
 }
 
 /**
- * Packs rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into MR-row slivers: sliver s holds
- * op(A)[i0+s·MR+r][p0+p] at dst[s·MR·kc + p·MR + r]; rows past mc are zero.
+ * Packs a panel of a row-major operand into slivers `w` wide along its "sliver" dimension s:
+ * element (s, p) — x[p·ld + s] when `contiguous` (a sliver row is contiguous in memory), else
+ * x[s·ld + p] — goes to dst[(s−s0)/w·w·kc + (p−p0)·w + (s−s0) mod w] for s in [s0, s0+slen),
+ * p in [p0, p0+kc); slivers are zero-padded to w. op(A) packs into MR-row slivers (s = row,
+ * contiguous when transposed), op(B) into NR-column slivers (s = column, contiguous when not).
  */
-static void CAT(pack_a, SUF)(int transA, const T* a, int lda, int i0, int mc, int p0, int kc, T* dst) {
-  for (int s = 0; s < mc; s += MR) {
-    const int rows = mc - s < MR ? mc - s : MR;
+static inline void CAT(pack, SUF)(const T* x, int ld, int contiguous, int s0, int slen, int p0, int kc, int w, T* dst) {
+  for (int s = 0; s < slen; s += w) {
+    const int width = slen - s < w ? slen - s : w;
     T* d = dst + (long)s * kc;
-    if (transA) {
-      // op(A)[i][p] = a[p·lda + i]: a sliver row is contiguous in memory.
-      const T* src = a + (long)p0 * lda + i0 + s;
-      if (rows == MR) {
-        for (int p = 0; p < kc; p++, src += lda, d += MR) {
-          for (int r = 0; r < MR; r++) d[r] = src[r];
+    if (contiguous) {
+      const T* src = x + (long)p0 * ld + s0 + s;
+      if (width == w) {  // full sliver: whole vectors (w is a multiple of V_LANES)
+        for (int p = 0; p < kc; p++, src += ld, d += w) {
+          for (int r = 0; r < w; r += V_LANES) STORE(d + r, LOAD(src + r));
         }
-      } else {
-        for (int p = 0; p < kc; p++, src += lda, d += MR) {
-          int r = 0;
-          for (; r < rows; r++) d[r] = src[r];
-          for (; r < MR; r++) d[r] = (T)0;
-        }
+        continue;
+      }
+      for (int p = 0; p < kc; p++, src += ld, d += w) {
+        int r = 0;
+        for (; r < width; r++) d[r] = src[r];
+        for (; r < w; r++) d[r] = (T)0;
       }
     } else {
-      const T* src = a + (long)(i0 + s) * lda + p0;
+      const T* src = x + (long)(s0 + s) * ld + p0;
       int r = 0;
-      for (; r < rows; r++) {
-        const T* row = src + (long)r * lda;
-        for (int p = 0; p < kc; p++) d[p * MR + r] = row[p];
+      for (; r < width; r++) {
+        const T* line = src + (long)r * ld;
+        for (int p = 0; p < kc; p++) d[p * w + r] = line[p];
       }
-      for (; r < MR; r++) {
-        for (int p = 0; p < kc; p++) d[p * MR + r] = (T)0;
-      }
-    }
-  }
-}
-
-/**
- * Packs depth [p0, p0+kc) × columns [j0, j0+nc) of op(B) into NR-column slivers: sliver s holds
- * op(B)[p0+p][j0+s·NR+c] at dst[s·NR·kc + p·NR + c]; columns past nc are zero.
- */
-static void CAT(pack_b, SUF)(int transB, const T* b, int ldb, int p0, int kc, int j0, int nc, T* dst) {
-  for (int s = 0; s < nc; s += NR) {
-    const int cols = nc - s < NR ? nc - s : NR;
-    T* d = dst + (long)s * kc;
-    if (!transB) {
-      const T* src = b + (long)p0 * ldb + j0 + s;
-      if (cols == NR) {
-        for (int p = 0; p < kc; p++, src += ldb, d += NR) {
-          for (int v = 0; v < NV; v++) STORE(d + v * V_LANES, LOAD(src + v * V_LANES));
-        }
-      } else {
-        for (int p = 0; p < kc; p++, src += ldb, d += NR) {
-          int c = 0;
-          for (; c < cols; c++) d[c] = src[c];
-          for (; c < NR; c++) d[c] = (T)0;
-        }
-      }
-    } else {
-      // op(B)[p][j] = b[j·ldb + p]
-      const T* src = b + (long)(j0 + s) * ldb + p0;
-      int c = 0;
-      for (; c < cols; c++) {
-        const T* col = src + (long)c * ldb;
-        for (int p = 0; p < kc; p++) d[p * NR + c] = col[p];
-      }
-      for (; c < NR; c++) {
-        for (int p = 0; p < kc; p++) d[p * NR + c] = (T)0;
+      for (; r < w; r++) {
+        for (int p = 0; p < kc; p++) d[p * w + r] = (T)0;
       }
     }
   }
@@ -167,10 +133,10 @@ static void CAT(gemm_block, SUF)(int transA, int transB, int m, int n, int k, T 
     for (int pc = 0; pc < k; pc += KC) {
       const int kc = k - pc < KC ? k - pc : KC;
       const T bet = pc == 0 ? beta : (T)1;
-      CAT(pack_b, SUF)(transB, b, ldb, pc, kc, jc, nc, pb);
+      CAT(pack, SUF)(b, ldb, !transB, jc, nc, pc, kc, NR, pb);
       for (int ic = 0; ic < m; ic += MC) {
         const int mc = m - ic < MC ? m - ic : MC;
-        CAT(pack_a, SUF)(transA, a, lda, ic, mc, pc, kc, pa);
+        CAT(pack, SUF)(a, lda, transA, ic, mc, pc, kc, MR, pa);
         for (int jr = 0; jr < nc; jr += NR) {
           const int nr = nc - jr < NR ? nc - jr : NR;
           const T* bs = pb + (long)jr * kc;

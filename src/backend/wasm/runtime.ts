@@ -19,6 +19,7 @@
  */
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
+import type { GemmArgs } from '../backend.js';
 import { SIMD_MODULE_BASE64, SIMD_MT_MODULE_BASE64 } from './module-bytes.js';
 import { WORKER_SOURCE, type WorkerSpawner } from './worker-source.js';
 
@@ -78,23 +79,8 @@ export interface RuntimeOptions {
 /** A placed operand: its byte offset in linear memory. */
 export type Ptr = number;
 
-/** Arguments of {@link WasmRuntime.gemmAt}: GEMM on operands already in linear memory. */
-export interface GemmAt {
-  f64: boolean;
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  a: Ptr;
-  lda: number;
-  b: Ptr;
-  ldb: number;
-  beta: number;
-  c: Ptr;
-  ldc: number;
-}
+/** Arguments of {@link WasmRuntime.gemmAt}: {@link GemmArgs} with operands already in linear memory. */
+export type GemmAt = Omit<GemmArgs, 'a' | 'b' | 'c'> & { f64: boolean; a: Ptr; b: Ptr; c: Ptr };
 
 /**
  * One memory, its instances and threads. Synchronous by design: the module is compiled with
