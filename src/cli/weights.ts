@@ -52,11 +52,11 @@ export function registerWeights(program: Command): void {
     .option('--bytes <b>', 'rank rule: the compressed weights take at most b bytes (e.g. 5MB, 1.5GiB), ranks allocated by --allocation', bytesOption)
     .option('--allocation <a>', 'for --params/--bytes: global (minimise the summed squared error: greedy on σᵢ²/(n+m), exact at the budget boundary) or uniform (the same fraction for every weight)', choiceOption('--allocation', ['global', 'uniform'] as const), 'global')
     .option('--calibration <acts>', 'activation-aware: a safetensors/.npz with, for each weight name (or its module name), sample inputs of that layer (samples × in-features); minimises ‖(W − Ŵ)X‖')
-    .option('--ridge <r>', `activation-aware: ridge added to XᵀX, relative to its mean diagonal (default ${DEFAULT_ACTIVATION_RIDGE})`, numberOption('--ridge'), DEFAULT_ACTIVATION_RIDGE)
+    .option('--ridge <r>', 'activation-aware: ridge added to XᵀX, relative to its mean diagonal', numberOption('--ridge'), DEFAULT_ACTIVATION_RIDGE)
     .option('--layout <l>', 'how n-D kernels become matrices: torch ([cout, cin, kh, kw] → cout × cin·kh·kw; inputs are columns) or keras ([kh, kw, cin, cout] → kh·kw·cin × cout; inputs are rows) (default: keras for tfjs, else torch)', choiceOption('--layout', ['torch', 'keras'] as const))
     .option('--include <regex>', 'compress only weights whose name matches (also admits embeddings)')
     .option('--exclude <regex>', 'keep weights whose name matches')
-    .option('--min-size <n>', `keep weights with fewer elements (default ${DEFAULT_MIN_SIZE})`, intOption('--min-size', 0), DEFAULT_MIN_SIZE)
+    .option('--min-size <n>', 'keep weights with fewer elements', intOption('--min-size', 0), DEFAULT_MIN_SIZE)
     .option('--json', 'print one JSON object')
     .option('--report <file.html>', 'write an HTML report with the table and a figure of rank and error per layer')
     .action(async (model: string, flags: WeightsFlags) => {
