@@ -7,6 +7,7 @@
 import type { Matrix } from '../core/matrix.js';
 import { colorAt, viridis, type Colormap } from './colormap.js';
 import { pngDataUrl } from './png.js';
+import { COMPARISON_MAX_ASPECT, rectBlockMeans } from './comparison.js';
 import { finiteRange, heatmapImage, upscale, type RgbaImage } from './raster.js';
 import { escapeXml, formatTick, niceTicks } from './svg.js';
 
@@ -75,7 +76,7 @@ export function colorLimits(a: Matrix, options: Pick<HeatmapFigureOptions, 'vmin
 /**
  * A single heatmap figure: the matrix drawn as `imshow` would (row 0 on top), row and column
  * index ticks, a colour bar with ticks at the right, the title and subtitle on top. A matrix
- * larger than `maxSide` (default 1000) on a side is reduced by f×f block means and the
+ * larger than `maxSide` (default 1000) on a side, or more elongated than COMPARISON_MAX_ASPECT, is reduced by block means and the
  * subtitle says so.
  *
  * @example
@@ -88,13 +89,10 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
   const H = options.height ?? 520;
   const cmap = options.cmap ?? viridis;
   const [vmin, vmax] = colorLimits(a, options);
-  const hm = heatmapImage(a, { cmap, vmin, vmax, maxSide: options.maxSide });
   const notes: string[] = options.subtitle ? options.subtitle.split('\n') : [];
-  if (hm.blockSize > 1) notes.push(`${a.rows}×${a.cols} shown as ${hm.blockSize}×${hm.blockSize} block means (${hm.image.height}×${hm.image.width} px)`);
   const extRows = options.extent?.rows ?? a.rows;
   const extCols = options.extent?.cols ?? a.cols;
 
-  const top = 44 + 17 * notes.length + (notes.length ? 1 : 0);
   const bottom = 34;
   const left = 54; // row tick labels
   const barGap = 24;
@@ -103,6 +101,20 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
   const labelRoom = options.colorbarLabel ? 22 : 0;
   const right = barGap + barW + barTicks + labelRoom;
   const areaW = W - left - right - 10;
+  // The drawing box: the matrix's aspect clamped to COMPARISON_MAX_ASPECT (a 1797×64 matrix is not
+  // a strip), room left for one more subtitle line; each drawn cell averages fr×fc cells so that
+  // cells are at least a pixel (and no side exceeds maxSide, default 1000).
+  const roomH = H - (44 + 17 * (notes.length + 1) + 1) - bottom;
+  const aspect = Math.min(COMPARISON_MAX_ASPECT, Math.max(1 / COMPARISON_MAX_ASPECT, a.rows / Math.max(1, a.cols)));
+  const boxW = Math.min(areaW, roomH / aspect);
+  const boxH = boxW * aspect;
+  const maxSide = options.maxSide ?? 1000;
+  const fr = Math.max(1, Math.ceil(a.rows / Math.min(boxH, maxSide)));
+  const fc = Math.max(1, Math.ceil(a.cols / Math.min(boxW, maxSide)));
+  const shown = fr > 1 || fc > 1 ? rectBlockMeans(a, fr, fc) : a;
+  const hm = heatmapImage(shown, { cmap, vmin, vmax, maxSide: Math.max(shown.rows, shown.cols, 1) });
+  if (fr > 1 || fc > 1) notes.push(`${a.rows}×${a.cols} shown as ${fr}×${fc} block means (${hm.image.height}×${hm.image.width} px)`);
+  const top = 44 + 17 * notes.length + (notes.length ? 1 : 0);
   const areaH = H - top - bottom;
 
   const parts: string[] = [];
@@ -119,12 +131,12 @@ export function heatmapFigure(a: Matrix, options: HeatmapFigureOptions): string 
     return parts.join('\n');
   }
 
-  // The image, enlarged by an integer factor when small (crisp cells), then fitted.
-  const up = Math.max(1, Math.floor(Math.min(areaW / hm.image.width, areaH / hm.image.height)));
+  // The image, enlarged by an integer factor when small (crisp cells), then stretched to the box.
+  const up = Math.max(1, Math.floor(Math.min(boxW / hm.image.width, boxH / hm.image.height)));
   const img = upscale(hm.image, Math.min(up, 16));
-  const fit = Math.min(areaW / img.width, areaH / img.height);
-  const w = img.width * fit;
-  const h = img.height * fit;
+  const fit = Math.min(1, areaH / boxH);
+  const w = boxW * fit;
+  const h = boxH * fit;
   // Centre image + colour bar as one group; the bar sits beside the image, same height.
   const x = left + (W - left - right - w) / 2;
   const y = top + (areaH - h) / 2;

@@ -32,7 +32,11 @@ describe('heatmapFigure', () => {
   it('reduces a large matrix by block means and says so', () => {
     const a = Matrix.zeros(2500, 40);
     const svg = heatmapFigure(a, { title: 't', cmap: viridis });
-    assert.ok(svg.includes('2500×40 shown as 3×3 block means (834×14 px)'), svg.slice(0, 600));
+    // A 2500×40 strip: drawn at aspect ≤ 2, its rows averaged to fit the box, its 40 columns kept.
+    const note = /2500×40 shown as (\d+)×1 block means \((\d+)×40 px\)/.exec(svg);
+    assert.ok(note && Number(note[2]) === Math.ceil(2500 / Number(note[1])), svg.slice(0, 600));
+    const box = /<image x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)" preserveAspectRatio="none" style/.exec(svg)!;
+    assert.ok(Number(box[2]) / Number(box[1]) <= 2 + 1e-9, `aspect ${Number(box[2]) / Number(box[1])}`);
   });
 
   it('draws an empty matrix without failing', async () => {
