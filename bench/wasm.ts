@@ -147,19 +147,24 @@ function benchSeed(reps: number): void {
   const ours: number[] = [];
   const theirs: number[] = [];
   const out = mkdtempSync(join(tmpdir(), 'lowrank-wasm-bench-'));
-  for (let r = 0; r < reps; r++) {
+  let failed = '';
+  for (let r = 0; r < reps && !failed; r++) {
     const o = time(() => {
-      const p = spawnSync(process.execPath, [cli, 'demo', '--out', join(out, 'demo')], { env: { ...process.env, LOWRANK_BACKEND: 'wasm' }, stdio: 'ignore' });
-      if (p.status !== 0) throw new Error(`LOWRANK_BACKEND=wasm lowrank demo exited ${p.status}`);
+      const p = spawnSync(process.execPath, [cli, 'demo', '--out', join(out, `demo${r}`)], { env: { ...process.env, LOWRANK_BACKEND: 'wasm' }, encoding: 'utf8' });
+      if (p.status !== 0) failed = `LOWRANK_BACKEND=wasm lowrank demo exited ${p.status}: ${p.stderr.trim().split('\n').pop()}`;
     });
     const s = time(() => {
-      const p = spawnSync(py, [seed, '100', '50', '20', '10', '500', '1'], { stdio: 'ignore' });
-      if (p.status !== 0) throw new Error(`seed program exited ${p.status}`);
+      const p = spawnSync(py, [seed, '100', '50', '20', '10', '500', '1'], { encoding: 'utf8' });
+      if (p.status !== 0) failed = `the seed program exited ${p.status}: ${p.stderr.trim().split('\n').pop()}`;
     });
     ours.push(o);
     theirs.push(s);
   }
   rmSync(out, { recursive: true, force: true });
+  if (failed) {
+    console.log(`# demo process comparison failed: ${failed}`);
+    return;
+  }
   const ratio = median(ours) / median(theirs);
   console.log(line(['LOWRANK_BACKEND=wasm lowrank demo (process)', median(ours).toFixed(0), `${ratio.toFixed(2)}×`], w) + `  of the seed program's process time (goal ≤ 0.5×: ${verdict(ratio <= 0.5)})`);
   console.log(line(['seed PyTorch program (process, one training)', median(theirs).toFixed(0), '1.00×'], w));
