@@ -10,18 +10,14 @@ import { INDEX_COL_HELP, printNotes, readInput, STDIO_PATH } from './read-input.
 import { writeNpy } from '../io/npy.js';
 import { spectralErrorEstimate } from '../linalg/error-estimators.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
-import { svd } from '../linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '../methods/auto.js';
 import type { Factorization, Progress } from '../methods/factorization.js';
 import { DEFAULT_EPOCHS, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { randomizedFactorize } from '../methods/randomized.js';
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
 import { checkPositive } from '../methods/validate.js';
-import { compressionRatio, compressionRatioBytes } from '../metrics/compression.js';
-import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
-import { approximationErrorsFromFactors } from '../metrics/factor-errors.js';
-import { optimalFrobeniusError, optimalityGap } from '../metrics/optimum.js';
-import { formatGap, pyShape, printJson } from './format.js';
+import { evaluateFactorization } from '../metrics/evaluate.js';
+import { pyShape, printJson } from './format.js';
 import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
@@ -181,7 +177,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       onProgress: progress ? (p) => process.stderr.write(`epoch ${p.epoch}/${p.total}: loss ${p.loss.toExponential(4)}\n`) : undefined,
     });
   }
-  const evaluation = evaluateFactors(a, result);
+  const evaluation = evaluateFactorization(a, result, { seed: f.seed });
   const spectral = f.spectralError ? spectralErrorEstimate(a, result.U, result.V, { seed: f.seed }) : undefined;
   // One set: factors, figures and report.html replace the old set together (a reader never sees a mix).
   const outputs: OutputFile[] = [
@@ -231,13 +227,8 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     `Input: ${input} ${pyShape(a)} ${a.dtype}${mean ? ', columns centered (--center: figures are of A − 1·μᵀ)' : ''}`,
     `Method: ${result.method}${how}, rank ${result.rank}${chosen}, ${result.timings.totalMs.toFixed(1)} ms`,
     `U shape: ${pyShape(result.U)}, V shape: ${pyShape(result.V)} (${result.U.dtype})`,
-    ...evaluationLines(evaluation).filter((line) => evaluation.optimum !== null || !line.startsWith('Optimal Error')),
+    ...evaluationLines(evaluation),
   ];
-  if (evaluation.optimum === null) {
-    const gapBound = result.method === 'randomized' ? result.params.gapUpperBound : NaN;
-    const bound = Number.isFinite(gapBound) ? `; certified at most ${formatGap(gapBound)} above it (Ritz-value bound)` : '';
-    lines.push(`Optimal Error for rank ${result.rank}: not computed (no exact SVD of a ${a.rows}×${a.cols} matrix)${bound}`);
-  }
   if (p?.numericalRank !== undefined && p.numericalRank < result.rank) {
     lines.push(`Numerical rank: ${p.numericalRank} (the other ${result.rank - p.numericalRank} singular values are 0 to working precision)`);
   }
@@ -245,27 +236,6 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
   lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
   report.write(lines.join('\n') + '\n');
-}
-
-/**
- * The figures `factor` reports, without forming U·V (n×m) or copying A: errors from the factors
- * in row blocks; the optimum from the method's spectrum when it has one, else from an exact SVD
- * only when that is cheap (min(n, m) ≤ AUTO_EXACT_MAX_SIDE; for the gradient method, as `eval`
- * does, ≤ OPTIMUM_MAX_SIDE).
- */
-function evaluateFactors(a: Matrix, result: Factorization): Evaluation {
-  const errors = approximationErrorsFromFactors(a, result.U, result.V);
-  const limit = result.method === 'gradient' ? OPTIMUM_MAX_SIDE : AUTO_EXACT_MAX_SIDE;
-  const spectrum = result.spectrum ?? (Math.min(a.rows, a.cols) <= limit ? svd(a).S : undefined);
-  const optimum = spectrum ? optimalFrobeniusError(spectrum, result.rank) : null;
-  return {
-    rank: result.rank,
-    compressionRatio: compressionRatio(a.rows, a.cols, result.rank),
-    compressionRatioBytes: compressionRatioBytes(a.rows, a.cols, result.rank, a.dtype, result.U.dtype),
-    ...errors,
-    optimum,
-    gap: optimum === null ? null : optimalityGap(errors.frobenius, optimum),
-  };
 }
 
 /** Parses `--power-iters`: a non-negative integer or `auto`. */
