@@ -426,15 +426,15 @@ function modelLabel(fitted: FittedRatings): string {
   return `gradient rank ${r.rank} (${String(p.optimizer)}, λ ${fitted.reg}, ${r.epochsRun} epochs, batch ${String(p.batchSize)}${p.biases ? ', biases' : ''})`;
 }
 
-function fmtErr(e: RatingErrors | null | undefined): string {
-  return e ? `${e.rmse.toFixed(4).padStart(8)} ${e.mae.toFixed(4).padStart(8)}` : `${'-'.padStart(8)} ${'-'.padStart(8)}`;
+function fmtErr(e: RatingErrors | null | undefined, width: number): string {
+  return e ? `${e.rmse.toFixed(4).padStart(width)} ${e.mae.toFixed(4).padStart(8)}` : `${'-'.padStart(width)} ${'-'.padStart(8)}`;
 }
 
 function errorTable(rows: EvalRow[]): string[] {
   const w = Math.max(24, ...rows.map((r) => r.name.length));
   return [
-    `${'model'.padEnd(w)} ${'train RMSE'.padStart(8)} ${'MAE'.padStart(8)}  ${'held-out RMSE'.padStart(8)} ${'MAE'.padStart(8)} ${'time s'.padStart(8)}`,
-    ...rows.map((r) => `${r.name.padEnd(w)} ${fmtErr(r.train)}  ${fmtErr(r.test?.all).padStart(22)} ${(r.ms / 1000).toFixed(2).padStart(8)}`),
+    `${'model'.padEnd(w)} ${'train RMSE'} ${'MAE'.padStart(8)}  ${'held-out RMSE'} ${'MAE'.padStart(8)} ${'time s'.padStart(8)}`,
+    ...rows.map((r) => `${r.name.padEnd(w)} ${fmtErr(r.train, 10)}  ${fmtErr(r.test?.all, 13)} ${(r.ms / 1000).toFixed(2).padStart(8)}`),
   ];
 }
 
