@@ -320,7 +320,8 @@ export class OutputDirWriter {
    */
   static async open(dir: string, options: OutputOptions = {}): Promise<OutputDirWriter> {
     const what = options.what ?? '--out';
-    const abs = resolve(dir);
+    // a symbolic link to a directory: the set replaces the directory it points to, not the link
+    const abs = await realpath(resolve(dir)).catch(() => resolve(dir));
     await refuseWorkingDirectory(dir, abs, what);
     await recoverOutput(abs);
     const old = await statOrNull(abs);
@@ -493,8 +494,10 @@ export class OutputFileWriter {
   private state: 'open' | 'prepared' | 'committed' | 'aborted' = 'open';
 
   private constructor(
-    /** The final path. */
+    /** The final path, as given. */
     readonly path: string,
+    /** Where the file goes: `path`, or the file a symbolic link at `path` points to. */
+    private readonly target: string,
     private readonly temp: string,
     /** The open temporary file (closed by prepare/commit/abort). */
     readonly handle: FileHandle,
@@ -505,23 +508,25 @@ export class OutputFileWriter {
    * Creates the temporary file beside `path` (after removing stale ones of killed runs).
    * @throws {@link LowRankError} `E_ARG` when `path` is one of `options.inputs` (unless `force`); `E_IO`.
    */
-  static async open(path: string, options: AtomicWriteOptions = {}): Promise<OutputFileWriter> {
-    await refuseInputs([resolve(path)], options, options.what ?? '--out');
-    await recoverOutput(path);
+  static async open(given: string, options: AtomicWriteOptions = {}): Promise<OutputFileWriter> {
+    await refuseInputs([resolve(given)], options, options.what ?? '--out');
+    // a symbolic link to a file: the file it points to is replaced, the link stays
+    const target = await realpath(given).catch(() => given);
+    await recoverOutput(target);
     let created: string[] = [];
-    const temp = tempSibling(path, 'tmp');
+    const temp = tempSibling(target, 'tmp');
     try {
-      if (options.createParents) created = await makeDirs(dirname(resolve(path)));
+      if (options.createParents) created = await makeDirs(dirname(resolve(target)));
       track(temp, { kind: 'remove' });
       const fh = await open(temp, 'wx', 0o666);
-      const mode = await modeOf(path);
+      const mode = await modeOf(target);
       if (mode !== undefined) await fh.chmod(mode).catch(() => undefined);
-      return new OutputFileWriter(path, temp, fh, created);
+      return new OutputFileWriter(given, target, temp, fh, created);
     } catch (err) {
       untrack(temp);
       await unlink(temp).catch(() => undefined);
       await removeDirs(created);
-      throw new LowRankError('E_IO', `cannot write '${escapeName(path)}': ${fsReason(err, true)}`);
+      throw new LowRankError('E_IO', `cannot write '${escapeName(given)}': ${fsReason(err, true)}`);
     }
   }
 
@@ -533,13 +538,13 @@ export class OutputFileWriter {
     } finally {
       await this.handle.close();
     }
-    if ((await statOrNull(this.path))?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if ((await statOrNull(this.target))?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     this.state = 'prepared';
   }
 
   /** Renames the prepared temporary over `path` (synchronous: no signal handler runs meanwhile). */
   renameIntoPlace(): void {
-    renameSync(this.temp, this.path);
+    renameSync(this.temp, this.target);
     untrack(this.temp);
     this.state = 'committed';
   }
@@ -549,7 +554,7 @@ export class OutputFileWriter {
     try {
       await this.prepare();
       this.renameIntoPlace();
-      await syncDir(dirname(resolve(this.path)));
+      await syncDir(dirname(resolve(this.target)));
     } catch (err) {
       await this.abort();
       throw new LowRankError('E_IO', `cannot write '${escapeName(this.path)}': ${fsReason(err, true)}`);

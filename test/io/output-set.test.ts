@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,23 @@ describe('streaming writers (sets larger than memory)', () => {
     await w2.handle.write('x');
     await w2.abort();
     assert.equal(existsSync(join(root, 'made')), false);
+  });
+});
+
+describe('symbolic links', () => {
+  test('an output directory or file behind a link is replaced where the link points; the link stays', async () => {
+    const real = join(root, 'real-out');
+    await writeOutputDir(real, [{ name: 'U.npy', bytes: 'old' }]);
+    symlinkSync(real, join(root, 'link-out'));
+    await writeOutputDir(join(root, 'link-out'), [{ name: 'U.npy', bytes: 'new' }]);
+    assert.ok(lstatSync(join(root, 'link-out')).isSymbolicLink());
+    assert.equal(readFileSync(join(real, 'U.npy'), 'utf8'), 'new');
+    writeFileSync(join(root, 'real.csv'), 'old');
+    symlinkSync(join(root, 'real.csv'), join(root, 'link.csv'));
+    await writeFilesAtomic([{ path: join(root, 'link.csv'), bytes: 'new' }]);
+    assert.ok(lstatSync(join(root, 'link.csv')).isSymbolicLink());
+    assert.equal(readFileSync(join(root, 'real.csv'), 'utf8'), 'new');
+    assert.deepEqual(temporaries(root), []);
   });
 });
 
