@@ -34,6 +34,7 @@ export interface StreamFlags {
   quiet?: boolean;
   cluster?: string;
   jobId?: string;
+  blockRows?: number;
   force?: boolean;
 }
 
@@ -81,15 +82,17 @@ export function blockProgressPrinter(passes: number): BlockProgress {
  * @throws {@link LowRankError} `E_ARG` without `--rank` or with a non-`.npy` input; as the reader and the plan.
  */
 export async function runStreamFactor(input: string, f: StreamFlags): Promise<void> {
-  if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory/--passes/--cluster stream row blocks of a .npy file, got '${input}'`);
-  if (f.rank === undefined) throw new LowRankError('E_ARG', '--memory/--passes/--cluster need --rank K (the energy, tol and ratio targets need the whole spectrum)');
+  if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory/--passes/--cluster/--block-rows stream row blocks of a .npy file, got '${input}'`);
+  if (f.rank === undefined) throw new LowRankError('E_ARG', '--memory/--passes/--cluster/--block-rows need --rank K (the energy, tol and ratio targets need the whole spectrum)');
   const info = npyStreamInfo(input);
   const passes = f.passes ?? DEFAULT_STREAM_PASSES;
   const rank = f.rank;
   const r = Math.min(info.rows, info.cols);
   if (rank < 1 || rank > r) throw new LowRankError('E_ARG', `--rank must be an integer in [1, ${r}] for a ${info.rows}×${info.cols} matrix, got ${rank}`);
   const memory = f.memory ?? DEFAULT_STREAM_MEMORY;
-  const plan = streamPlan(info.rows, info.cols, info.rowBytes / info.cols, memory, rank, passes, f.oversample ?? DEFAULT_OVERSAMPLE);
+  const planned = streamPlan(info.rows, info.cols, info.rowBytes / info.cols, memory, rank, passes, f.oversample ?? DEFAULT_OVERSAMPLE);
+  const blockRows = Math.min(f.blockRows ?? planned.blockRows, info.rows);
+  const plan: RowBlockPlan = { ...planned, blockRows, blockCount: Math.ceil(info.rows / blockRows) };
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
   await checkOutputDir(out, { inputs: [input], force: f.force, names: ['U.npy', 'V.npy', 'S.npy'] });
   const progress = !f.json && !f.quiet;

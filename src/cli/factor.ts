@@ -90,8 +90,9 @@ export function registerFactor(program: Command): void {
     .option('--passes <p>', 'out of core: passes over the file, 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)', intOption('--passes', 1))
     .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read)')
     .option('--job-id <id>', 'distributed: name of the run; a coordinator restarted with the same id resumes from the completed blocks')
+    .option('--block-rows <n>', 'out of core: rows per block (default: from --memory); the same value gives the same sums, bitwise, in one process or a cluster', intOption('--block-rows', 1))
     .action(async (input: string, flags: FactorFlags & RatingsFlags & StreamFlags, cmd: Command) => {
-      if (flags.memory !== undefined || flags.passes !== undefined || flags.cluster !== undefined) return runStreamFactor(input, flags);
+      if (flags.memory !== undefined || flags.passes !== undefined || flags.cluster !== undefined || flags.blockRows !== undefined) return runStreamFactor(input, flags);
       const ratings = await isRatingsInput(input, flags, cmd);
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
       if (ratings) return runFactorRatings(input, flags, cmd);

@@ -141,9 +141,11 @@ export class ClusterExecutor implements RowBlockExecutor {
     const pending = new Set(ids.map((_, b) => b));
     while (next < total) {
       for (const b of [...pending]) {
+        const state = await this.queue.getJobState(ids[b]);
+        if (state !== 'completed' && state !== 'failed') continue;
+        // Read after the state: a job read while it ran would carry no return value yet.
         const job = await Job.fromId<BlockJobData, BlockJobResult>(this.queue, ids[b]);
         if (!job) throw new LowRankError('E_IO', `cluster: job ${ids[b]} disappeared from the queue`);
-        const state = await job.getState();
         if (state === 'completed') {
           done.set(b, decodeResult(job.returnvalue));
           pending.delete(b);

@@ -51,6 +51,7 @@ export async function startBlockWorker(options: BlockWorkerOptions): Promise<Wor
   const client = keyValueClient(await queue.client);
   const processJob = async (job: Job<BlockJobData, BlockJobResult>): Promise<BlockJobResult> => {
     const d = job.data;
+    options.log(`start ${job.id}`);
     let path: string;
     try {
       path = validateBlockJob(d, dataRoot);
