@@ -202,7 +202,39 @@ export async function checkOutputDir(dir: string, options: OutputDirCheckOptions
   if (st !== null) {
     const names = new Set([...(options.names ?? []), ...(await readManifest(abs))]);
     await refuseInputs([...names].map((n) => join(abs, n)), options, what);
+    await checkCarryOver(abs, dir, what, names);
   }
+}
+
+/**
+ * Most entries of its own (files and folders, counted recursively) a directory may hold to be an
+ * output directory: they are carried over into each new set by hard links, so a directory such
+ * as a home folder is refused rather than walked.
+ */
+export const CARRY_OVER_MAX_ENTRIES = 10_000;
+
+/**
+ * Refuses an output directory whose entries outside the lowrank set (`exclude`) are too many to
+ * carry over ({@link CARRY_OVER_MAX_ENTRIES}) or include another file system mounted inside it.
+ */
+async function checkCarryOver(abs: string, shown: string, what: string, exclude: ReadonlySet<string>): Promise<void> {
+  const root = await stat(abs);
+  let count = 0;
+  const refuse = (why: string): never => {
+    throw new LowRankError('E_ARG', `${what} '${escapeName(shown)}' ${why}: lowrank replaces its output directory as a whole (keeping other files by hard links), so give it a directory of its own`);
+  };
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir)) {
+      if (dir === abs && (e === OUTPUT_MANIFEST || exclude.has(e))) continue;
+      if (++count > CARRY_OVER_MAX_ENTRIES) refuse(`holds more than ${CARRY_OVER_MAX_ENTRIES} other files and folders`);
+      const st = await lstat(join(dir, e));
+      if (st.isDirectory()) {
+        if (st.dev !== root.dev) refuse(`holds another file system ('${escapeName(e)}')`);
+        await walk(join(dir, e));
+      }
+    }
+  };
+  await walk(abs);
 }
 
 /**
@@ -397,6 +429,7 @@ export class OutputDirWriter {
       const oldEntries = this.old ? await readdir(this.abs) : [];
       // everything the swap removes from the old directory: files replaced and the old set's files
       await refuseInputs(oldEntries.filter((e) => this.names.includes(e) || oldSet.includes(e)).map((e) => join(this.abs, e)), this.options, what);
+      if (this.old) await checkCarryOver(this.abs, this.dir, what, new Set([...this.names, ...oldSet]));
       for (const e of oldEntries) {
         if (e !== OUTPUT_MANIFEST && !this.names.includes(e) && !oldSet.includes(e)) await carryOver(join(this.abs, e), join(this.temp, e));
       }

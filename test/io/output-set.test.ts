@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { checkOutputDir, checkOutputFile, OUTPUT_MANIFEST, OutputDirWriter, OutputFileWriter, recoverOutput, writeFilesAtomic, writeOutputDir } from '../../src/io/output-set.js';
+import { CARRY_OVER_MAX_ENTRIES, checkOutputDir, checkOutputFile, OUTPUT_MANIFEST, OutputDirWriter, OutputFileWriter, recoverOutput, writeFilesAtomic, writeOutputDir } from '../../src/io/output-set.js';
 import { assertLowRankRejects } from '../helpers.js';
 
 
@@ -77,6 +77,19 @@ describe('writeOutputDir', () => {
     assert.equal(readFileSync(join(out, 'a.npy'), 'utf8'), 'input');
     await writeOutputDir(out, [{ name: 'U.npy', bytes: 'forced' }], { inputs: [join(out, 'U.npy')], force: true });
     assert.equal(readFileSync(join(out, 'U.npy'), 'utf8'), 'forced');
+  });
+
+  test('a directory with more entries of its own than can be carried over is refused before and at the write', async () => {
+    const out = join(root, 'crowded');
+    mkdirSync(join(out, 'sub'), { recursive: true });
+    for (let i = 0; i < CARRY_OVER_MAX_ENTRIES; i++) writeFileSync(join(out, 'sub', `f${i}`), '');
+    await assertLowRankRejects(checkOutputDir(out), 'E_ARG', `holds more than ${CARRY_OVER_MAX_ENTRIES} other files and folders`, 'a directory of its own');
+    await assertLowRankRejects(writeOutputDir(out, [{ name: 'U.npy', bytes: 'u' }]), 'E_ARG', 'holds more than');
+    assert.equal(existsSync(join(out, 'U.npy')), false);
+    assert.deepEqual(temporaries(root), []);
+    await rm(join(out, 'sub', 'f0'));
+    await writeOutputDir(out, [{ name: 'U.npy', bytes: 'u' }]);
+    assert.equal(readdirSync(join(out, 'sub')).length, CARRY_OVER_MAX_ENTRIES - 1);
   });
 
   test('a failing write leaves the old set untouched, no temporary, and no parent it created', async () => {
