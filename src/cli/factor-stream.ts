@@ -18,6 +18,7 @@ import { DEFAULT_OVERSAMPLE } from '../linalg/randomized-svd.js';
 import { DEFAULT_STREAM_PASSES, rowBlockSvd, type RowBlockExecutor } from '../linalg/row-block-svd.js';
 import { singlePassSketch, sketchSizesFor } from '../linalg/single-pass-sketch.js';
 import { splitFactors } from '../methods/randomized.js';
+import { SPECTRUM_TOP_FIRST, spectrumReport, type SpectrumReport } from '../methods/spectrum.js';
 import { DEFAULT_STREAM_MEMORY, NpyBlockExecutor, planRowBlocks, type BlockProgress, type RowBlockPlan } from '../cluster/row-blocks.js';
 import { bytesOption } from './weights.js';
 import { printJson, pyShape } from './format.js';
@@ -141,4 +142,26 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
     `Frobenius error${error.estimated ? ' (a-posteriori estimate)' : ''}: ${error.value.toExponential(6)} (relative ${relative.toExponential(4)})`,
     `Wrote ${files.join(', ')}`,
   ].join('\n') + '\n');
+}
+
+/**
+ * `lowrank spectrum BIG.npy --memory 2GiB [--top N]`: the leading N singular values (default
+ * {@link SPECTRUM_TOP_FIRST}) by the streamed randomized SVD, ‖A‖_F summed over the blocks.
+ * @throws {@link LowRankError} as {@link runStreamFactor}.
+ */
+export async function streamSpectrum(input: string, f: { memory: number; top?: number; seed: number; json?: boolean }): Promise<{ rows: number; cols: number; dtype: 'float32' | 'float64'; report: SpectrumReport }> {
+  if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory streams row blocks of a .npy file, got '${input}'`);
+  const info = npyStreamInfo(input);
+  const r = Math.min(info.rows, info.cols);
+  const top = Math.min(f.top ?? SPECTRUM_TOP_FIRST, r);
+  if (f.top !== undefined && f.top > r) throw new LowRankError('E_ARG', `--top must be an integer in [1, ${r}] for a ${info.rows}×${info.cols} matrix, got ${f.top}`);
+  const plan = streamPlan(info.rows, info.cols, info.rowBytes / info.cols, f.memory, top, DEFAULT_STREAM_PASSES, DEFAULT_OVERSAMPLE);
+  const exec = await NpyBlockExecutor.open(input, () => plan, f.json ? undefined : blockProgressPrinter(DEFAULT_STREAM_PASSES));
+  try {
+    const res = await rowBlockSvd(exec, top, { seed: f.seed });
+    const report = spectrumReport(res.S, res.normFrobenius ** 2, 'randomized', false);
+    return { rows: info.rows, cols: info.cols, dtype: info.dtype, report: { ...report, passes: res.passes, krylov: false } };
+  } finally {
+    await exec.close();
+  }
 }

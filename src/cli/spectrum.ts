@@ -8,6 +8,7 @@ import { pyShape, printJson } from './format.js';
 import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
 import { explainedLine } from './factor-sparse.js';
 import { intOption } from './options.js';
+import { memoryOption, streamSpectrum } from './factor-stream.js';
 
 /**
  * Registers `lowrank spectrum INPUT [--top N] [--seed S] [--json]`. Bad `--top` and unreadable
@@ -28,7 +29,14 @@ export function registerSpectrum(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--index-col', INDEX_COL_HELP)
     .option('--center', 'PCA: the spectrum of the column-centered matrix A − 1·μᵀ, with each component\'s explained-variance ratio (scikit-learn\'s explained_variance_ratio_)')
-    .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean; center?: boolean }) => {
+    .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB); the top values by the streamed randomized SVD', memoryOption)
+    .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean; center?: boolean; memory?: number }) => {
+      if (flags.memory !== undefined) {
+        const s = await streamSpectrum(input, { ...flags, memory: flags.memory });
+        if (flags.json) printJson({ input, shape: [s.rows, s.cols], streamed: true, ...s.report });
+        else process.stdout.write(spectrumLines(input, s, s.report).join('\n') + '\n');
+        return;
+      }
       const loaded = await readInput(input, { indexCol: flags.indexCol, sparse: true });
       printNotes(loaded.notes, flags.json);
       input = loaded.name;
