@@ -3,7 +3,7 @@ biases) on the same generated ratings, read from raw files the TypeScript bench 
 
 usage: python3 bench/ratings_als_peer.py DIR USERS ITEMS RANK SWEEPS
 DIR holds row.i32, col.i32, val.f64 (native byte order). Prints one JSON line:
-{"sweep_s": [...], "peak_rss_mib": ...}.
+{"sweep_s": [...], "sweep_cpu_s": [...], "peak_rss_mib": ...}.
 """
 import json
 import resource
@@ -44,13 +44,16 @@ def main():
     u = np.zeros((n, k))
     w = rng.normal(0, 1 / np.sqrt(k), (m, k))
     times = []
+    cpu = []
     for _ in range(sweeps):
         t = time.perf_counter()
+        c = time.process_time()
         half_sweep(*by_row, w, u, 0.1)
         half_sweep(*by_col, u, w, 0.1)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"sweep_s": times, "peak_rss_mib": peak}))
+    print(json.dumps({"sweep_s": times, "sweep_cpu_s": cpu, "peak_rss_mib": peak}))
 
 
 if __name__ == "__main__":
