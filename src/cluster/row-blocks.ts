@@ -103,9 +103,11 @@ export class NpyBlockExecutor implements RowBlockExecutor {
   }
 
   async run(task: BlockTask, pass: number, consume: (b: number, rowStart: number, result: BlockResult) => void): Promise<void> {
+    // Two buffers: block b+1 is read into one while block b is computed from the other.
+    const buffers = [0, 1].map(() => new ArrayBuffer(Math.min(this.plan.blockRows, this.plan.rows) * this.info.rowBytes));
     const read = (b: number) => {
       const { start, count } = blockRange(this.plan, b);
-      return this.reader.readRows(start, count);
+      return this.reader.readRows(start, count, buffers[b % 2]);
     };
     let next = read(0);
     let bytes = 0;

@@ -104,14 +104,18 @@ export class NpyRowReader {
 
   /**
    * Rows [start, start + count) as a count×m matrix.
-   * @throws {@link LowRankError} `E_ARG` for a range outside [0, n); `E_IO` when the file is shorter than its header says.
+   * @param into a buffer to read into (reused between blocks: no fresh zero-filled allocation per
+   *   block); the matrix is a view on it, valid until the buffer is reused. Default: a new buffer.
+   * @throws {@link LowRankError} `E_ARG` for a range outside [0, n) or a buffer too small; `E_IO`
+   *   when the file is shorter than its header says.
    */
-  async readRows(start: number, count: number): Promise<Matrix> {
+  async readRows(start: number, count: number, into?: ArrayBuffer): Promise<Matrix> {
     const { rows, cols, dtype, dataStart, rowBytes, path } = this.info;
     if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > rows) {
       throw new LowRankError('E_ARG', `${path}: rows [${start}, ${start + count}) outside [0, ${rows})`);
     }
-    const bytes = new Uint8Array(count * rowBytes);
+    if (into && into.byteLength < count * rowBytes) throw new LowRankError('E_ARG', `${path}: read buffer of ${into.byteLength} bytes for ${count * rowBytes}`);
+    const bytes = into ? new Uint8Array(into, 0, count * rowBytes) : new Uint8Array(count * rowBytes);
     let done = 0;
     const position = dataStart + start * rowBytes;
     while (done < bytes.length) {
