@@ -18,6 +18,7 @@ import { rowBlockSvd } from '../../src/linalg/row-block-svd.js';
 import { singlePassSketch, sketchSizesFor } from '../../src/linalg/single-pass-sketch.js';
 import { NpyBlockExecutor, type RowBlockPlan } from '../../src/cluster/row-blocks.js';
 import { columnOrthonormalityError } from '../helpers.js';
+import { svdError } from '../linalg/spectra.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-ooc-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,19 +57,6 @@ function optimum(a: Matrix, k: number): { S: Float64Array; error: number } {
   return { S, error: Math.sqrt(tail) };
 }
 
-function residual(a: Matrix, U: Matrix, S: Float64Array, Vt: Matrix): number {
-  const k = S.length;
-  let s = 0;
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++) {
-      let x = 0;
-      for (let t = 0; t < k; t++) x += U.data[i * k + t] * S[t] * Vt.data[t * a.cols + j];
-      s += (a.data[i * a.cols + j] - x) ** 2;
-    }
-  }
-  return Math.sqrt(s);
-}
-
 test('streamed randomized SVD (10 row blocks) equals the in-memory optimum: values, error, orthonormal factors', async () => {
   const a = signalPlusNoise(600, 80, 12, 1e-3, 1);
   const exec = await NpyBlockExecutor.open(fileOf('a.npy', a), plan(64));
@@ -81,7 +69,7 @@ test('streamed randomized SVD (10 row blocks) equals the in-memory optimum: valu
   // Eckart–Young: the streamed error is the optimum's to 1e-6 relative, and the reported error is the true residual.
   assert.ok(r.error >= opt.error * (1 - 1e-12));
   assert.ok(r.error <= opt.error * (1 + 1e-6), `error ${r.error} vs optimum ${opt.error}`);
-  assert.ok(Math.abs(residual(a, r.U, r.S, r.Vt) - r.error) <= 1e-8 * r.normFrobenius);
+  assert.ok(Math.abs(svdError(a, r.U, r.S, r.Vt) - r.error) <= 1e-8 * r.normFrobenius);
   assert.ok(columnOrthonormalityError(r.U) < 1e-12);
   assert.ok(columnOrthonormalityError(r.Vt.transpose()) < 1e-12);
 });
@@ -121,7 +109,7 @@ test('single pass (Tropp et al. 2019): error next to the optimum, and the a-post
   await exec.close();
   assert.equal(passes, 1);
   const opt = optimum(a, rank).error;
-  const actual = residual(a, r.U, r.S, r.Vt);
+  const actual = svdError(a, r.U, r.S, r.Vt);
   t.diagnostic(`single pass rank ${rank} (k=${sizes.range}, s=${sizes.core}): error ${actual.toExponential(4)}, optimum ${opt.toExponential(4)} (×${(actual / opt).toFixed(3)}), estimate ${r.errorEstimate.toExponential(4)}`);
   assert.ok(actual >= opt * (1 - 1e-12));
   // Tropp et al. 2019 Thm 5.1 with k = 2r + 1, s = 2k + 1: E‖A − Â‖²_F ≤ (1 + k/(s−k−1))(1 + r/(k−r−1))·τ²_{r+1}
