@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { CommanderError } from 'commander';
 import { LowRankError, escapeName } from '../core/errors.js';
@@ -50,27 +51,55 @@ export function reportError(err: unknown, verbose: boolean): number {
 /**
  * Commander's own error messages (unknown option, missing argument …) as one line: it echoes
  * what the user typed, which may hold control characters.
+ * @example
+ * ```ts
+ * commanderErrorLine("error: unknown option '--x\ny'\n"); // "error: unknown option '--x\\ny'\n"
+ * ```
  */
 export function commanderErrorLine(message: string): string {
   return `${escapeName(message.replace(/\n+$/, ''))}\n`;
 }
 
+/** Files holding a container's memory limit (cgroup v2, then v1); `max` or a huge number means none. */
+const CGROUP_MEMORY_LIMITS = ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'];
+
 /**
  * Sets the size guard's memory budget for this process: `LOWRANK_MAX_MEMORY` (bytes, or with a
- * K/M/G/T suffix, binary), else the machine's memory, so an input whose size cannot fit fails
- * with one line before anything is allocated.
+ * K/M/G/T suffix, binary), else the machine's memory (or the container's limit, when lower), so
+ * an input whose size cannot fit fails with one line before anything is allocated.
  *
  * @throws {@link LowRankError} `E_ARG` when `LOWRANK_MAX_MEMORY` is not a size.
+ * @example
+ * ```ts
+ * setMemoryBudgetFromEnvironment({ LOWRANK_MAX_MEMORY: '8G' }); // Matrix.zeros(60000, 60000) now fails with E_MEMORY
+ * ```
  */
 export function setMemoryBudgetFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   const text = env.LOWRANK_MAX_MEMORY;
   if (text === undefined || text === '') {
     const total = totalmem();
-    setMemoryBudget(total, "this machine's memory");
+    const limit = containerMemoryLimit();
+    if (limit !== null && limit < total) setMemoryBudget(limit, "this container's memory limit");
+    else setMemoryBudget(total, "this machine's memory");
     return;
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
   const bytes = m ? Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
   if (!(bytes > 0)) throw new LowRankError('E_ARG', `LOWRANK_MAX_MEMORY must be a size such as 8G or 500M, got '${escapeName(text)}'`);
   setMemoryBudget(bytes, 'LOWRANK_MAX_MEMORY');
+}
+
+/** The container's memory limit in bytes, or null when there is none (or it cannot be read). */
+function containerMemoryLimit(): number | null {
+  for (const path of CGROUP_MEMORY_LIMITS) {
+    try {
+      const bytes = Number(readFileSync(path, 'utf8').trim());
+      // "max", or v1's "unlimited" (a number near 2^63)
+      if (Number.isFinite(bytes) && bytes > 0 && bytes < 2 ** 60) return bytes;
+      return null;
+    } catch {
+      // not this cgroup version
+    }
+  }
+  return null;
 }

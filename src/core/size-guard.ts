@@ -43,7 +43,13 @@ export function setMemoryBudget(bytes: number, source = 'the memory budget'): vo
   budgetSource = source;
 }
 
-/** The current memory budget in bytes (`Infinity` when unlimited) and what it is. */
+/**
+ * The current memory budget in bytes (`Infinity` when unlimited) and what it is.
+ * @example
+ * ```ts
+ * memoryBudget(); // { bytes: Infinity, source: '' } unless setMemoryBudget was called
+ * ```
+ */
 export function memoryBudget(): { bytes: number; source: string } {
   return { bytes: budgetBytes, source: budgetSource };
 }
@@ -76,6 +82,10 @@ export function checkAllocation(elements: number, bytesPerElement: number, what:
 /**
  * {@link checkAllocation} for a rows×cols matrix of float32 or float64 values.
  * @throws {@link LowRankError} as {@link checkAllocation}; the message names the shape.
+ * @example
+ * ```ts
+ * checkMatrixSize(1e8, 9e15, 'float64', 'the product'); // throws E_SHAPE: 9e+23 entries, more than one array can hold
+ * ```
  */
 export function checkMatrixSize(rows: number, cols: number, dtype: 'float32' | 'float64', what = 'a matrix'): void {
   checkAllocation(rows * cols, dtype === 'float32' ? 4 : 8, `${what} (${formatCount(rows)}×${formatCount(cols)} ${dtype})`);
@@ -86,7 +96,13 @@ function formatCount(x: number): string {
   return x < 1e12 ? String(x) : x.toExponential(3).replace(/\.?0+e/, 'e');
 }
 
-/** Bytes for messages, in binary units (`80.0 GiB`). */
+/**
+ * Bytes for messages, in binary units.
+ * @example
+ * ```ts
+ * formatBytes(80 * 2 ** 30); // '80.0 GiB'
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes);
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

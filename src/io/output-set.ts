@@ -113,6 +113,10 @@ function untrack(path: string): void {
  * Removes, synchronously, every temporary this process is writing (a moved-away old set goes
  * back into place when the new one has not arrived), and uninstalls the signal handlers. Called
  * on SIGINT/SIGTERM/SIGHUP and at exit; exported for hosts that end the process their own way.
+ * @example
+ * ```ts
+ * process.on('uncaughtException', () => { removeTemporariesSync(); process.exit(1); });
+ * ```
  */
 export function removeTemporariesSync(): void {
   for (const [path, entry] of live) {
@@ -243,6 +247,10 @@ async function checkCarryOver(abs: string, shown: string, what: string, exclude:
  * and is not one of the command's inputs (unless `force`). Creates nothing.
  *
  * @throws {@link LowRankError} `E_IO` "cannot write to --out 'x.png': <reason>"; `E_ARG` for an input.
+ * @example
+ * ```ts
+ * await checkOutputFile('photo.lowrank.png', { inputs: ['photo.png'], createParents: true });
+ * ```
  */
 export async function checkOutputFile(path: string, options: AtomicWriteOptions = {}): Promise<void> {
   const what = options.what ?? '--out';
@@ -740,6 +748,10 @@ async function exists(path: string): Promise<boolean> {
  * `mkdir -p` without `fs.mkdir({ recursive: true })`, which spins forever on Node 20 when the
  * kernel answers ENOENT for a directory whose parent exists (e.g. under /proc).
  * @returns the directories created, outermost first.
+ * @example
+ * ```ts
+ * const created = await makeDirs('out/a/b'); // ['/abs/out', '/abs/out/a', '/abs/out/a/b'] when none existed
+ * ```
  */
 export async function makeDirs(dir: string): Promise<string[]> {
   const missing: string[] = [];
@@ -780,7 +792,14 @@ async function removeDirs(created: readonly string[]): Promise<void> {
   for (let i = created.length - 1; i >= 0; i--) await rmdir(created[i]).catch(() => undefined);
 }
 
-/** A short human reason for a Node file-system error (one line). */
+/**
+ * A short human reason for a Node file-system error (one line).
+ * @param writing whether the path was being written (ENOENT then means a missing directory).
+ * @example
+ * ```ts
+ * fsReason(Object.assign(new Error(), { code: 'EACCES' })); // 'permission denied'
+ * ```
+ */
 export function fsReason(err: unknown, writing = false): string {
   const code = (err as { code?: unknown } | null)?.code;
   switch (code) {
