@@ -6,6 +6,8 @@
 #
 #   bash bench/out-of-core.sh [FILE] [ROWS] [COLS] [SLICE]
 #
+# OpenBLAS may pick slow Prescott kernels in a VM that hides its CPU model: set OPENBLAS_CORETYPE (e.g.
+# SkylakeX on AVX-512 machines) to compare; `lowrank info` names the kernels in use.
 # The file is created when missing and left in place (delete it afterwards: it is large).
 set -euo pipefail
 FILE=${1:-/tmp/lowrank-ooc.npy}
@@ -19,6 +21,7 @@ CLI=(node --import tsx "$ROOT/src/cli/main.ts")
 [ -f "$FILE" ] || python3 "$ROOT/bench/out_of_core_generate.py" "$FILE" "$ROWS" "$COLS"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+echo "kernels: $("${CLI[@]}" info | grep -o "native (.*kernels)")"
 echo "file: $FILE ($(du -h "$FILE" | cut -f1)), memory: $(free -g | awk '/Mem:/{print $2}') GiB total, $(nproc) cores"
 t0=$(date +%s.%N); cat "$FILE" > /dev/null; t1=$(date +%s.%N)
 CAT=$(echo "$t1 - $t0" | bc)
