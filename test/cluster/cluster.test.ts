@@ -63,6 +63,7 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
 before(async () => {
   port = await freePort();
   redis = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redis.on('error', (err) => assert.fail(`cannot start /usr/bin/redis-server (apt-get install redis-server): ${err.message}`));
   const q = new Queue('probe', { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null } });
   await waitFor('redis', async () => { try { await (await q.client).ping(); return true; } catch { return false; } });
   await q.close();
