@@ -13,7 +13,7 @@ parameters kept, for uniform, global and activation-aware rank allocation.
    global with --calibration (activation-aware), writing dense drop-in files, and measures the
    test accuracy of each compressed model with torch.
 
-Usage (from the repository root):  /usr/bin/python3 bench/weights_fashion_mnist.py [--epochs 4]
+Usage (from the repository root):  /usr/bin/python3 bench/weights_fashion_mnist.py [--epochs 4] [--workdir DIR [--reuse]]
 The CLI runs from dist/ when it is built (npm run build), else from the TypeScript sources
 through tsx. Goals (issue 13): global at 30% loses <= 0.5 points; activation-aware at 10% loses
 <= 1 point.
@@ -122,40 +122,43 @@ def main():
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (the machine is shared)')
     ap.add_argument('--workdir', default=None)
     ap.add_argument('--json', default=None, help='also write the results to this JSON file')
+    ap.add_argument('--reuse', action='store_true', help='reuse model.safetensors and calibration.safetensors of --workdir (no training)')
     args = ap.parse_args()
     torch.manual_seed(0)
     np.random.seed(0)
     torch.set_num_threads(args.threads)
     xtr, ytr = load_idx('train-images-idx3-ubyte.gz'), load_idx('train-labels-idx1-ubyte.gz')
     xte, yte = load_idx('t10k-images-idx3-ubyte.gz'), load_idx('t10k-labels-idx1-ubyte.gz')
-    model = make_model()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    t0 = time.time()
-    xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr)
-    for epoch in range(args.epochs):
-        perm = torch.randperm(len(xt))
-        for i in range(0, len(xt), 128):
-            idx = perm[i:i + 128]
-            opt.zero_grad()
-            loss = loss_fn(model(xt[idx]), yt[idx])
-            loss.backward()
-            opt.step()
-        print(f'epoch {epoch + 1}: test accuracy {accuracy(model, xte, yte):.2f}%', file=sys.stderr)
-    base_acc = accuracy(model, xte, yte)
-    print(f'trained in {time.time() - t0:.0f} s; test accuracy {base_acc:.2f}%', file=sys.stderr)
-
     work = args.workdir or tempfile.mkdtemp(prefix='lowrank-weights-bench-')
     os.makedirs(work, exist_ok=True)
     model_path = os.path.join(work, 'model.safetensors')
     calib_path = os.path.join(work, 'calibration.safetensors')
-    save_safetensors(model_path, state(model))
-    # Each Linear layer's inputs on a sample of training images: what the layer sees.
-    sample = torch.from_numpy(xtr[np.random.choice(len(xtr), args.calibration_samples, replace=False)])
-    with torch.no_grad():
-        h1 = torch.relu(model[0](sample))
-        h2 = torch.relu(model[2](h1))
-    save_safetensors(calib_path, {'fc1.weight': sample.numpy(), 'fc2.weight': h1.numpy(), 'fc3.weight': h2.numpy()})
+    model = make_model()
+    if args.reuse:
+        load_state(model, load_safetensors(model_path))
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+        t0 = time.time()
+        xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr)
+        for epoch in range(args.epochs):
+            perm = torch.randperm(len(xt))
+            for i in range(0, len(xt), 128):
+                idx = perm[i:i + 128]
+                opt.zero_grad()
+                loss = loss_fn(model(xt[idx]), yt[idx])
+                loss.backward()
+                opt.step()
+            print(f'epoch {epoch + 1}: test accuracy {accuracy(model, xte, yte):.2f}%', file=sys.stderr)
+        print(f'trained in {time.time() - t0:.0f} s', file=sys.stderr)
+        save_safetensors(model_path, state(model))
+        # Each Linear layer's inputs on a sample of training images: what the layer sees.
+        sample = torch.from_numpy(xtr[np.random.choice(len(xtr), args.calibration_samples, replace=False)])
+        with torch.no_grad():
+            h1 = torch.relu(model[0](sample))
+            h2 = torch.relu(model[2](h1))
+        save_safetensors(calib_path, {'fc1.weight': sample.numpy(), 'fc2.weight': h1.numpy(), 'fc3.weight': h2.numpy()})
+    base_acc = accuracy(model, xte, yte)
 
     results = []
     print(f'\nbaseline test accuracy {base_acc:.2f}% ({sum(v.size for v in state(model).values())} parameters)')
