@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -38,6 +38,12 @@ test('bad weight files: exit 2, one line naming the tensor and byte offset, noth
   writeSafetensorsFile(d, 'shard1.safetensors', [tensor('x.weight', [8, 8], gaussian(8, 8, 1).data, 'F32')]);
   writeFileSync(join(d, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'x.weight': 'shard1.safetensors', 'y.weight': 'shard2.safetensors' } }));
   expectRefused(d, join(d, 'model.safetensors.index.json'), "shard 'shard2.safetensors'", "tensor 'y.weight'", 'missing');
+  // a tensor of a shard that the index does not list
+  const sub = join(d, 'unlisted');
+  mkdirSync(sub);
+  writeSafetensorsFile(sub, 's1.safetensors', [tensor('x.weight', [8, 8], gaussian(8, 8, 1).data, 'F32'), tensor('z.weight', [8, 8], gaussian(8, 8, 2).data, 'F32')]);
+  writeFileSync(join(sub, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'x.weight': 's1.safetensors' } }));
+  expectRefused(d, sub, "tensor 'z.weight' at byte", 'not listed');
   // a truncated tfjs .bin: the weight and its byte offset in the shard
   writeTfjsModel(join(d, 'tfjs'), gaussian(24, 16, 2), { truncate: 100 });
   expectRefused(d, join(d, 'tfjs', 'model.json'), "weight 'conv/kernel'", 'group1-shard2of2.bin at byte', 'truncated');
