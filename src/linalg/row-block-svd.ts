@@ -76,8 +76,8 @@ export function runBlockTask(block: Matrix, rowStart: number, task: BlockTask, b
   if (task.kind === 'sketch') return sketchBlockTask(block, rowStart, task.seed, task.sizes, backend);
   const z = task.z;
   if (z.rows !== block.cols) throw new LowRankError('E_SHAPE', `row block: Z is ${z.rows}×${z.cols}, expected ${block.cols} rows`);
+  if (task.kind === 'product') return { sums: [], rows: productFloat64(block, z, backend), normSq: 0 };
   const y = blockTimes(block, z, backend);
-  if (task.kind === 'product') return { sums: [], rows: toFloat64(y.data), normSq: 0 };
   const w = new Matrix(block.cols, z.cols, new (block.dtype === 'float32' ? Float32Array : Float64Array)(block.cols * z.cols));
   backend.gemm({ transA: true, transB: false, m: block.cols, n: z.cols, k: block.rows, alpha: 1, a: block.data, lda: block.cols, b: y.data, ldb: z.cols, beta: 0, c: w.data, ldc: z.cols });
   return { sums: [toFloat64(w.data)], rows: new Float64Array(0), normSq: task.withNorm ? squaredNorm(block.data) : 0 };
@@ -89,6 +89,32 @@ export function blockTimes(block: Matrix, z: Matrix, backend: Backend, transB = 
   const l = transB ? z.rows : z.cols;
   const out = Matrix.zeros(block.rows, l, block.dtype);
   backend.gemm({ transA: false, transB, m: block.rows, n: l, k: block.cols, alpha: 1, a: block.data, lda: block.cols, b: zz.data, ldb: zz.cols, beta: 0, c: out.data, ldc: l });
+  return out;
+}
+
+/** Rows converted to float64 at a time by {@link productFloat64} (1024 rows: a few MiB of scratch). */
+export const PRODUCT_CHUNK_ROWS = 1024;
+
+/**
+ * A_b·Z in float64 whatever the block's dtype: float32 rows are converted a chunk of
+ * {@link PRODUCT_CHUNK_ROWS} at a time (never the whole block). The last pass of the streamed SVD
+ * uses it: the singular values of Y = A·Z give the error as ‖A‖²_F − Σσ², a difference that
+ * magnifies float32 rounding in σ (the power-iteration passes may stay in float32: the error is
+ * quadratic in the subspace's perturbation).
+ */
+export function productFloat64(block: Matrix, z: Matrix, backend: Backend): Float64Array {
+  const z64 = z.dtype === 'float64' ? z : z.astype('float64');
+  if (block.dtype === 'float64') return blockTimes(block, z64, backend).data as Float64Array;
+  const { rows, cols } = block;
+  const l = z.cols;
+  const out = new Float64Array(rows * l);
+  const scratch = new Float64Array(Math.min(rows, PRODUCT_CHUNK_ROWS) * cols);
+  for (let r0 = 0; r0 < rows; r0 += PRODUCT_CHUNK_ROWS) {
+    const count = Math.min(PRODUCT_CHUNK_ROWS, rows - r0);
+    const a = scratch.subarray(0, count * cols);
+    a.set(block.data.subarray(r0 * cols, (r0 + count) * cols));
+    backend.gemm({ transA: false, transB: false, m: count, n: l, k: cols, alpha: 1, a, lda: cols, b: z64.data, ldb: l, beta: 0, c: out.subarray(r0 * l, (r0 + count) * l), ldc: l });
+  }
   return out;
 }
 
