@@ -9,10 +9,10 @@
  * uses another rank, so a mix shows as factors of different ranks). Then it interrupts runs
  * with SIGINT and SIGTERM during the writes and checks that no temporary is left behind.
  *
- * Usage: node scripts/kill-loop.mjs [--kills N] [--signals N] [--seed S] [--small] [--keep]
+ * Usage: node scripts/kill-loop.mjs [--kills N] [--signals N] [--seed S] [--small] [--keep] [--cli MAIN.js]
  *   N kills each for dense and ratings (default 30), N interrupts each for SIGINT and SIGTERM
- *   (default 5). The CLI is dist/cli/main.js (npm run build first), or the TypeScript sources
- *   with LOWRANK_TEST_FROM_SOURCE=1. Prints the counts; exits 1 when any check failed.
+ *   (default 5). The CLI is dist/cli/main.js (npm run build first), the TypeScript sources
+ *   with LOWRANK_TEST_FROM_SOURCE=1, or another build's main.js with --cli (to compare versions). Prints the counts; exits 1 when any check failed.
  *
  * The loop itself is exported (runKillLoop) for the end-to-end test in test/cli/kill-loop.test.ts.
  */
@@ -74,7 +74,8 @@ function npyShape(path) {
  * U users×k, V k×items, biases and ids of matching lengths.
  */
 function checkSet(dir, kind) {
-  const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+  // (a directory written before output sets had manifests: check the files themselves)
+  const manifest = existsSync(join(dir, MANIFEST)) ? JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) : { files: readdirSync(dir) };
   for (const f of manifest.files) if (!existsSync(join(dir, f))) throw new Error(`${f} listed but missing`);
   const [n, k] = npyShape(join(dir, 'U.npy'));
   const [k2, m] = npyShape(join(dir, 'V.npy'));
@@ -99,24 +100,43 @@ function temporaries(parent, target) {
   return readdirSync(parent).filter((e) => e.startsWith(`.${target}.lowrank-`));
 }
 
-/** Starts one CLI run; resolves with its exit code/signal; `onWriteStart` fires when its temporary set appears. */
-function start(cliArgs, args, cwd, target, onWriteStart) {
+/**
+ * Starts one CLI run; resolves with its exit code/signal. `onWriteStart` fires when its temporary
+ * set appears; `onRenameInto` when a file is renamed into the existing output directory itself.
+ */
+function start(cliArgs, args, cwd, target, onWriteStart, onRenameInto = null) {
   const child = spawn(process.execPath, [...cliArgs, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  let watcher = null;
+  // The write phase starts when the run's temporary set appears beside the target (or, for a
+  // build that renames file by file, when a temporary file appears inside the target).
+  const watchers = [];
+  const fire = () => {
+    for (const w of watchers.splice(0)) w.close();
+    onWriteStart?.(child);
+  };
   if (onWriteStart) {
-    watcher = watch(cwd, (_event, name) => {
-      if (typeof name === 'string' && name.startsWith(`.${target}.lowrank-new-${child.pid}-`)) {
-        watcher?.close();
-        watcher = null;
-        onWriteStart(child);
+    watchers.push(watch(cwd, (_event, name) => {
+      if (typeof name === 'string' && name.startsWith(`.${target}.lowrank-new-${child.pid}-`)) fire();
+    }));
+    if (existsSync(join(cwd, target))) {
+      watchers.push(watch(join(cwd, target), (_event, name) => {
+        if (typeof name === 'string' && name.endsWith('.tmp')) fire();
+      }));
+    }
+  }
+  if (onRenameInto && existsSync(join(cwd, target))) {
+    const w = watch(join(cwd, target), (event, name) => {
+      if (event === 'rename' && typeof name === 'string' && !name.startsWith('.') && existsSync(join(cwd, target, name))) {
+        w.close();
+        onRenameInto(child);
       }
     });
+    watchers.push(w);
   }
   const done = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
-      watcher?.close();
+      for (const w of watchers.splice(0)) w.close();
       resolve({ code, signal, stderr });
     });
   });
@@ -149,7 +169,7 @@ export async function runKillLoop(o = {}) {
   };
   const counts = {};
   for (const [kind, spec] of Object.entries(kinds)) {
-    const c = { kills: 0, old: 0, new: 0, betweenRenames: 0, duringWrites: 0, finishedFirst: 0, staleAfterKill: 0, mixed: 0, leftAtEnd: 0, msPerRun: 0, msWritePhase: 0 };
+    const c = { kills: 0, old: 0, new: 0, betweenRenames: 0, duringWrites: 0, atFirstRename: 0, finishedFirst: 0, staleAfterKill: 0, mixed: 0, leftAtEnd: 0, msPerRun: 0, msWritePhase: 0 };
     counts[kind] = c;
     // the first complete set, the time a run takes and how long its write phase lasts (from its
     // temporary set appearing to its exit), so that kills during the writes spread over all of it
@@ -164,9 +184,14 @@ export async function runKillLoop(o = {}) {
     while (c.kills < kills) {
       i++;
       const k = current === 3 + (i % 17) ? 4 + (i % 17) : 3 + (i % 17);
-      const duringWrites = i % 2 === 0;
-      const run = start(cliArgs, spec.args(k, i), dir, spec.target, duringWrites ? (child) => setTimeout(() => child.kill('SIGKILL'), random() * c.msWritePhase * 1.2) : null);
-      if (!duringWrites) setTimeout(() => run.child.kill('SIGKILL'), random() * c.msPerRun * 1.1);
+      // three kinds of kill, in turn: during the writes, anywhere, and the instant a file of the
+      // set is renamed into the existing output directory (only a build that renames file by file
+      // does that: the negative control that shows this loop can see a mix)
+      const mode = i % 3;
+      const duringWrites = mode === 0;
+      const onStart = duringWrites ? (child) => setTimeout(() => child.kill('SIGKILL'), random() * c.msWritePhase * 1.2) : null;
+      const run = start(cliArgs, spec.args(k, i), dir, spec.target, onStart, mode === 2 ? (child) => child.kill('SIGKILL') : null);
+      if (mode === 1) setTimeout(() => run.child.kill('SIGKILL'), random() * c.msPerRun * 1.1);
       const r = await run.done;
       if (r.signal !== 'SIGKILL') {
         if (r.code !== 0) failures.push(`${kind} run ${i}: exit ${r.code}: ${r.stderr.trim()}`);
@@ -176,6 +201,7 @@ export async function runKillLoop(o = {}) {
       }
       c.kills++;
       if (duringWrites) c.duringWrites++;
+      if (mode === 2) c.atFirstRename++;
       const out = join(dir, spec.target);
       const temps = temporaries(dir, spec.target);
       if (temps.length > 0) c.staleAfterKill++;
@@ -200,7 +226,7 @@ export async function runKillLoop(o = {}) {
         c.mixed++;
         failures.push(`${kind} kill ${c.kills}: ${err.message}`);
       }
-      log(`${kind} kill ${c.kills}${duringWrites ? ' (during writes)' : ''}: ${state} set, ${temps.length} temporaries beside it`);
+      log(`${kind} kill ${c.kills}${duringWrites ? ' (during writes)' : mode === 2 ? ' (at the first rename)' : ''}: ${state} set, ${temps.length} temporaries beside it`);
     }
     // one more complete run: it recovers and removes every temporary of the killed runs
     const last = await start(cliArgs, spec.args(2, 0), dir, spec.target, null).done;
@@ -254,7 +280,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? Number(argv[i + 1]) : def;
   };
   const t0 = performance.now();
-  const { counts, failures, dir } = await runKillLoop({ kills: opt('--kills', 30), signals: opt('--signals', 5), seed: opt('--seed', 1), small: argv.includes('--small'), keep: argv.includes('--keep'), log: (s) => process.stderr.write(s + '\n') });
+  const { counts, failures, dir } = await runKillLoop({ kills: opt('--kills', 30), signals: opt('--signals', 5), seed: opt('--seed', 1), small: argv.includes('--small'), cliArgs: argv.includes('--cli') ? [argv[argv.indexOf('--cli') + 1]] : undefined, keep: argv.includes('--keep'), log: (s) => process.stderr.write(s + '\n') });
   process.stdout.write(JSON.stringify({ counts, failures, seconds: Math.round((performance.now() - t0) / 1000), dir: argv.includes('--keep') ? dir : undefined }, null, 2) + '\n');
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
