@@ -208,7 +208,7 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
       }
     }
     const choices = chooseRanks(
-      selected.map(({ t, s }, j) => ({ s: spectra[j], rows: s.view.rows, cols: s.view.cols, bytesPerElement: SAFETENSORS_DTYPE_BYTES[t.dtype] })),
+      selected.map(({ t, s }, j) => ({ s: spectra[j], rows: s.view.rows, cols: s.view.cols, bytesPerElement: SAFETENSORS_DTYPE_BYTES[outDtypeName(src, t.dtype)], storedBytesPerElement: SAFETENSORS_DTYPE_BYTES[t.dtype] })),
       o.rule,
     );
     const chosen = new Map(selected.map(({ t, s }, j) => [t.name, { view: s.view, choice: choices[j], spectrum: spectra[j] }]));
@@ -219,7 +219,6 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
     let errNum = 0;
     let errDen = 0;
     let written = 0;
-    const outDtype = (t: WeightTensor): SafetensorsDtype => (src.format === 'tfjs' ? 'F32' : t.dtype);
     for (let i = 0; i < src.tensors.length; i++) {
       const t = src.tensors[i];
       const params = elementCount(t.shape);
@@ -244,7 +243,7 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
         ...(() => { const f = spectrumFigures(spectrum, k); return { optimalError: f.optimalRelative, energyKept: f.energyKept }; })(),
       };
       reports.push(rep);
-      const dt = outDtype(t);
+      const dt = outDtypeName(src, t.dtype);
       // The factors of this tensor, computed once for the one or two output tensors that need them.
       let pending: Promise<{ u: Uint8Array; v: Uint8Array; dense: Uint8Array | null }> | null = null;
       const compute = (): Promise<{ u: Uint8Array; v: Uint8Array; dense: Uint8Array | null }> => {
@@ -298,7 +297,8 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
       await writeOutput(src, outs, o.out, o.format === 'factored' ? record : null);
     }
     const sum = (f: (r: WeightTensorReport) => number, only = false): number => reports.reduce((a, r) => a + (only && !r.compressed ? 0 : f(r)), 0);
-    const bytesOf = (r: WeightTensorReport, after: boolean): number => (after ? r.paramsAfter : r.paramsBefore) * SAFETENSORS_DTYPE_BYTES[r.compressed ? outDtypeName(src, r.dtype) : r.dtype];
+    // Stored bytes: kept tensors as they are; compressed ones in the output dtype (float32 for tfjs).
+    const bytesOf = (r: WeightTensorReport, after: boolean): number => (after ? r.paramsAfter : r.paramsBefore) * SAFETENSORS_DTYPE_BYTES[after && r.compressed ? outDtypeName(src, r.dtype) : r.dtype];
     return {
       input: o.input,
       out: o.dryRun ? '' : o.out,
@@ -324,6 +324,7 @@ export async function compressWeights(o: CompressWeightsOptions): Promise<Weight
   }
 }
 
+/** The dtype a compressed tensor is written in: its own, or float32 for tfjs models. */
 function outDtypeName(src: WeightSource, d: SafetensorsDtype): SafetensorsDtype {
   return src.format === 'tfjs' ? 'F32' : d;
 }

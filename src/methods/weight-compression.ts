@@ -186,8 +186,13 @@ export interface RankInput {
   s: ArrayLike<number>;
   rows: number;
   cols: number;
-  /** Bytes per stored element (for `bytes` budgets). */
+  /** Bytes per element of the factors as written (for `bytes` budgets). */
   bytesPerElement: number;
+  /**
+   * Bytes per element of the tensor as stored, when it differs from the factors' (a uint8-quantised
+   * tfjs kernel whose factors are float32): the factors must be smaller in bytes too.
+   */
+  storedBytesPerElement?: number;
 }
 
 /** A chosen rank: `dense` when the tensor stays as it is (its factors would not be smaller). */
@@ -205,7 +210,8 @@ export interface RankChoice {
  *   stored form takes at most B bytes. `global` allocation minimises Σ squared errors
  *   ({@link allocateRanks}); `uniform` gives every tensor the same share: rank
  *   max(1, ⌊F·n·m/(n+m)⌋) (for `bytes`, F = B / Σ dense bytes).
- * - Any tensor whose rank-k factors would not be smaller than the tensor stays dense.
+ * - Any tensor whose rank-k factors would not be smaller than the tensor (in numbers, and in
+ *   bytes when `storedBytesPerElement` differs) stays dense.
  *
  * @throws {@link LowRankError} `E_ARG` for an out-of-range value.
  * @example
@@ -214,6 +220,14 @@ export interface RankChoice {
  * ```
  */
 export function chooseRanks(inputs: readonly RankInput[], rule: RankRule): RankChoice[] {
+  return chooseRanksByParams(inputs, rule).map((c, i) => {
+    const x = inputs[i];
+    const larger = c.rank * (x.rows + x.cols) * x.bytesPerElement >= x.rows * x.cols * (x.storedBytesPerElement ?? x.bytesPerElement);
+    return !c.dense && larger ? { rank: x.s.length, dense: true } : c;
+  });
+}
+
+function chooseRanksByParams(inputs: readonly RankInput[], rule: RankRule): RankChoice[] {
   const dense = (x: RankInput, k: number): RankChoice => (k > maxUsefulRank(item(x, 1)) ? { rank: x.s.length, dense: true } : { rank: k, dense: false });
   switch (rule.kind) {
     case 'rank':

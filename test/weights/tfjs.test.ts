@@ -58,7 +58,10 @@ test('tfjs model (sharded .bin, uint8-quantised kernel, conv kernel): compressed
   assert.deepEqual(shapes['dense/kernel.lowrank_v'], [k, 16]);
   assert.deepEqual(shapes['conv/kernel.lowrank_u'], [36, k]);
   assert.deepEqual(shapes['conv/kernel.lowrank_v'], [k, 8]);
-  assert.deepEqual(shapes['dense_1/kernel.lowrank_u'], [16, k]);
+  // The uint8-quantised kernel (640 bytes) would take 4·56·4 = 896 bytes as float32 factors: kept, still quantised.
+  assert.deepEqual(shapes['dense_1/kernel'], [16, 40]);
+  const manifest = (fact.json.weightsManifest as Array<{ weights: TfjsWeightSpec[] }>)[0].weights;
+  assert.equal(manifest.find((w) => w.name === 'dense_1/kernel')?.quantization?.dtype, 'uint8');
   assert.deepEqual(shapes['dense/bias'], [16]);
   const rec = (fact.json.userDefinedMetadata as { lowrank: { tensors: Record<string, { rule: string; shape: number[] }> } }).lowrank;
   assert.deepEqual(rec.tensors['conv/kernel'].shape, [3, 3, 4, 8]);
