@@ -184,9 +184,10 @@ export async function runKillLoop(o = {}) {
     while (c.kills < kills) {
       i++;
       const k = current === 3 + (i % 17) ? 4 + (i % 17) : 3 + (i % 17);
-      // three kinds of kill, in turn: during the writes, anywhere, and the instant a file of the
-      // set is renamed into the existing output directory (only a build that renames file by file
-      // does that: the negative control that shows this loop can see a mix)
+      // three kinds of kill, in turn: during the writes, anywhere, and the instant a file event
+      // shows in the existing output directory (a build that renames file by file is killed right
+      // after its first rename: the negative control that shows this loop can see a mix; the set
+      // swap only touches that directory when it removes the old set, after the swap)
       const mode = i % 3;
       const duringWrites = mode === 0;
       const onStart = duringWrites ? (child) => setTimeout(() => child.kill('SIGKILL'), random() * c.msWritePhase * 1.2) : null;
