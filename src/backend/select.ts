@@ -28,6 +28,7 @@
 import { LowRankError } from '../core/errors.js';
 import type { Backend, BackendName } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { loadWasm } from './wasm/index.js';
 
 /** A tier choice: one tier by name, or `auto` (the first of {@link AUTO_TIER_ORDER} that loads). */
 export type BackendChoice = 'auto' | BackendName;
@@ -214,3 +215,6 @@ export function setDefaultBackendResolver(resolve: () => Backend): () => Backend
 
 // Built-in tiers (browser-safe). A browser-safe tier registers with one line here.
 registerTier({ name: 'js', load: () => ({ backend: jsBackend, reason: null }) });
+// WebAssembly SIMD128 (Web Workers on a shared memory in cross-origin isolated pages); Node's entry
+// replaces it with the worker_threads loader (backend/native/index.ts).
+registerTier({ name: 'wasm', load: () => loadWasm() });

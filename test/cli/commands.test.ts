@@ -84,7 +84,7 @@ describe('lowrank factor / eval / reconstruct / info', () => {
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.match(j.version, /^\d+\.\d+\.\d+/);
-    assert.ok(['js', 'native'].includes(j.backend));
+    assert.ok(['js', 'native', 'wasm'].includes(j.backend));
     assert.ok(j.threads >= 1);
   });
 });

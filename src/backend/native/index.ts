@@ -17,6 +17,7 @@ import {
   type TierStatus,
 } from '../select.js';
 import { loadNative, type NativeStatus } from './load.js';
+import { loadWasmNode } from '../wasm/node.js';
 
 export { loadNative, type NativeStatus } from './load.js';
 export type { NativeBackend } from './backend.js';
@@ -145,3 +146,5 @@ export function installNodeDefault(): void {
 
 // The native tier takes part in every selection made in this process (Node only).
 registerTier({ name: 'native', load: nativeTier });
+// The WebAssembly tier with Node's worker threads and eager compilation (replaces the browser loader).
+registerTier({ name: 'wasm', load: () => loadWasmNode() });
