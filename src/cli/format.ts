@@ -9,6 +9,7 @@ export function pyShape(a: Pick<Matrix, 'rows' | 'cols'>): string {
 export function formatGap(gap: number): string {
   if (!Number.isFinite(gap)) return 'n/a (the optimum is 0)';
   const pct = gap * 100;
+  if (pct === 0) return '0% (at the optimum)';
   if (Math.abs(pct) < 1e-3) return `${pct >= 0 ? '+' : ''}${pct.toExponential(2)}%`;
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(2)}%`;
 }

@@ -18,6 +18,15 @@ export function niceTicks(lo: number, hi: number, target = 5): number[] {
   const e = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 5, 10].map((f) => f * e).find((s) => s >= raw) as number;
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-  return out;
+  // Ticks by index, not by repeated addition: when the step is below the rounding of lo and hi
+  // (a range of 1 ulp around 20000, say) `t += step` would never advance.
+  const first = Math.ceil(lo / step);
+  const count = Math.floor(hi / step + 1e-9) - first;
+  if (!Number.isFinite(count) || count < 0 || count > 4 * target + 4) return [lo, hi];
+  for (let i = 0; i <= count; i++) {
+    const t = (first + i) * step;
+    const tick = Math.abs(t) < step * 1e-9 ? 0 : t;
+    if (out.length === 0 || tick !== out[out.length - 1]) out.push(tick);
+  }
+  return out.length > 0 ? out : [lo, hi];
 }
