@@ -12,6 +12,7 @@ import { getBackend, setBackend } from '../../src/backend/select.js';
 import { backendSelection, loadNative, selectBackend } from '../../src/backend/native/index.js';
 import type { NativeAddon } from '../../src/backend/native/addon.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
+import { loadWasmNode } from '../../src/backend/wasm/node.js';
 
 const status = loadNative();
 const native = status.backend;
@@ -67,11 +68,11 @@ describe('native loader', () => {
 describe('selectBackend', () => {
   const clean = { LOWRANK_BACKEND: undefined, LOWRANK_THREADS: undefined, LOWRANK_REQUIRE_NATIVE: undefined };
 
-  it('auto picks native when it loads, else js, and makes it the default', () => {
+  it('auto picks native when it loads, else wasm, and makes it the default', () => {
     const previous = setBackend(jsBackend);
     try {
       const b = withEnv(clean, () => selectBackend());
-      assert.equal(b, native ?? jsBackend);
+      assert.equal(b, native ?? loadWasmNode().backend);
       assert.equal(getBackend(), b);
       assert.equal(backendSelection().choice, 'auto');
       assert.equal(backendSelection().source, 'default');
@@ -129,14 +130,14 @@ describe('selectBackend', () => {
 });
 
 describe('lowrank info and the global flags', () => {
-  it('names the tier; with the addon disabled it says js and why', () => {
+  it('names the tier; with the addon disabled it says wasm (the next tier) and why', () => {
     const dir = tempDir();
     const auto = runCli(['info', '--json'], dir, { LOWRANK_BACKEND: '' });
     assert.equal(auto.code, 0, auto.stderr);
-    assert.equal(JSON.parse(auto.stdout).backend, native ? 'native' : 'js');
+    assert.equal(JSON.parse(auto.stdout).backend, native ? 'native' : 'wasm');
     const off = runCli(['info'], dir, { LOWRANK_SKIP_NATIVE: '1', LOWRANK_REQUIRE_NATIVE: '' });
     assert.equal(off.code, 0, off.stderr);
-    assert.match(off.stdout, /backend: js/);
+    assert.match(off.stdout, /backend: wasm/);
     assert.match(off.stdout, /native: not available: disabled by LOWRANK_SKIP_NATIVE=1/);
     const js = runCli(['--backend', 'js', 'info', '--json'], dir);
     assert.equal(JSON.parse(js.stdout).backend, 'js');
