@@ -19,3 +19,11 @@ export {
   type TierResolution,
 } from './backend/select.js';
 export { jsBackend } from './backend/js/index.js';
+export {
+  setMemoryBudget,
+  memoryBudget,
+  checkAllocation,
+  MAX_ARRAY_ELEMENTS,
+  DEFAULT_MEMORY_BUDGET,
+} from './core/size-guard.js';
+export { escapeName } from './core/errors.js';

@@ -16,6 +16,7 @@
 export { LowRankError, type LowRankErrorCode } from './core/errors.js';
 export { Matrix, type DType, type FloatArray } from './core/matrix.js';
 export { Rng } from './core/rng.js';
+export { setMemoryBudget, memoryBudget } from './core/size-guard.js';
 
 export { getBackend, setBackend } from './backend/select.js';
 export type { Backend, BackendName } from './backend/backend.js';
@@ -45,6 +46,12 @@ export { matmul, type MatmulOptions } from './linalg/matmul.js';
 export { compressionRatio, compressionRatioBytes, breakEvenRank } from './metrics/compression.js';
 export { approximationErrors, frobeniusNorm, type ApproximationErrors } from './metrics/errors.js';
 export { optimalFrobeniusError, optimalityGap, cumulativeEnergy } from './metrics/optimum.js';
-export { evaluateApproximation, type Evaluation } from './metrics/evaluate.js';
+export {
+  evaluateApproximation,
+  evaluateFactorization,
+  type Evaluation,
+  type EvaluateFactorizationOptions,
+  type OptimumCertificate,
+} from './metrics/evaluate.js';
 export { approximationErrorsFromFactors } from './metrics/factor-errors.js';
 export { psnr, ssim, type SsimOptions } from './metrics/image-quality.js';

@@ -36,6 +36,7 @@ export {
 } from './linalg/randomized-svd.js';
 export {
   spectralErrorEstimate,
+  certifiedGapBound,
   DEFAULT_ESTIMATE_TOL,
   frobeniusErrorFromFactors,
   frobeniusErrorBlocked,

@@ -6,7 +6,10 @@
  */
 export { svdFactorize, type SvdFactorizeOptions, type SvdSplit } from './methods/svd.js';
 export { randomizedFactorize, splitFactors, type RandomizedOptions } from './methods/randomized.js';
-export { gradientFactorize, type GradientOptions, type OptimizerName } from './methods/gradient.js';
+export { gradientFactorize, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, type GradientOptions, type OptimizerName } from './methods/gradient.js';
+export { TRIVIAL_LOSS_MARGIN } from './methods/divergence.js';
+export { explainedVarianceRatio, centerColumns, denseColumnMeans } from './metrics/explained-variance.js';
+export { EXACT_OPTIMUM_MAX_SIDE } from './metrics/evaluate.js';
 export {
   autoFactorize,
   exactFactorize,

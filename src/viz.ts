@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { viridis, rdbuR, colorAt, type Colormap } from './viz/colormap.js';
-export { heatmapImage, type Heatmap, type RgbaImage } from './viz/raster.js';
+export { heatmapImage, finiteRange, type Heatmap, type RgbaImage } from './viz/raster.js';
 export { encodePng } from './viz/png.js';
 export { comparisonFigure, type Panel } from './viz/comparison.js';
 export { lineChart, TAB10, type Series, type ReferenceLine, type LineChartOptions } from './viz/line-chart.js';

@@ -5,16 +5,14 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { access, open, readFile, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 
 import { LowRankError, escapeName } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { parseDelimited } from './csv.js';
 import { readNpy } from './npy.js';
-import { fsReason, makeDirs } from './output-set.js';
+import { fsReason } from './output-set.js';
 
 /** Extensions {@link readMatrixFile} understands. */
 export const MATRIX_FILE_EXTENSIONS = ['.npy', '.csv', '.tsv', '.txt'] as const;
@@ -61,31 +59,6 @@ export async function readMatrixFile(path: string): Promise<Matrix> {
 }
 
 export { writeFileAtomic, writeFilesAtomic, writeOutputDir, checkOutputDir, checkOutputFile, type AtomicFile, type OutputFile } from './output-set.js';
-
-/**
- * Makes sure an output directory exists (created recursively) and is writable, by creating and
- * removing a probe file in it.
- *
- * @param what names the directory's option in the message (default `'--out'`).
- * @throws {@link LowRankError} `E_IO` "cannot write to --out 'dir': <reason>" when it cannot be
- *   created or written (a path under a regular file, an existing non-directory, a read-only location).
- */
-export async function ensureWritableDir(dir: string, what = '--out'): Promise<void> {
-  try {
-    await makeDirs(dir);
-    await access(dir, fsConstants.W_OK);
-    const probe = tempPathFor(join(dir, 'probe'));
-    const fh = await open(probe, 'wx');
-    await fh.close();
-    await unlink(probe);
-  } catch (err) {
-    throw new LowRankError('E_IO', `cannot write to ${what} '${escapeName(dir)}': ${reason(err, true)}`);
-  }
-}
-
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-}
 
 /** A short human reason for a Node file-system error (one line). */
 const reason = fsReason;

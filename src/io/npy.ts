@@ -45,35 +45,6 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/**
- * Decodes a `.npy` file held in memory.
- *
- * Supported: header versions 1.0, 2.0 and 3.0; byte orders `<`, `>`, `|` and `=` (native, taken
- * as little-endian); C and Fortran order (Fortran data is transposed into row-major);
- * dtypes float32 (→ `Float32Array`), float64, float16 (half precision incl. subnormals, ±inf,
- * NaN), int8/16/32/64, uint8/16/32/64 and bool (→ `Float64Array`).
- *
- * The element count times the item size is computed (exactly, with BigInt) and checked against
- * the bytes present before anything is allocated, so a hostile shape cannot trigger a huge
- * allocation.
- *
- * @param bytes the whole file.
- * @param source names the file in error messages (a path or `'<bytes>'`).
- * @param options.copy `false` lets little-endian float32/float64 C-order data that is aligned in
- *   `bytes` be returned as a view on `bytes` instead of a copy (no second buffer for a large file;
- *   the caller must then not reuse `bytes`). Default `true`: the result never aliases `bytes`.
- * @throws {@link LowRankError} `E_FORMAT` naming `source` and the byte offset: bad magic, unknown
- *   version, header length past the end of the file, malformed header, data truncated (expected
- *   vs actual bytes) or extra bytes after the data (the shape disagrees with the data).
- * @throws {@link LowRankError} `E_UNSUPPORTED` for object/pickle arrays ("object arrays (pickle) are
- *   refused, never executed"), complex, structured, string, datetime and other dtypes, naming the dtype.
- * @example
- * ```ts
- * const arr = parseNpy(bytes, 'U.npy');
- * arr.shape; // [100, 10]
- * arr.dtype; // '<f4'
- * ```
- */
 /** What {@link parseNpyHeader} reads from a `.npy` header: enough to read the data in pieces. */
 export interface NpyHeader {
   /** Dimensions as in numpy. */
@@ -159,6 +130,35 @@ function parseHeaderPart(bytes: Uint8Array, source: string): { shape: number[]; 
   return { shape, dt, header, dataStart };
 }
 
+/**
+ * Decodes a `.npy` file held in memory.
+ *
+ * Supported: header versions 1.0, 2.0 and 3.0; byte orders `<`, `>`, `|` and `=` (native, taken
+ * as little-endian); C and Fortran order (Fortran data is transposed into row-major);
+ * dtypes float32 (→ `Float32Array`), float64, float16 (half precision incl. subnormals, ±inf,
+ * NaN), int8/16/32/64, uint8/16/32/64 and bool (→ `Float64Array`).
+ *
+ * The element count times the item size is computed (exactly, with BigInt) and checked against
+ * the bytes present before anything is allocated, so a hostile shape cannot trigger a huge
+ * allocation.
+ *
+ * @param bytes the whole file.
+ * @param source names the file in error messages (a path or `'<bytes>'`).
+ * @param options.copy `false` lets little-endian float32/float64 C-order data that is aligned in
+ *   `bytes` be returned as a view on `bytes` instead of a copy (no second buffer for a large file;
+ *   the caller must then not reuse `bytes`). Default `true`: the result never aliases `bytes`.
+ * @throws {@link LowRankError} `E_FORMAT` naming `source` and the byte offset: bad magic, unknown
+ *   version, header length past the end of the file, malformed header, data truncated (expected
+ *   vs actual bytes) or extra bytes after the data (the shape disagrees with the data).
+ * @throws {@link LowRankError} `E_UNSUPPORTED` for object/pickle arrays ("object arrays (pickle) are
+ *   refused, never executed"), complex, structured, string, datetime and other dtypes, naming the dtype.
+ * @example
+ * ```ts
+ * const arr = parseNpy(bytes, 'U.npy');
+ * arr.shape; // [100, 10]
+ * arr.dtype; // '<f4'
+ * ```
+ */
 export function parseNpy(bytes: Uint8Array, source = '<bytes>', options: { copy?: boolean } = {}): NpyArray {
   const { shape, dt, header, dataStart } = parseHeaderPart(bytes, source);
   // sizes, checked before allocating

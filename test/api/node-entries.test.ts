@@ -28,14 +28,14 @@ describe('Node builds of the entries', () => {
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { exports: Record<string, Record<string, string>> };
 
   it('package.json: the entries that run kernels have a node condition pointing at their .node build', () => {
-    for (const sub of ['.', './linalg', './methods', './ratings', './backend']) {
+    for (const sub of ['.', './linalg', './methods', './ratings', './weights', './backend']) {
       const name = sub === '.' ? 'index' : sub.slice(2);
       assert.equal(pkg.exports[sub].node, `./dist/${name}.node.js`, sub);
       assert.equal(pkg.exports[sub].import, `./dist/${name}.js`, sub);
     }
   });
 
-  for (const entry of ['index.node.ts', 'linalg.node.ts', 'methods.node.ts', 'ratings.node.ts', 'backend.node.ts', 'node.ts']) {
+  for (const entry of ['index.node.ts', 'linalg.node.ts', 'methods.node.ts', 'ratings.node.ts', 'weights.node.ts', 'backend.node.ts', 'node.ts']) {
     it(`${entry}: the default tier is native when the addon loads`, { skip: native === null && 'the native addon does not load here' }, () => {
       assert.equal(tierAfter(entry), 'native');
       assert.equal(tierAfter(entry, { LOWRANK_BACKEND: 'js' }), 'js', 'LOWRANK_BACKEND decides');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Matrix } from '../../src/core/matrix.js';
-import { ensureWritableDir, readMatrixFile, writeFileAtomic, writeFilesAtomic } from '../../src/io/files.js';
+import { readMatrixFile, writeFileAtomic, writeFilesAtomic } from '../../src/io/files.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { assertLowRankRejects } from '../helpers.js';
 
@@ -112,37 +112,5 @@ describe('atomic writes', () => {
     ]);
     assert.deepEqual((await readdir(sub)).sort(), ['U.npy', 'V.npy']);
     assert.equal(await readFile(join(sub, 'V.npy'), 'utf8'), 'v');
-  });
-});
-
-describe('ensureWritableDir', () => {
-  test('creates missing directories recursively and accepts existing ones', async () => {
-    const out = join(dir, 'out', 'deep', 'er');
-    await ensureWritableDir(out);
-    await ensureWritableDir(out);
-    assert.deepEqual(await readdir(out), []);
-  });
-
-  test('a path under a regular file is E_IO naming --out', async () => {
-    await writeFile(join(dir, 'plain'), 'x');
-    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain', 'sub')), 'E_IO', `cannot write to --out '${join(dir, 'plain', 'sub')}': `);
-    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain')), 'E_IO', `cannot write to --out '${join(dir, 'plain')}': `);
-    await assertLowRankRejects(ensureWritableDir(join(dir, 'plain'), '--report-dir'), 'E_IO', 'cannot write to --report-dir');
-  });
-
-  test('a read-only directory is E_IO', { skip: process.getuid?.() === 0 ? 'root may write anywhere' : false }, async () => {
-    const ro = join(dir, 'ro');
-    await mkdir(ro);
-    await chmod(ro, 0o555);
-    try {
-      await assertLowRankRejects(ensureWritableDir(ro), 'E_IO', `cannot write to --out '${ro}': permission denied`);
-      await assertLowRankRejects(ensureWritableDir(join(ro, 'sub')), 'E_IO', 'permission denied');
-    } finally {
-      await chmod(ro, 0o755);
-    }
-  });
-
-  test('a read-only file system is E_IO', { skip: process.platform !== 'linux' ? 'needs /proc' : false }, async () => {
-    await assertLowRankRejects(ensureWritableDir('/proc/lowrank-test-out'), 'E_IO', "cannot write to --out '/proc/lowrank-test-out'");
   });
 });

@@ -6,7 +6,7 @@
  * @module
  */
 // Not in a public entry yet (listed for the lead): the gradient method's defaults.
-import { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE } from '../../src/methods/gradient.js';
+import { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE } from '../../src/methods.js';
 
 /** Data sources: the seed's synthetic matrix, the built-in examples, or a user's file. */
 export type SourceName = 'seed' | 'photo' | 'field' | 'ratings' | 'file';
