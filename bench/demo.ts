@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { seedMatrix } from '../src/cli/demo.js';
+import { seedMatrix } from '../src/methods/seed-data.js';
 import { gradientFactorize } from '../src/methods/gradient.js';
 
 /** One row of the demo benchmark. */

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { backendSelection, selectBackend, type NativeBackend } from '../src/backend/native/index.js';
-import { seedMatrix } from '../src/cli/demo.js';
+import { seedMatrix } from '../src/methods/seed-data.js';
 import { allocFloat, Matrix, type DType, type FloatArray } from '../src/core/matrix.js';
 import { Rng } from '../src/core/rng.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';

@@ -26,7 +26,7 @@ import { servePlayground } from '../src/cli/playground.js';
 import { Matrix, svd } from '../src/index.js';
 import { writeNpy } from '../src/io.js';
 import { gradientFactorize } from '../src/methods.js';
-import { seedMatrix } from '../src/cli/demo.js';
+import { seedMatrix } from '../src/methods/seed-data.js';
 import { pythonWith } from './demo.js';
 
 const CHROMIUM = process.env.LOWRANK_CHROMIUM ?? '/usr/bin/chromium';

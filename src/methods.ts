@@ -8,6 +8,7 @@ export { svdFactorize, type SvdFactorizeOptions, type SvdSplit } from './methods
 export { randomizedFactorize, splitFactors, type RandomizedOptions } from './methods/randomized.js';
 export { gradientFactorize, DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, type GradientOptions, type OptimizerName } from './methods/gradient.js';
 export { TRIVIAL_LOSS_MARGIN } from './methods/divergence.js';
+export { seedMatrix, SEED_MATRIX_DEFAULTS } from './methods/seed-data.js';
 export { explainedVarianceRatio, centerColumns, denseColumnMeans } from './metrics/explained-variance.js';
 export { EXACT_OPTIMUM_MAX_SIDE } from './metrics/evaluate.js';
 export {

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Matrix } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
 import { checkMatrixSize } from '../core/size-guard.js';
 import { checkOutputDir, readMatrixFile, writeOutputDir } from '../io/files.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { matmul } from '../linalg/matmul.js';
 import { DEFAULT_EPOCHS, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
+import { SEED_MATRIX_DEFAULTS, seedMatrix } from '../methods/seed-data.js';
 import { svdFactorize } from '../methods/svd.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
@@ -31,21 +30,6 @@ interface DemoFlags {
   json?: boolean;
 }
 
-/**
- * The seed's synthetic matrix: U_true (n×h) and V_true (h×m) uniform on [0, 1), plus
- * `noise`·N(0, 1) (float64, as numpy makes it).
- */
-export function seedMatrix(n: number, m: number, hiddenRank: number, noise: number, seed: number): Matrix {
-  const rng = new Rng(seed);
-  const ut = Matrix.zeros(n, hiddenRank);
-  const vt = Matrix.zeros(hiddenRank, m);
-  rng.fillUniform(ut.data);
-  rng.fillUniform(vt.data);
-  const a = matmul(ut, vt);
-  for (let i = 0; i < a.data.length; i++) a.data[i] += noise * rng.normal();
-  return a;
-}
-
 /** Every file `demo` may write into its output directory. */
 export const DEMO_OUTPUT_NAMES: readonly string[] = ['original.npy', 'U_matrix.npy', 'V_matrix.npy', ...FIGURE_FILE_NAMES];
 
@@ -54,14 +38,14 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description("run the seed article's experiment: learn U·V with Adam, save and reload the factors, report errors and the optimum")
-    .option('--n <rows>', 'rows of the synthetic matrix', intOption('--n', 1), 100)
-    .option('--m <cols>', 'columns of the synthetic matrix', intOption('--m', 1), 50)
-    .option('--hidden-rank <h>', 'rank of the hidden structure', intOption('--hidden-rank', 1), 20)
+    .option('--n <rows>', 'rows of the synthetic matrix', intOption('--n', 1), SEED_MATRIX_DEFAULTS.n)
+    .option('--m <cols>', 'columns of the synthetic matrix', intOption('--m', 1), SEED_MATRIX_DEFAULTS.m)
+    .option('--hidden-rank <h>', 'rank of the hidden structure', intOption('--hidden-rank', 1), SEED_MATRIX_DEFAULTS.hiddenRank)
     .option('--rank <k>', 'rank of the approximation', intOption('--rank'), 10)
     .option('--lr <x>', `learning rate (${DEFAULTS_HELP.lr})`, numberOption('--lr'))
     .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), DEFAULT_EPOCHS)
     .option('--optimizer <name>', 'adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), DEFAULT_OPTIMIZER)
-    .option('--noise <sigma>', 'standard deviation of the added noise', numberOption('--noise'), 0.1)
+    .option('--noise <sigma>', 'standard deviation of the added noise', numberOption('--noise'), SEED_MATRIX_DEFAULTS.noise)
     .option('--seed <s>', 'random seed of the data and the initialisation', intOption('--seed', 0), 0)
     .option('--out <dir>', 'output directory', './lowrank-demo')
     .option('--no-png', 'skip the PNG figures (comparison.png, residual.png, loss.png, spectrum.png)')

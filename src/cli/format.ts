@@ -1,5 +1,19 @@
 import type { Matrix } from '../core/matrix.js';
 
+/**
+ * One CSV field as written: quoted (with `""` for a quote) when it holds a comma, a quote or a
+ * line break, as it is otherwise — what `csv.writer` writes and every CSV reader reads back.
+ *
+ * @example
+ * ```ts
+ * csvField('Heat (1995)'); // Heat (1995)
+ * csvField('Toy Story, The'); // "Toy Story, The"
+ * ```
+ */
+export function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 /** A shape as Python prints it: `(100, 50)`. */
 export function pyShape(a: Pick<Matrix, 'rows' | 'cols'>): string {
   return `(${a.rows}, ${a.cols})`;

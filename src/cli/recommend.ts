@@ -10,7 +10,7 @@ import { LowRankError, escapeName } from '../core/errors.js';
 import { readModelDir, readTextFile } from '../io/model-dir.js';
 import { parseRatings } from '../io/ratings.js';
 import { DEFAULT_TOP_N, recommendForUser, similarItems, type Recommendation } from '../methods/recommend.js';
-import { printJson } from './format.js';
+import { csvField, printJson } from './format.js';
 import { intOption } from './options.js';
 
 interface RecommendFlags {
@@ -75,8 +75,4 @@ async function runRecommend(dir: string, f: RecommendFlags): Promise<void> {
   if (seenFrom !== null) process.stderr.write(`left out the ${seenCount} items user '${escapeName(String(f.user))}' rated in ${escapeName(seenFrom)}\n`);
   const what = f.similarItems !== undefined ? 'cosine' : saved.meta.biases ? 'predicted' : 'score';
   process.stdout.write([`rank,item,${what}`, ...rows.map((x) => `${x.rank},${csvField(x.item)},${Number(x.score.toFixed(6))}`)].join('\n') + '\n');
-}
-
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

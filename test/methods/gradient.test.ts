@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { seedMatrix } from '../../src/cli/demo.js';
+import { seedMatrix } from '../../src/methods/seed-data.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { svd } from '../../src/linalg/svd.js';
 import { gradientFactorize } from '../../src/methods/gradient.js';

@@ -7,6 +7,7 @@
  * @module
  */
 import { LowRankError, Matrix, Rng, matmul } from '../../src/index.js';
+import { seedMatrix } from '../../src/methods.js';
 import { parseDelimited, readNpy } from '../../src/io.js';
 import { splitEntries, cooMatrix, type CooMatrix } from '../../src/ratings.js';
 import { luma } from '../../src/methods.js';
@@ -28,22 +29,6 @@ export interface Dataset {
   ratings?: { train: CooMatrix; test: CooMatrix };
   /** For images: the RGB channels (0–255), so the page can show the photo in colour. */
   channels?: Matrix[];
-}
-
-/**
- * The seed's synthetic matrix: U_true (n×h) and V_true (h×m) uniform on [0, 1), plus
- * noise·N(0, 1), float64 — the same generator and seed semantics as `lowrank demo`
- * (src/cli/demo.ts `seedMatrix`), so the same seed gives the same matrix in Node and here.
- */
-export function seedMatrix(n: number, m: number, hiddenRank: number, noise: number, seed: number): Matrix {
-  const rng = new Rng(seed);
-  const ut = Matrix.zeros(n, hiddenRank);
-  const vt = Matrix.zeros(hiddenRank, m);
-  rng.fillUniform(ut.data);
-  rng.fillUniform(vt.data);
-  const a = matmul(ut, vt);
-  for (let i = 0; i < a.data.length; i++) a.data[i] += noise * rng.normal();
-  return a;
 }
 
 /** Checks the seed controls: positive integer sizes, hidden rank ≤ min(n, m), finite noise ≥ 0. */
