@@ -72,7 +72,11 @@ export function createWasm(options: LoadWasmOptions = {}): WasmStatus {
   if (typeof WebAssembly !== 'object') return { backend: null, reason: 'this JavaScript engine has no WebAssembly' };
   if (!hasSimd128()) return { backend: null, reason: 'this engine lacks WebAssembly SIMD128 (Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4, Node ≥ 16.4)' };
   const spawner = options.spawner === undefined ? browserSpawner() : options.spawner;
-  const shared = spawner !== null && hasSharedMemory();
+  const threads = options.threads ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  // The threaded module only when more than one thread is asked for at the start: engines run
+  // kernels on a shared memory measurably slower (V8: about a quarter, GEMM 1024³ on one thread),
+  // so a one-thread tier keeps the plain module (later setThreads(n > 1) then stays at one thread).
+  const shared = spawner !== null && threads > 1 && hasSharedMemory();
   try {
     let rt: WasmRuntime;
     try {
@@ -82,7 +86,6 @@ export function createWasm(options: LoadWasmOptions = {}): WasmStatus {
       rt = WasmRuntime.create({ shared: false, spawner: null, canBlock: false, compile: options.compile });
     }
     const backend = createWasmBackend(rt, { simd: true, relaxedSimd: hasRelaxedSimd(), sharedMemory: rt.shared });
-    const threads = options.threads ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
     if (threads > 1) backend.setThreads(threads);
     return { backend, reason: null };
   } catch (err) {

@@ -31,9 +31,13 @@ export function compileOptimized(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Mo
   }
 }
 
-/** The default number of threads: one per core, as OpenBLAS and numpy use. */
+/**
+ * The number of threads the tier starts with: `LOWRANK_THREADS` when it is a positive integer
+ * (1 keeps the faster single-thread module), else one per core, as OpenBLAS and numpy use.
+ */
 export function defaultWasmThreads(): number {
-  return availableParallelism();
+  const env = Number(process.env.LOWRANK_THREADS);
+  return Number.isInteger(env) && env >= 1 ? env : availableParallelism();
 }
 
 let cached: WasmStatus | null = null;
