@@ -34,6 +34,7 @@ import { CsrMatrix } from '../core/sparse.js';
 import { ratingErrors, scoreTestSet, type RatingErrors, type TestSetErrors } from '../metrics/ratings.js';
 import { runFactorImplicit } from './factor-implicit.js';
 import { printJson } from './format.js';
+import type { FlagScope } from './options.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
 export interface RatingsFlags {
@@ -71,6 +72,58 @@ export interface RatingsFlags {
   burnIn?: number;
   alpha?: number;
   implicit?: boolean;
+}
+
+/**
+ * The flags each model on data with holes reads (beyond `--rank` and `--seed`): the one place
+ * that says so, for {@link ratingsFlagScopes}. `implicit` is `--implicit` (implicit ALS).
+ */
+export const RATINGS_METHOD_FLAGS: Readonly<Record<RatingsMethod | 'implicit', readonly string[]>> = {
+  bpmf: ['samples', 'burnIn', 'alpha'],
+  svdpp: ['reg', 'epochs', 'lr'],
+  als: ['reg', 'sweeps', 'biases', 'lossTol'],
+  gradient: ['reg', 'biases', 'optimizer', 'epochs', 'lr', 'batchSize', 'momentum', 'lossTol'],
+  implicit: ['alpha', 'reg', 'sweeps'],
+};
+
+/**
+ * The model `factor` trains on data with holes: `--implicit`, else `--method` when given (not
+ * `auto`), else bpmf for ratings files and als for dense inputs with holes. A `--method` that
+ * needs complete matrices is returned as given (the caller refuses it).
+ */
+export function ratingsMethodOf(f: Pick<RatingsFlags, 'method' | 'format' | 'implicit'>): RatingsMethod | 'implicit' | string {
+  if (f.implicit) return 'implicit';
+  return f.method !== 'auto' ? f.method : f.format === 'ratings' ? 'bpmf' : 'als';
+}
+
+/**
+ * Where each model-specific flag of `factor` applies on data with holes (checked by
+ * `rejectInapplicableFlags`): a flag is refused, naming it, the methods that read it and the
+ * method of this run, unless the run's method reads it ({@link RATINGS_METHOD_FLAGS}; with
+ * `--compare`, any of the compared methods); `--momentum` needs `--optimizer sgd` besides.
+ *
+ * @example
+ * ```ts
+ * ratingsFlagScopes({ method: 'bpmf', format: 'ratings', optimizer: 'adam' }); // --epochs: "--method svdpp or gradient (this run: bpmf)"
+ * ```
+ */
+export function ratingsFlagScopes(f: Pick<RatingsFlags, 'method' | 'format' | 'implicit' | 'compare' | 'optimizer'>): FlagScope[] {
+  const method = ratingsMethodOf(f);
+  const running: readonly string[] = f.compare && !f.implicit ? RATINGS_METHODS : [method];
+  const flags = [...new Set(Object.values(RATINGS_METHOD_FLAGS).flat())];
+  const scopes: FlagScope[] = flags.map((flag) => {
+    const readers = (Object.keys(RATINGS_METHOD_FLAGS) as Array<keyof typeof RATINGS_METHOD_FLAGS>).filter((m) => RATINGS_METHOD_FLAGS[m].includes(flag));
+    const methods = readers.filter((m) => m !== 'implicit');
+    const where = [...(methods.length > 0 ? [`--method ${methods.join(' or ')}`] : []), ...(readers.includes('implicit') ? ['--implicit'] : [])].join(', or ');
+    const run = method === 'implicit' ? '--implicit' : f.compare ? 'the --compare methods' : `--method ${method}`;
+    return {
+      flags: [flag],
+      applies: running.some((m) => (readers as readonly string[]).includes(m)),
+      context: `${where} (this run: ${run})`,
+    };
+  });
+  scopes.push({ flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' });
+  return scopes;
 }
 
 /** True when `factor` must take the missing-entries path: ratings input, `--missing`, `--mask` or `--method als`/`bpmf`/`svdpp`. */
@@ -175,7 +228,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     return src !== undefined && src !== 'default';
   };
   const isRatings = f.format === 'ratings';
-  const requested = given('method') && f.method !== 'auto' ? f.method : isRatings ? 'bpmf' : 'als';
+  const requested = ratingsMethodOf({ ...f, implicit: false });
   if (!(RATINGS_METHODS as readonly string[]).includes(requested)) {
     throw new LowRankError('E_ARG', `--method ${requested} needs every entry of the matrix; use --method bpmf, svdpp, als or gradient for ratings or missing entries`);
   }

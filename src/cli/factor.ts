@@ -22,7 +22,7 @@ import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicabl
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
-import { addRatingsOptions, isRatingsInput, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
+import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
 import { memoryOption, runStreamFactor, type StreamFlags } from './factor-stream.js';
 
 interface FactorFlags {
@@ -110,10 +110,11 @@ const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testF
  * Where each conditional flag of `factor` applies (checked by {@link rejectInapplicableFlags}):
  * the randomized knobs with `--method auto|randomized`, the training flags with `--method
  * gradient` (or data with holes), `--momentum` with `--optimizer sgd`, the figures and dense-input
- * flags with complete matrices, the missing-entries flags with ratings or holes.
+ * flags with complete matrices, the missing-entries flags with ratings or holes, and on those each
+ * model's own flags with that model ({@link ratingsFlagScopes}).
  */
 export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, ratings: boolean): FlagScope[] {
-  if (ratings) return [{ flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' }];
+  if (ratings) return [{ flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' }, ...ratingsFlagScopes(f)];
   return [
     { flags: HOLES_ONLY, applies: false, context: 'ratings or missing entries (--format ratings, --missing nan, --mask, --method als)' },
     { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { rejectInapplicableFlags } from './options.js';
 import { LowRankError, escapeName } from '../core/errors.js';
 import { checkOutputFile, writeFileAtomic } from '../io/files.js';
 import { MODEL_DIR_FILES, readModelDir, readTextFile, type SavedModel } from '../io/model-dir.js';
 import { parsePairs, parseRatings } from '../io/ratings.js';
 import { RowFolder, type FoldedRow } from '../methods/fold-in.js';
 import { predictOrFallback, predictWithRow, type PredictionSource } from '../methods/rating-model.js';
-import { printJson } from './format.js';
+import { csvField, printJson } from './format.js';
 
 interface PredictFlags {
   user?: string;
@@ -35,7 +36,8 @@ export function registerPredict(program: Command): void {
     .option('--force', 'allow --out to replace one of the input files')
     .option('--no-clip', 'do not clip predictions to the training ratings\' range')
     .option('--json', 'print JSON')
-    .action(async (dir: string, flags: PredictFlags) => {
+    .action(async (dir: string, flags: PredictFlags, cmd: Command) => {
+      rejectInapplicableFlags(cmd, [{ flags: ['strict', 'out'], applies: flags.pairs !== undefined, context: '--pairs FILE' }]);
       await runPredict(dir, flags);
     });
 }
@@ -54,7 +56,6 @@ async function runPredict(dir: string, f: PredictFlags): Promise<void> {
   if (f.pairs !== undefined && (f.user !== undefined || f.item !== undefined)) {
     throw new LowRankError('E_ARG', '--pairs cannot be combined with --user/--item');
   }
-  if (f.out !== undefined && f.pairs === undefined) throw new LowRankError('E_ARG', '--out is for --pairs');
   const writeOptions = { inputs: [f.pairs, f.foldIn, ...MODEL_DIR_FILES.map((name) => join(dir, name))], force: f.force };
   if (f.out !== undefined) await checkOutputFile(f.out, writeOptions);
   const saved = await readModelDir(dir);
@@ -179,8 +180,4 @@ function indexOf(ids: string[]): Map<string, number> {
 
 function formatPrediction(x: number): string {
   return String(Number(x.toFixed(6)));
-}
-
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

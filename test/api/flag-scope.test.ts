@@ -19,6 +19,10 @@ const a = Matrix.zeros(12, 8);
 for (let i = 0; i < a.data.length; i++) a.data[i] = Math.sin(i * 0.7) + (i % 5);
 writeFileSync(join(dir, 'a.npy'), writeNpy(a));
 writeFileSync(join(dir, 'r.csv'), 'user,item,rating\n1,1,5\n1,2,3\n2,1,4\n2,3,2\n3,2,1\n3,3,4\n');
+// 40 users × 30 items, every other pair rated: enough for --compare's default ranks (at most 20).
+const many = ['user,item,rating'];
+for (let u = 0; u < 40; u++) for (let i = (u % 2); i < 30; i += 2) many.push(`${u},${i},${1 + ((u * 7 + i * 3) % 5)}`);
+writeFileSync(join(dir, 'r40.csv'), `${many.join('\n')}\n`);
 
 /** Runs `factor` and expects exit 2 naming `flag` and nothing written. */
 function refused(args: string[], flag: string, context: RegExp): void {
@@ -49,6 +53,34 @@ describe('factor: inapplicable flags are errors naming the flag', () => {
     ]) {
       const r = runCli(['factor', 'a.npy', '--rank', '2', '--quiet', '--out', join(dir, 'ok'), ...args], dir);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+});
+
+describe('factor on ratings: each model refuses the flags it does not read, naming the flag, the methods that read it and this run\'s', () => {
+  const r = ['factor', 'r.csv', '--format', 'ratings', '--rank', '2'];
+  it('--epochs with the default bpmf', () => refused([...r, '--epochs', '5'], '--epochs', /--method svdpp or gradient \(this run: --method bpmf\)$/m));
+  it('--sweeps with svdpp', () => refused([...r, '--method', 'svdpp', '--sweeps', '3'], '--sweeps', /--method als, or --implicit \(this run: --method svdpp\)/));
+  it('--samples with als', () => refused([...r, '--method', 'als', '--samples', '3'], '--samples', /--method bpmf \(this run: --method als\)/));
+  it('--batch-size with svdpp', () => refused([...r, '--method', 'svdpp', '--batch-size', '4'], '--batch-size', /--method gradient \(this run: --method svdpp\)/));
+  it('--alpha with gradient', () => refused([...r, '--method', 'gradient', '--alpha', '2'], '--alpha', /--method bpmf, or --implicit/));
+  it('--no-biases with bpmf (it models r − μ with the baseline\'s biases either way)', () => refused([...r, '--no-biases'], '--no-biases', /--method als or gradient/));
+  it('--lr with --implicit', () => refused([...r, '--implicit', '--lr', '0.1'], '--lr', /this run: --implicit/));
+  it('--momentum with gradient on adam', () => refused([...r, '--method', 'gradient', '--momentum', '0.5'], '--momentum', /--optimizer sgd/));
+  it('--reg with bpmf', () => refused([...r, '--method', 'bpmf', '--reg', '0.1'], '--reg', /--method svdpp or als or gradient, or --implicit/));
+
+  it('the same flags with the methods that read them run (exit 0), --compare accepting those of any compared method', () => {
+    for (const args of [
+      ['--method', 'als', '--sweeps', '2', '--reg', '0.1', '--no-biases'],
+      ['--method', 'svdpp', '--epochs', '2', '--lr', '0.01', '--reg', '0.05'],
+      ['--method', 'bpmf', '--samples', '3', '--burn-in', '1', '--alpha', '2'],
+      ['--method', 'gradient', '--optimizer', 'sgd', '--momentum', '0.5', '--epochs', '2', '--batch-size', '4'],
+      ['--implicit', '--alpha', '1', '--sweeps', '2', '--test-fraction', '0.3'],
+      ['--compare', '--test-fraction', '0.3', '--sweeps', '2', '--samples', '3', '--burn-in', '1', '--epochs', '2'],
+    ]) {
+      const input = args[0] === '--compare' ? ['factor', 'r40.csv', '--format', 'ratings'] : r;
+      const out = runCli([...input, '--quiet', '--out', join(dir, `ok-${Math.random().toString(36).slice(2)}`), ...args], dir);
+      assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
     }
   });
 });
