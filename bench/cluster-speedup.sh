@@ -3,11 +3,12 @@
 # the single-process streamed run in the same script (same file, block rows and seed: the factors
 # must be bitwise identical, which is checked). Starts its own redis-server on 127.0.0.1.
 #
-#   bash bench/cluster-speedup.sh [ROWS] [COLS] [RANK]
+#   bash bench/cluster-speedup.sh [ROWS] [COLS] [RANK] [BLOCK_ROWS]
 set -euo pipefail
 ROWS=${1:-40000}
 COLS=${2:-2000}
 RANK=${3:-50}
+BLOCK=${4:-2000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # One BLAS thread per process (default): the single process uses one core, N workers N cores.
 export LOWRANK_THREADS=${LOWRANK_THREADS:-1}
@@ -20,7 +21,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; kill $REDIS 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 python3 "$ROOT/bench/out_of_core_generate.py" "$WORK/a.npy" "$ROWS" "$COLS" > /dev/null
-ARGS=(factor "$WORK/a.npy" --rank $RANK --block-rows 2000 --seed 1 --quiet --json)
+ARGS=(factor "$WORK/a.npy" --rank $RANK --block-rows $BLOCK --seed 1 --quiet --json)
 "${CLI[@]}" "${ARGS[@]}" --out "$WORK/ref" > "$WORK/ref.json"
 ms() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['totalMs'] / 1000)" "$1"; }
 SINGLE=$(ms "$WORK/ref.json")

@@ -19,7 +19,7 @@ import { DEFAULT_STREAM_PASSES, rowBlockSvd, type RowBlockExecutor } from '../li
 import { singlePassSketch, sketchSizesFor } from '../linalg/single-pass-sketch.js';
 import { splitFactors } from '../methods/randomized.js';
 import { SPECTRUM_TOP_FIRST, spectrumReport, type SpectrumReport } from '../methods/spectrum.js';
-import { DEFAULT_STREAM_MEMORY, NpyBlockExecutor, planRowBlocks, type BlockProgress, type RowBlockPlan } from '../cluster/row-blocks.js';
+import { DEFAULT_STREAM_MEMORY, MAX_BLOCK_BYTES, NpyBlockExecutor, planRowBlocks, type BlockProgress, type RowBlockPlan } from '../cluster/row-blocks.js';
 import { bytesOption } from './weights.js';
 import { printJson, pyShape } from './format.js';
 
@@ -93,6 +93,9 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
   const memory = f.memory ?? DEFAULT_STREAM_MEMORY;
   const planned = streamPlan(info.rows, info.cols, info.rowBytes / info.cols, memory, rank, passes, f.oversample ?? DEFAULT_OVERSAMPLE);
   const blockRows = Math.min(f.blockRows ?? planned.blockRows, info.rows);
+  if (blockRows * info.rowBytes > MAX_BLOCK_BYTES) {
+    throw new LowRankError('E_ARG', `--block-rows ${blockRows}: blocks of ${formatBytes(blockRows * info.rowBytes)} exceed ${formatBytes(MAX_BLOCK_BYTES)}; use at most ${Math.floor(MAX_BLOCK_BYTES / info.rowBytes)} rows`);
+  }
   const plan: RowBlockPlan = { ...planned, blockRows, blockCount: Math.ceil(info.rows / blockRows) };
   const out = f.out ?? join('.', `${basename(input, extname(input))}.lowrank`);
   await checkOutputDir(out, { inputs: [input], force: f.force, names: ['U.npy', 'V.npy', 'S.npy'] });

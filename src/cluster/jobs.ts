@@ -99,7 +99,8 @@ export function validateBlockJob(d: BlockJobData, dataRoot: string): string {
   if (!isCount(d.start, d.rows) || !isCount(d.count, d.rows) || d.start + d.count > d.rows || d.count < 1) {
     bad(`rows [${String(d.start)}, ${String(d.start)}+${String(d.count)}) must lie in [0, ${d.rows})`);
   }
-  if (d.count * d.cols * 8 > MAX_BLOCK_BYTES) bad(`block of ${d.count}×${d.cols} exceeds the ${MAX_BLOCK_BYTES}-byte block limit`);
+  // 4 bytes: the smallest item size; the worker checks the file's own item size once it has read the header.
+  if (d.count * d.cols * 4 > MAX_BLOCK_BYTES) bad(`block of ${d.count}×${d.cols} exceeds the ${MAX_BLOCK_BYTES}-byte block limit`);
   if (typeof d.path !== 'string' || !isAbsolute(d.path)) bad('path must be an absolute path');
   const root = realpathSync(resolve(dataRoot));
   let real: string;

@@ -14,6 +14,7 @@ import { NpyRowReader } from '../io/npy-stream.js';
 import { runBlockTask, type BlockTask } from '../linalg/row-block-svd.js';
 import { BLOCK_QUEUE, decodeFloat64, encodeResult, validateBlockJob, type BlockJobData, type BlockJobResult } from './jobs.js';
 import { keyValueClient, type RedisConnection } from './redis-url.js';
+import { MAX_BLOCK_BYTES } from './row-blocks.js';
 
 /** Default BullMQ lock of a running job: 30 s (BullMQ's own default); a killed worker's job is retried after it expires. */
 export const DEFAULT_LOCK_MS = 30000;
@@ -63,8 +64,10 @@ export async function startBlockWorker(options: BlockWorkerOptions): Promise<Wor
     if (!readers.has(path)) readers.set(path, NpyRowReader.open(path));
     const reader = await readers.get(path)!;
     const info = reader.info;
-    if (info.rows !== d.rows || info.cols !== d.cols) {
-      const why = `job payload: shape ${d.rows}×${d.cols} disagrees with ${path} (${info.rows}×${info.cols})`;
+    if (info.rows !== d.rows || info.cols !== d.cols || d.count * info.rowBytes > MAX_BLOCK_BYTES) {
+      const why = info.rows !== d.rows || info.cols !== d.cols
+        ? `job payload: shape ${d.rows}×${d.cols} disagrees with ${path} (${info.rows}×${info.cols})`
+        : `job payload: block of ${d.count} rows of ${info.rowBytes} bytes exceeds the ${MAX_BLOCK_BYTES}-byte block limit`;
       options.log(`refused job ${job.id}: ${why}`);
       throw new UnrecoverableError(why);
     }
