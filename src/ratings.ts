@@ -15,7 +15,7 @@ export {
   type CanonicalizeOptions,
   type FromDenseOptions,
 } from './core/sparse.js';
-export type { Biases, AlsParams, MaskedGradientParams, MaskedGradientFactorization } from './methods/factorization.js';
+export type { Biases, AlsParams, MaskedGradientParams, MaskedGradientFactorization, SvdppParams, BpmfParams, ImplicitAlsParams } from './methods/factorization.js';
 export { alsFactorize, type AlsOptions } from './methods/als.js';
 export { maskedGradientFactorize, type MaskedGradientOptions, type MaskedOptimizerName } from './methods/masked-gradient.js';
 export { globalMeanBaseline, biasBaseline, type BiasBaselineOptions } from './methods/baselines.js';

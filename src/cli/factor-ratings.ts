@@ -472,11 +472,10 @@ function baselineRows(train: CooMatrix, test: CooMatrix, coldStart: UnknownRatin
 /** A method's one-line description with its rank and knobs. */
 function modelLabel(fitted: FittedRatings): string {
   const r = fitted.model;
-  const p = r.params as Record<string, unknown>;
-  if (r.method === 'bpmf') return `bpmf rank ${String(p.sampleRank)} (${String(p.samples)} samples, ${String(p.keep)} kept, α ${String(p.alpha)})`;
-  if (r.method === 'svdpp') return `svdpp rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} epochs, lr ${String(p.lr)})`;
-  if (r.method === 'als') return `als rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} sweeps${p.biases ? ', biases' : ''})`;
-  return `gradient rank ${r.rank} (${String(p.optimizer)}, λ ${fitted.reg}, ${r.epochsRun} epochs, batch ${String(p.batchSize)}${p.biases ? ', biases' : ''})`;
+  if (r.method === 'bpmf') return `bpmf rank ${r.params.sampleRank} (${r.params.samples} samples, ${r.params.keep} kept, α ${r.params.alpha})`;
+  if (r.method === 'svdpp') return `svdpp rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} epochs, lr ${r.params.lr})`;
+  if (r.method === 'als') return `als rank ${r.rank} (λ ${fitted.reg}, ${r.epochsRun} sweeps${r.params.biases ? ', biases' : ''})`;
+  return `gradient rank ${r.rank} (${r.params.optimizer}, λ ${fitted.reg}, ${r.epochsRun} epochs, batch ${r.params.batchSize}${r.params.biases ? ', biases' : ''})`;
 }
 
 function fmtErr(e: RatingErrors | null | undefined, width: number): string {

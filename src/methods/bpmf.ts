@@ -75,7 +75,7 @@ export interface BpmfOptions {
  * ratingErrors({ ...f, range: [1, 5] }, test).rmse;
  * ```
  */
-export function bpmfFactorize(r: CsrMatrix, options: BpmfOptions = {}): Factorization {
+export function bpmfFactorize(r: CsrMatrix, options: BpmfOptions = {}): Factorization<'bpmf'> {
   const t0 = performance.now();
   const n = r.rows;
   const m = r.cols;

@@ -106,8 +106,54 @@ export interface AlsParams {
   nnz: number;
 }
 
-/** `params` of the ratings models whose parameter sets are not fixed yet (svdpp, bpmf, implicit-als). */
-export type RatingsModelParams = Readonly<Record<string, number | string | boolean>>;
+/** `params` of SVD++ (`svdppFactorize`; Koren 2008). */
+export interface SvdppParams {
+  /** Epochs of stochastic gradient descent run. */
+  epochs: number;
+  /** Learning rate γ. */
+  lr: number;
+  /** L2 regularisation λ. */
+  reg: number;
+  seed: number;
+  /** Observed ratings trained on. */
+  nnz: number;
+}
+
+/** `params` of Bayesian probabilistic matrix factorization (`bpmfFactorize`; Salakhutdinov & Mnih 2008). */
+export interface BpmfParams {
+  /** Rank of the sampled factors (the returned rank adds the bias columns when `biases` is false). */
+  sampleRank: number;
+  /** Gibbs samples averaged after the burn-in. */
+  samples: number;
+  /** Sweeps discarded before averaging. */
+  burnIn: number;
+  /** Precision of the rating noise. */
+  alpha: number;
+  /** Samples whose factors are kept for the averaged prediction. */
+  keep: number;
+  /** Whether the factors were sampled on the bias baseline's residuals. */
+  biases: boolean;
+  seed: number;
+  /** Normal–Wishart hyper-prior: precision scale β₀ and degrees of freedom ν₀ (the paper's: 2 and the rank). */
+  beta0: number;
+  nu0: number;
+  /** Observed ratings trained on. */
+  nnz: number;
+}
+
+/** `params` of implicit-feedback ALS (`implicitAlsFactorize`; Hu, Koren & Volinsky 2008). */
+export interface ImplicitAlsParams {
+  /** Confidence scale: c = 1 + α·r. */
+  alpha: number;
+  /** L2 regularisation λ. */
+  reg: number;
+  /** ALS sweeps run. */
+  iterations: number;
+  seed: number;
+  /** Observed interactions. */
+  nnz: number;
+  implicit: true;
+}
 
 /**
  * The `params` each method reports, keyed by method name. A new method adds its name to
@@ -118,9 +164,9 @@ export interface FactorizationParams {
   randomized: RandomizedParams;
   gradient: GradientParams | MaskedGradientParams;
   als: AlsParams;
-  svdpp: RatingsModelParams;
-  bpmf: RatingsModelParams;
-  'implicit-als': RatingsModelParams;
+  svdpp: SvdppParams;
+  bpmf: BpmfParams;
+  'implicit-als': ImplicitAlsParams;
 }
 
 /**

@@ -3,7 +3,7 @@ import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
 import { alsFactorize } from './als.js';
 import { biasBaseline } from './baselines.js';
 import { bpmfFactorize } from './bpmf.js';
-import type { Factorization, Progress } from './factorization.js';
+import type { Factorization, MaskedGradientFactorization, Progress } from './factorization.js';
 import { maskedGradientFactorize, type MaskedOptimizerName } from './masked-gradient.js';
 import { svdppFactorize, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './svdpp.js';
 import { errorSums, valueRange } from './rating-model.js';
@@ -83,7 +83,8 @@ export interface FitRatingsOptions {
 
 /** What {@link fitRatings} returns: the model and how training ended. */
 export interface FittedRatings {
-  model: Factorization;
+  /** The trained model: `params` typed by its `method`. */
+  model: Factorization<'bpmf' | 'svdpp' | 'als'> | MaskedGradientFactorization;
   /** λ the model trained with (fold-in uses it); NaN for BPMF (learned). */
   reg: number;
   /**
