@@ -133,3 +133,6 @@ EXPORT void gemm_run(Job* job, int tid) {
 #endif
   }
 }
+
+// ---- dense SVD (float64) -----------------------------------------------------------------------
+#include "svd.h"

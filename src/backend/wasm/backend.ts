@@ -1,6 +1,6 @@
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
-import type { AdamEpochsArgs, AdamParams, Backend, FactorGradientArgs, GemmArgs } from '../backend.js';
+import type { AdamEpochsArgs, AdamParams, Backend, FactorGradientArgs, GemmArgs, SvdArgs } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Ptr, WasmRuntime } from './runtime.js';
 
@@ -14,9 +14,10 @@ export interface WasmConfig {
   sharedMemory: boolean;
 }
 
-/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs. */
+/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD. */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
+  svd(args: SvdArgs): void;
   adamEpochs(args: AdamEpochsArgs): number;
   setThreads(threads: number): void;
   readonly config: WasmConfig;
@@ -139,8 +140,44 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     return ran;
   };
 
+  /**
+   * Dense thin SVD (kernels.c `svd_f64`: Golub–Reinsch bidiagonalization and implicit-shift QR,
+   * f64x2), the tier's {@link Backend.svd}: same contract as the native tier's LAPACK `dgesdd`.
+   */
+  const svd = (x: SvdArgs): void => {
+    const { rows: m, cols: n } = x;
+    const r = Math.min(m, n);
+    if (r === 0) return;
+    if (!(x.a instanceof Float64Array)) {
+      // float32: computed in float64 (as the TypeScript tier does), outputs rounded to float32.
+      const s64 = new Float64Array(r);
+      const u64 = new Float64Array(m * r);
+      const vt64 = new Float64Array(r * n);
+      svd({ rows: m, cols: n, a: Float64Array.from(x.a.subarray(0, m * n)), s: s64, u: u64, vt: vt64 });
+      x.s.set(s64);
+      x.u.set(u64);
+      x.vt.set(vt64);
+      return;
+    }
+    const work = rt.ex.svd_f64_work(m, n);
+    rt.begin(bytesOf(m * n, true) + bytesOf(r, true) + bytesOf(m * r, true) + bytesOf(r * n, true) + bytesOf(work, true));
+    const a = rt.put(x.a, m * n);
+    const s = rt.alloc(r, true);
+    const u = rt.alloc(m * r, true);
+    const vt = rt.alloc(r * n, true);
+    const w = rt.alloc(work, true);
+    const rc = rt.ex.svd_f64(m, n, a, s, u, vt, w);
+    if (rc !== 0) {
+      throw new LowRankError('E_DIVERGED', `svd: the bidiagonal QR iteration did not converge for singular value ${rc} of the ${m}×${n} matrix`);
+    }
+    rt.get(s, x.s, r);
+    rt.get(u, x.u, m * r);
+    rt.get(vt, x.vt, r * n);
+  };
+
   return {
     ...jsBackend,
+    svd,
     name: 'wasm',
     get threads(): number {
       return rt.threads;

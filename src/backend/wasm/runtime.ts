@@ -52,6 +52,8 @@ interface KernelExports {
   factor_gradient_f64(n: number, m: number, k: number, u: number, v: number, a: number, gu: number, gv: number, scale: number, r: number): number;
   adam_f32(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
   adam_f64(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
+  svd_f64(m: number, n: number, a: number, s: number, u: number, vt: number, work: number): number;
+  svd_f64_work(m: number, n: number): number;
   __heap_base: WebAssembly.Global;
 }
 
