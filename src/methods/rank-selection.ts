@@ -192,29 +192,44 @@ export function energyRanks(s: ArrayLike<number>, total?: number, levels: readon
 
 /**
  * The optimal (Eckart–Young) Frobenius error of every rank k = 1 … s.length:
- * `√(Σ_{i>k} σᵢ²)`; with a partial spectrum pass `total` = ‖A‖²_F and the tails are
- * `total − Σ_{i≤k} σᵢ²` (clamped at 0).
+ * `√(Σ_{i>k} σᵢ²)`. With a partial spectrum pass `total` = ‖A‖²_F: the tails are then
+ * `(total − Σᵢ σᵢ²) + Σ_{i>k} σᵢ²`, the energy beyond the values given plus theirs.
  *
+ * The tails are summed from the small end, scaled by the largest term (finite for any finite
+ * spectrum), never as `total − Σ_{i≤k} σᵢ²`: that difference cancels to ≈ ε·total whatever the
+ * true tail, so a rank-1 matrix would report an optimal error of √ε·‖A‖_F ≈ 1e-8·‖A‖_F instead
+ * of ~0. For the same reason the energy beyond the given values counts as 0 when it is within
+ * the rounding of `total`, `(terms + s.length)·ε·total` (the error bound of a float64 sum of
+ * `terms` squares, plus that of the σᵢ²), as an error at rounding level counts as optimal in
+ * `evaluateFactorization`.
+ *
+ * @param s singular values, descending.
+ * @param total ‖A‖²_F when `s` is not every singular value (default: `s` is complete).
+ * @param terms how many squares were summed into `total` (n·m for an n×m matrix; default 1).
  * @example
  * ```ts
  * optimalErrors([3, 2, 1]); // [√5, 1, 0]
+ * optimalErrors([3, 2], 20); // [√11, √7]
  * ```
  */
-export function optimalErrors(s: ArrayLike<number>, total?: number): Float64Array {
+export function optimalErrors(s: ArrayLike<number>, total?: number, terms = 1): Float64Array {
   const len = s.length;
   const out = new Float64Array(len);
-  if (total === undefined) {
-    let tail = 0;
-    for (let i = len - 1; i >= 0; i--) {
-      out[i] = Math.sqrt(tail);
-      tail += s[i] * s[i];
-    }
-    return out;
+  let scale = 0;
+  for (let i = 0; i < len; i++) scale = Math.max(scale, Math.abs(s[i]));
+  let rest = 0;
+  if (total !== undefined) {
+    let given = 0;
+    for (let i = len - 1; i >= 0; i--) given += s[i] * s[i];
+    const beyond = total - given;
+    rest = beyond > (terms + len) * Number.EPSILON * total ? beyond : 0;
+    scale = Math.max(scale, Math.sqrt(rest));
   }
-  let cum = 0;
-  for (let i = 0; i < len; i++) {
-    cum += s[i] * s[i];
-    out[i] = Math.sqrt(Math.max(0, total - cum));
+  if (!(scale > 0 && Number.isFinite(scale))) return out.fill(scale);
+  let tail = rest / scale / scale;
+  for (let i = len - 1; i >= 0; i--) {
+    out[i] = scale * Math.sqrt(tail);
+    tail += (s[i] / scale) ** 2;
   }
   return out;
 }

@@ -42,5 +42,5 @@ export function sparseSpectrum(a: CsrMatrix, options: SparseSpectrumOptions = {}
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
   const total = mu ? centeredSquaredNorm(a, mu) : a.values.reduce((s, v) => s + v * v, 0);
   const res = operatorSvd(op, top, { seed: options.seed });
-  return { ...spectrumReport(res.S, total, 'randomized', false), passes: res.passes, krylov: false };
+  return { ...spectrumReport(res.S, total, 'randomized', false, mu ? a.rows * a.cols : a.nnz), passes: res.passes, krylov: false };
 }

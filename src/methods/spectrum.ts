@@ -113,7 +113,7 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
     const predicted = rankFromSpectrum(res.ritzValues, { criterion: 'energy', value: LEVELS[LEVELS.length - 1] }, a.rows, a.cols, total);
     n = Math.min(SPECTRUM_TOP_MAX, r, Math.max(2 * n, predicted ?? 0));
   }
-  const out = spectrumReport(res.S, total, 'randomized', res.S.length === r);
+  const out = spectrumReport(res.S, total, 'randomized', res.S.length === r, a.rows * a.cols);
   out.passes = res.passes;
   out.krylov = res.krylov;
   return out;
@@ -123,13 +123,14 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
  * The report of singular values `s` (descending) of a matrix with ‖A‖²_F = `total`: cumulative
  * energy, optimal error of each rank and the energy ranks — against the exact total when the
  * values are not `complete` (a leading part, or Ritz lower bounds). A zero matrix has all of its
- * (zero) energy at every rank.
+ * (zero) energy at every rank. `terms`: how many squares were summed into `total` (n·m dense,
+ * nnz sparse; default 1), which sets its rounding level (see `optimalErrors`).
  * @example
  * ```ts
  * spectrumReport(new Float64Array([3, 1]), 10, 'exact', true).cumulativeEnergy; // [0.9, 1]
  * ```
  */
-export function spectrumReport(s: Float64Array, total: number, method: 'exact' | 'randomized', complete: boolean): SpectrumReport {
+export function spectrumReport(s: Float64Array, total: number, method: 'exact' | 'randomized', complete: boolean, terms = 1): SpectrumReport {
   const cumulativeEnergy = new Float64Array(s.length);
   let cum = 0;
   for (let i = 0; i < s.length; i++) {
@@ -142,7 +143,7 @@ export function spectrumReport(s: Float64Array, total: number, method: 'exact' |
     complete,
     singularValues: s,
     cumulativeEnergy,
-    optimalError: complete ? optimalErrors(s) : optimalErrors(s, total),
+    optimalError: complete ? optimalErrors(s) : optimalErrors(s, total, terms),
     energyRanks: complete ? energyRanks(s, undefined, LEVELS) : energyRanks(s, total, LEVELS),
   };
 }

@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 
 import { LowRankError } from '../../src/core/errors.js';
 import { compressionRatio } from '../../src/metrics/compression.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { jsBackend } from '../../src/backend/js/index.js';
+import { spectrum } from '../../src/methods/spectrum.js';
 import { energyRanks, optimalErrors, rankForRatio, rankFromSpectrum, resolveRankTarget } from '../../src/methods/rank-selection.js';
 
 const argError = (re: RegExp) => (e: unknown): boolean => e instanceof LowRankError && e.code === 'E_ARG' && re.test(e.message) && !e.message.includes('\n');
@@ -62,9 +65,39 @@ describe('rank selection', () => {
     const s = [3, 2, 1];
     assert.deepEqual(energyRanks(s).map((e) => e.rank), [2, 3, 3]);
     assert.deepEqual(energyRanks([3, 2], 20).map((e) => e.rank), [null, null, null]);
-    const e = optimalErrors(s);
-    assert.deepEqual(Array.from(e), [Math.sqrt(5), 1, 0]);
-    const p = optimalErrors([3, 2], 20);
-    assert.deepEqual(Array.from(p), [Math.sqrt(11), Math.sqrt(7)]);
+    // Within 2 ulps: the tails are scaled by the largest value before they are summed.
+    const close = (got: Float64Array, want: number[]): void => {
+      assert.equal(got.length, want.length);
+      want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= 4 * Number.EPSILON * w, `${i}: ${got[i]} vs ${w}`));
+    };
+    close(optimalErrors(s), [Math.sqrt(5), 1, 0]);
+    close(optimalErrors([3, 2], 20), [Math.sqrt(11), Math.sqrt(7)]);
+  });
+
+  test('optimalErrors: tails summed from the small end, scaled; the energy beyond the given values counts only above the rounding of total', () => {
+    // Scaled: values whose squares overflow float64 still give finite tails.
+    const big = optimalErrors([3e200, 4e200, 1e200].sort((x, y) => y - x));
+    assert.ok(Math.abs(big[0] - Math.sqrt(10) * 1e200) <= 1e-15 * Math.sqrt(10) * 1e200, String(big[0]));
+    // total = σ₁² up to rounding (a rank-1 matrix, ‖A‖² summed over 100 terms): the rest is 0, not √ε·‖A‖.
+    const s1 = 1 / 3;
+    const total = s1 * s1 * (1 + 8 * Number.EPSILON);
+    const tiny = optimalErrors([s1, 1e-17], total, 100);
+    assert.ok(Math.abs(tiny[0] - 1e-17) <= 4 * Number.EPSILON * 1e-17 && tiny[1] === 0, String(tiny));
+    // A genuine remainder above that level is kept, beside the given tail (relative 1e-15: both terms summed).
+    const r = optimalErrors([3, 2], 13 + 1e-6, 100);
+    assert.ok(Math.abs(r[0] - Math.sqrt(4 + 1e-6)) <= 1e-15 * r[0], String(r[0]));
+    assert.ok(Math.abs(r[1] - Math.sqrt(1e-6)) <= 1e-6 * r[1], String(r[1]));
+  });
+
+  test('spectrum of a constant matrix on the TypeScript tier (partial, randomized): optimal error at rank 1 ≤ 1e-12·‖A‖_F', () => {
+    // 520×530 > SPECTRUM_EXACT_MAX_SIDE: the leading values of a randomized SVD against ‖A‖²_F; total − σ₁²
+    // cancelled to ≈ 1.2e-6·‖A‖_F here before the tails were summed from the small end.
+    const a = Matrix.zeros(520, 530);
+    a.data.fill(1 / 3);
+    const rep = spectrum(a, { backend: jsBackend });
+    assert.equal(rep.complete, false);
+    // σ₁ = ‖A‖_F for a rank-1 matrix, to the randomized SVD's accuracy (8e-13 relative measured here).
+    assert.ok(Math.abs(rep.singularValues[0] - rep.normFrobenius) <= 1e-10 * rep.normFrobenius, `σ₁ ${rep.singularValues[0]}, ‖A‖_F ${rep.normFrobenius}`);
+    assert.ok(rep.optimalError[0] <= 1e-12 * rep.normFrobenius, `optimal error ${rep.optimalError[0]} at rank 1, ‖A‖_F ${rep.normFrobenius}`);
   });
 });
