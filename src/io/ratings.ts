@@ -126,6 +126,21 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
   let nnz = 0;
   let header = false;
   let first = true;
+  /** The index of a user or item id: from the model's ids when given (undefined for an unknown one, when kept), else numbered in order of appearance. */
+  const idOf = (id: string, kind: 'user' | 'item', fixed: ReadonlyMap<string, number> | undefined, index: Map<string, number>, list: string[], lineNo: number): number | undefined => {
+    if (fixed) {
+      const k = fixed.get(id);
+      if (k === undefined && !keepUnknown) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown ${kind} ${quote(id)} (not among the model's ${fixed.size} ${kind}s)`);
+      return k;
+    }
+    let k = index.get(id);
+    if (k === undefined) {
+      k = list.length;
+      index.set(id, k);
+      list.push(id);
+    }
+    return k;
+  };
 
   forEachLine(text, (line, lineNo) => {
     if (delimiter === 'auto') delimiter = detectDelimiter(line);
@@ -151,30 +166,8 @@ export function parseRatings(text: string, options: ParseRatingsOptions = {}): R
     if (!Number.isFinite(rating)) {
       throw new LowRankError('E_FORMAT', `${source} line ${lineNo}, column 3: rating ${quote(ratingText)} is not a finite number`);
     }
-    let u: number | undefined;
-    if (fixedUsers) {
-      u = fixedUsers.get(user);
-      if (u === undefined && !keepUnknown) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown user ${quote(user)} (not among the model's ${fixedUsers.size} users)`);
-    } else {
-      u = userIndex.get(user);
-      if (u === undefined) {
-        u = users.length;
-        userIndex.set(user, u);
-        users.push(user);
-      }
-    }
-    let i: number | undefined;
-    if (fixedItems) {
-      i = fixedItems.get(item);
-      if (i === undefined && !keepUnknown) throw new LowRankError('E_FORMAT', `${source} line ${lineNo}: unknown item ${quote(item)} (not among the model's ${fixedItems.size} items)`);
-    } else {
-      i = itemIndex.get(item);
-      if (i === undefined) {
-        i = items.length;
-        itemIndex.set(item, i);
-        items.push(item);
-      }
-    }
+    const u = idOf(user, 'user', fixedUsers, userIndex, users, lineNo);
+    const i = idOf(item, 'item', fixedItems, itemIndex, items, lineNo);
     if (u === undefined || i === undefined) {
       unk.users.push(user);
       unk.items.push(item);
