@@ -20,6 +20,7 @@ import { checkOneStdin, readDenseInput } from './read-input.js';
 import { MODEL_DIR_FILES, readTextFile, writeModelDir } from '../io/model-dir.js';
 import { detectRatingsText, parseRatings, type UnknownRatings } from '../io/ratings.js';
 import { DEFAULT_ALS_ITERATIONS } from '../methods/als.js';
+import { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from '../methods/implicit-als.js';
 import { biasBaseline, globalMeanBaseline } from '../methods/baselines.js';
 import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../methods/bpmf.js';
 import { DEFAULT_BATCH_SIZE } from '../methods/masked-gradient.js';
@@ -183,8 +184,8 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--missing <how>', 'dense input with holes: nan (NaN entries are missing)', parsers.choice('--missing', ['nan'] as const))
     .option('--mask <file>', 'dense input with holes: a same-shape matrix, non-zero where the input is observed')
     .option('--duplicates <policy>', 'ratings: several ratings of one (user, item): error, mean or last', parsers.choice('--duplicates', ['error', 'mean', 'last'] as const), 'error')
-    .option('--reg <lambda>', `als/gradient with holes: L2 regularisation λ per observed entry (default ${DEFAULT_RATINGS_REG.als} als, ${DEFAULT_RATINGS_REG.gradient} gradient on ratings, 0.02 on dense input)`, parsers.num('--reg'))
-    .option('--sweeps <n>', `als: sweeps (default ${DEFAULT_ALS_ITERATIONS})`, parsers.int('--sweeps', 1))
+    .option('--reg <lambda>', `svdpp, als, gradient with holes, --implicit: L2 regularisation λ per observed entry (default ${DEFAULT_RATINGS_REG.svdpp} svdpp, ${DEFAULT_RATINGS_REG.als} als, ${DEFAULT_RATINGS_REG.gradient} gradient on ratings, 0.02 on dense input, ${IMPLICIT_DEFAULT_REG} --implicit)`, parsers.num('--reg'))
+    .option('--sweeps <n>', `als, --implicit: sweeps (default ${DEFAULT_ALS_ITERATIONS} als, ${IMPLICIT_DEFAULT_ITERATIONS} --implicit)`, parsers.int('--sweeps', 1))
     .option('--batch-size <n>', `gradient with holes: observed entries per step (default ${DEFAULT_BATCH_SIZE.adam} adam, ${DEFAULT_BATCH_SIZE.sgd} sgd)`, parsers.int('--batch-size', 1))
     .option('--biases', 'with holes: learn a global mean and user/item biases (default for --format ratings)')
     .option('--no-biases', 'with holes: factors only, no global mean or biases (default for dense input)')

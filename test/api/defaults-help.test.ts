@@ -12,6 +12,8 @@ import { AUTO_EXACT_MAX_SIDE } from '../../src/methods/auto.js';
 import { DEFAULT_ALS_ITERATIONS } from '../../src/methods/als.js';
 import { DEFAULT_BATCH_SIZE } from '../../src/methods/masked-gradient.js';
 import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../../src/methods/bpmf.js';
+import { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from '../../src/methods/implicit-als.js';
+import { DEFAULT_RATINGS_REG } from '../../src/methods/fit-ratings.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
 
 const dir = tempDir('lowrank-help-');
@@ -58,8 +60,9 @@ describe('--help states the defaults from the exported constants', () => {
     assert.deepEqual(numbers(line(factor, '--momentum').split('(default:')[1]), [DEFAULT_MOMENTUM]);
   });
 
-  it('factor, with holes: ALS sweeps, batch sizes, BPMF samples and burn-in', () => {
-    assert.deepEqual(numbers(line(factor, '--sweeps').split('default')[1]), [DEFAULT_ALS_ITERATIONS]);
+  it('factor, with holes: ALS and implicit sweeps and λ, batch sizes, BPMF samples and burn-in', () => {
+    assert.deepEqual(numbers(line(factor, '--sweeps').split('default')[1]), [DEFAULT_ALS_ITERATIONS, IMPLICIT_DEFAULT_ITERATIONS]);
+    assert.match(line(factor, '--reg'), new RegExp(`default ${DEFAULT_RATINGS_REG.svdpp} svdpp, ${DEFAULT_RATINGS_REG.als} als, ${DEFAULT_RATINGS_REG.gradient} gradient on ratings, 0\\.02 on dense input, ${IMPLICIT_DEFAULT_REG} --implicit`));
     assert.match(line(factor, '--batch-size'), new RegExp(`default ${DEFAULT_BATCH_SIZE.adam} adam, ${DEFAULT_BATCH_SIZE.sgd} sgd`));
     assert.deepEqual(numbers(line(factor, '--samples').split('default')[1]), [BPMF_DEFAULT_SAMPLES]);
     assert.deepEqual(numbers(line(factor, '--burn-in').split('default')[1]), [BPMF_DEFAULT_BURN_IN]);
