@@ -14,6 +14,7 @@ import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '
 import type { Factorization, Progress } from '../methods/factorization.js';
 import { DEFAULT_EPOCHS, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
 import { randomizedFactorize } from '../methods/randomized.js';
+import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR } from '../methods/svdpp.js';
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
 import { checkPositive } from '../methods/validate.js';
 import { evaluateFactorization } from '../metrics/evaluate.js';
@@ -72,8 +73,8 @@ export function registerFactor(program: Command): void {
     .option('--spectral-error', 'also estimate the spectral-norm error ‖A − UV‖₂ (power method on the residual, 2 passes per iteration)')
     .option('--loss-tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--loss-tol'))
     .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), DEFAULT_OPTIMIZER)
-    .option('--epochs <n>', 'gradient method: epochs', intOption('--epochs', 1), DEFAULT_EPOCHS)
-    .option('--lr <x>', `gradient method: learning rate (${DEFAULTS_HELP.lr})`, numberOption('--lr'))
+    .option('--epochs <n>', `gradient method: epochs (svdpp on ratings: ${SVDPP_DEFAULT_EPOCHS} unless given)`, intOption('--epochs', 1), DEFAULT_EPOCHS)
+    .option('--lr <x>', `gradient method: learning rate (${DEFAULTS_HELP.lr}; svdpp on ratings ${SVDPP_DEFAULT_LR})`, numberOption('--lr'))
     .option('--momentum <mu>', 'gradient method with sgd: momentum in [0, 1)', numberOption('--momentum'), DEFAULT_MOMENTUM)
     .option('--dtype <dtype>', 'dtype of the factors: float32 or float64 (default: input\'s for svd/randomized, float32 for gradient)', choiceOption('--dtype', ['float32', 'float64'] as const))
     .option('--seed <s>', 'random seed', intOption('--seed', 0), 0)

@@ -14,6 +14,7 @@ import { DEFAULT_BATCH_SIZE } from '../../src/methods/masked-gradient.js';
 import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../../src/methods/bpmf.js';
 import { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from '../../src/methods/implicit-als.js';
 import { DEFAULT_RATINGS_REG } from '../../src/methods/fit-ratings.js';
+import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR } from '../../src/methods/svdpp.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
 
 const dir = tempDir('lowrank-help-');
@@ -58,6 +59,8 @@ describe('--help states the defaults from the exported constants', () => {
       for (const opt of ['adam', 'sgd', 'scaled'] as const) assert.match(lr, new RegExp(`${DEFAULT_LEARNING_RATE[opt]} ${opt}`));
     }
     assert.deepEqual(numbers(line(factor, '--momentum').split('(default:')[1]), [DEFAULT_MOMENTUM]);
+    assert.match(line(factor, '--epochs'), new RegExp(`svdpp on ratings: ${SVDPP_DEFAULT_EPOCHS} unless given`));
+    assert.match(line(factor, '--lr'), new RegExp(`svdpp on ratings ${SVDPP_DEFAULT_LR}`));
   });
 
   it('factor, with holes: ALS and implicit sweeps and λ, batch sizes, BPMF samples and burn-in', () => {
