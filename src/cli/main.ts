@@ -7,6 +7,7 @@ import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from 
 import { registerFactor } from './factor.js';
 import { registerImage } from './image.js';
 import { registerInfo } from './info.js';
+import { registerLora } from './lora.js';
 import { AUTO_TIER_ORDER, BACKEND_CHOICES } from '../backend/select.js';
 import { intOption } from './options.js';
 import { registerPlayground } from './playground.js';
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPlayground(program);
   registerSpectrum(program);
   registerWeights(program);
+  registerLora(program);
   registerInfo(program);
   registerWorker(program);
   for (const cmd of program.commands) {
