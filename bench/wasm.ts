@@ -12,7 +12,7 @@
  * 3. Exact SVD 500×500 float64 against numpy.linalg.svd; randomized SVD of a 2000×2000
  *    rank-100 + 0.1·noise matrix at k = 50 against scikit-learn's randomized_svd.
  *
- * Run: `npx tsx bench/wasm.ts` (also part of `npm run bench`). Needs Debian's python3 with numpy,
+ * Run: `npx tsx bench/wasm.ts` (also part of `npm run bench`; `--svd`: part 3 only, `--quick`: fewer repeats). Needs Debian's python3 with numpy,
  * torch and scikit-learn for the peers; a missing peer prints a note instead of a ratio.
  */
 import { spawnSync } from 'node:child_process';
@@ -236,13 +236,14 @@ print(json.dumps({"ms": sorted(ts)[len(ts) // 2], "sklearn": sklearn.__version__
 }
 
 /** Every wasm-tier comparison; `quick` uses fewer repeats. */
-export async function benchWasm(opts: { quick?: boolean } = {}): Promise<void> {
+export async function benchWasm(opts: { quick?: boolean; svdOnly?: boolean } = {}): Promise<void> {
   const reps = opts.quick ? 3 : 7;
+  if (opts.svdOnly) return benchSvd(opts.quick ? 3 : 5);
   await benchGemmPeers(reps);
   benchSeed(opts.quick ? 3 : 5);
   benchSvd(opts.quick ? 3 : 5);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  await benchWasm({ quick: process.argv.includes('--quick') });
+  await benchWasm({ quick: process.argv.includes('--quick'), svdOnly: process.argv.includes('--svd') });
 }
