@@ -52,9 +52,11 @@ export interface SvdOptions {
   /** Kernel tier: its LAPACK SVD when it has one, else its GEMMs for the QR step (default: the current backend). */
   backend?: Backend;
   /**
-   * `auto` (default): LAPACK's divide-and-conquer `dgesdd` when the backend offers it (the
-   * native tier; numpy.linalg.svd's routine), else the one-sided Jacobi below. `jacobi`: always
-   * Jacobi (high relative accuracy for small singular values). `lapack`: require LAPACK.
+   * `auto` (default): the backend's dense SVD kernel when it has one — LAPACK's
+   * divide-and-conquer `dgesdd` on the native tier (numpy.linalg.svd's routine), Golub–Reinsch
+   * (bidiagonalization + implicit-shift QR, SIMD128) on the WebAssembly tier — else the one-sided
+   * Jacobi below. `jacobi`: always Jacobi (high relative accuracy for small singular values).
+   * `lapack`: require the backend's kernel.
    */
   algorithm?: SvdAlgorithm;
   /**
@@ -80,8 +82,8 @@ const DEFAULT_MAX_SWEEPS = 60;
  * pivoted QR (Drmač & Veselić 2008; LAPACK `dgejsv`/`dgesvj`); wide matrices are handled
  * through their transpose. Cost O(n·m² + sweeps·m³) for n ≥ m, m³ for the Jacobi part
  * dominating on square input; for large matrices prefer randomized SVD when a low rank
- * suffices. With a LAPACK backend (the native tier) and `algorithm: 'auto'`, LAPACK's `dgesdd`
- * runs instead.
+ * suffices. With `algorithm: 'auto'` a backend's own SVD kernel runs instead: LAPACK's `dgesdd`
+ * on the native tier, Golub–Reinsch on the WebAssembly tier (same absolute accuracy, ε·σ₁).
  *
  * @param a n×m matrix, float32 or float64, finite. 0-size inputs give empty factors.
  * @param options `backend` (kernel tier), `algorithm` (`'auto'` uses the backend's LAPACK SVD
