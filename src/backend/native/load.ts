@@ -4,6 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NATIVE_ABI_VERSION, type NativeAddon } from './addon.js';
 import { createNativeBackend, type NativeBackend } from './backend.js';
+import { chooseOpenblasCoretype } from './openblas-coretype.js';
 
 /** Outcome of trying to load the native addon (done once per process). */
 export interface NativeStatus {
@@ -29,7 +30,9 @@ let cached: NativeStatus | null = null;
  * recorded as a one-line reason (not built, disabled, or failed to load — e.g. OpenBLAS was
  * removed after the build) for `lowrank info`.
  *
- * `LOWRANK_SKIP_NATIVE=1` disables it, as if the addon were absent.
+ * `LOWRANK_SKIP_NATIVE=1` disables it, as if the addon were absent. Before loading, the OpenBLAS
+ * kernel family is chosen from the CPU's flags unless `OPENBLAS_CORETYPE` is set (see
+ * {@link chooseOpenblasCoretype}).
  */
 export function loadNative(): NativeStatus {
   if (cached) return cached;
@@ -52,6 +55,9 @@ function tryLoad(): NativeStatus {
     };
   }
   try {
+    // OpenBLAS reads OPENBLAS_CORETYPE once, when the addon's dlopen initialises it.
+    const core = chooseOpenblasCoretype();
+    if (core !== null) process.env.OPENBLAS_CORETYPE = core;
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
     if (addon.abiVersion !== NATIVE_ABI_VERSION) {
       return { backend: null, reason: `${shown} is a stale build (interface ${addon.abiVersion}, expected ${NATIVE_ABI_VERSION}); run npm rebuild`, path };
