@@ -83,33 +83,6 @@ int workspaceSize(T query, int minimum) {
   return std::max(minimum, static_cast<int>(std::min(w, 2147483647.0)));
 }
 
-/**
- * Thin SVD (LAPACK xGESDD, divide and conquer, JOBZ = 'S') of a row-major rows×cols matrix:
- * A = U·diag(s)·Vt with U rows×r, Vt r×cols (row-major), r = min(rows, cols). A is destroyed.
- *
- * gesdd sees the column-major cols×rows matrix Aᵀ = U'ΣV'ᵀ, so A = V'ΣU'ᵀ: LAPACK's U' (cols×r,
- * column-major, ld = cols) is exactly our row-major Vt, and its V'ᵀ (r×rows, column-major,
- * ld = r) is exactly our row-major U. No copies. Returns LAPACK's INFO (> 0: no convergence).
- */
-template <typename T>
-int svdRowMajor(int rows, int cols, T* a, T* s, T* u, T* vt) {
-  const int r = std::min(rows, cols);
-  if (r == 0) return 0;
-  const char jobz = 'S';
-  const int M = cols, N = rows, lda = cols, ldu = cols, ldvt = r;
-  std::vector<int> iwork(static_cast<std::size_t>(8) * r);
-  int info = 0;
-  int lwork = -1;
-  T query = 0;
-  std::lock_guard<std::mutex> lock(blasMutex());
-  gesdd(&jobz, &M, &N, a, &lda, s, vt, &ldu, u, &ldvt, &query, &lwork, iwork.data(), &info);
-  if (info != 0) return info;
-  lwork = workspaceSize(query, 1);
-  std::vector<T> work(static_cast<std::size_t>(lwork));
-  gesdd(&jobz, &M, &N, a, &lda, s, vt, &ldu, u, &ldvt, work.data(), &lwork, iwork.data(), &info);
-  return info;
-}
-
 /** Cache-blocked out-of-place transpose: dst (cols×rows, row-major) = src (rows×cols, row-major)ᵀ. */
 template <typename Src, typename Dst>
 void transposeInto(int rows, int cols, const Src* src, std::ptrdiff_t lds, Dst* dst, std::ptrdiff_t ldd) {
@@ -123,6 +96,59 @@ void transposeInto(int rows, int cols, const Src* src, std::ptrdiff_t lds, Dst* 
       }
     }
   }
+}
+
+/**
+ * Thin SVD (LAPACK xGESDD, divide and conquer, JOBZ = 'S') of a row-major rows×cols matrix:
+ * A = U·diag(s)·Vt with U rows×r, Vt r×cols (row-major), r = min(rows, cols). A is destroyed.
+ *
+ * Wide and square A (rows ≤ cols): gesdd sees the column-major cols×rows matrix Aᵀ = U'ΣV'ᵀ, so
+ * A = V'ΣU'ᵀ: LAPACK's U' (cols×r, column-major, ld = cols) is exactly our row-major Vt, and its
+ * V'ᵀ (r×rows, column-major, ld = r) is exactly our row-major U. No copies.
+ *
+ * Tall A (rows > cols): that view would be a wide cols×rows matrix, for which gesdd takes its
+ * LQ-first path (xGELQF, then the bidiagonal SVD of L), measurably slower in OpenBLAS than the
+ * QR-first path it takes for tall input (4000×1000: about 1.5× the time). So A is transposed once
+ * into a column-major copy (O(rows·cols) moves against O(rows·cols²) flops), gesdd factors A
+ * itself, writing U column-major into A's buffer (free by then; rows·cols = rows·r elements), and
+ * U and the small r×r Vᵀ are transposed into row-major order. Returns LAPACK's INFO
+ * (> 0: no convergence).
+ */
+template <typename T>
+int svdRowMajor(int rows, int cols, T* a, T* s, T* u, T* vt) {
+  const int r = std::min(rows, cols);
+  if (r == 0) return 0;
+  const char jobz = 'S';
+  const bool tall = rows > cols;
+  std::vector<T> colMajor;  // tall only: A in column-major order
+  std::vector<T> vtCol;     // tall only: LAPACK's r×cols Vᵀ, column-major
+  T* lapackA = a;
+  T* lapackU = vt;  // the output LAPACK calls U
+  T* lapackVt = u;  // the output LAPACK calls VT
+  int M = cols, N = rows, lda = cols, ldu = cols, ldvt = r;
+  if (tall) {
+    colMajor.resize(static_cast<std::size_t>(rows) * cols);
+    vtCol.resize(static_cast<std::size_t>(r) * cols);
+    transposeInto(rows, cols, a, cols, colMajor.data(), rows);
+    lapackA = colMajor.data();
+    lapackU = a;
+    lapackVt = vtCol.data();
+    M = rows, N = cols, lda = rows, ldu = rows, ldvt = r;
+  }
+  std::vector<int> iwork(static_cast<std::size_t>(8) * r);
+  int info = 0;
+  int lwork = -1;
+  T query = 0;
+  std::lock_guard<std::mutex> lock(blasMutex());
+  gesdd(&jobz, &M, &N, lapackA, &lda, s, lapackU, &ldu, lapackVt, &ldvt, &query, &lwork, iwork.data(), &info);
+  if (info != 0) return info;
+  lwork = workspaceSize(query, 1);
+  std::vector<T> work(static_cast<std::size_t>(lwork));
+  gesdd(&jobz, &M, &N, lapackA, &lda, s, lapackU, &ldu, lapackVt, &ldvt, work.data(), &lwork, iwork.data(), &info);
+  if (info != 0 || !tall) return info;
+  transposeInto(r, rows, a, rows, u, r);          // column-major U (rows×r) → row-major
+  transposeInto(cols, r, vtCol.data(), r, vt, cols);  // column-major Vᵀ (r×cols) → row-major
+  return 0;
 }
 
 /**
