@@ -132,13 +132,14 @@ export interface ImageSvd {
 
 /**
  * Largest min(h, w) for which {@link imageSvd} computes exact SVDs (whole spectra): with LAPACK
- * (the native tier) a 1024×1024 `dgesdd` takes a fraction of a second; the TypeScript tier's
+ * (the native tier) a 1024×1024 `dgesdd` takes a fraction of a second, the WebAssembly tier's
+ * Golub–Reinsch kernel ≈ 0.3 s at 512×512; the TypeScript tier's
  * Jacobi SVD costs O(h·w·min(h, w)) with a large constant (≈ 3 s at 500×500), so there the limit
  * is the one `auto` uses ({@link AUTO_EXACT_MAX_SIDE}). Above it, and when a rank rule is given,
  * each channel gets a randomized SVD of the rank the rule needs: time and memory linear in the
  * number of pixels (a 9000×9000 image no longer needs an 81-million-entry U).
  */
-export const IMAGE_EXACT_MAX_SIDE = { lapack: 1024, typescript: AUTO_EXACT_MAX_SIDE } as const;
+export const IMAGE_EXACT_MAX_SIDE = { lapack: 1024, wasm: 512, typescript: AUTO_EXACT_MAX_SIDE } as const;
 
 /** Options of {@link imageSvd}. */
 export interface ImageSvdOptions {
@@ -181,7 +182,7 @@ export function imageSvd(image: readonly Matrix[], mode: ImageMode, options: Ima
   const chans = used === 'gray' ? [luma(image)] : used === 'rgb' ? [...image] : rgbToYcbcr(image);
   const names = used === 'gray' ? ['Y'] : used === 'rgb' ? ['R', 'G', 'B'] : ['Y', 'Cb', 'Cr'];
   const backend = options.backend ?? getBackend();
-  const limit = backend.svd ? IMAGE_EXACT_MAX_SIDE.lapack : IMAGE_EXACT_MAX_SIDE.typescript;
+  const limit = !backend.svd ? IMAGE_EXACT_MAX_SIDE.typescript : backend.name === 'wasm' ? IMAGE_EXACT_MAX_SIDE.wasm : IMAGE_EXACT_MAX_SIDE.lapack;
   const rule = options.rule;
   if (!rule || Math.min(rows, cols) <= limit) {
     const svds = chans.map((c) => svd(c, { backend }));

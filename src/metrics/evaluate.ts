@@ -72,11 +72,12 @@ export function evaluateApproximation(a: Matrix, approx: Matrix, rank: number, f
 /**
  * Largest min(n, m) for which {@link evaluateFactorization} computes the exact optimum with an
  * exact SVD: with LAPACK (the native tier, `dgesdd`) a 2048×2048 SVD takes about a second on two
- * cores — a fraction of any run that needs it; the TypeScript tier's Jacobi SVD costs ≈ 3 s at
+ * cores — a fraction of any run that needs it; the WebAssembly tier's Golub–Reinsch kernel takes
+ * ≈ 0.25 s at 500×500 (O(n³): ≈ 2 s at 1024); the TypeScript tier's Jacobi SVD costs ≈ 3 s at
  * 500×500, so there it is kept to the size `auto` already solves exactly
  * ({@link AUTO_EXACT_MAX_SIDE}). Above these the optimum is certified from Ritz values instead.
  */
-export const EXACT_OPTIMUM_MAX_SIDE = { lapack: 2048, typescript: AUTO_EXACT_MAX_SIDE } as const;
+export const EXACT_OPTIMUM_MAX_SIDE = { lapack: 2048, wasm: 1024, typescript: AUTO_EXACT_MAX_SIDE } as const;
 
 /** Options of {@link evaluateFactorization}. */
 export interface EvaluateFactorizationOptions {
@@ -123,7 +124,7 @@ export function evaluateFactorization(
     compressionRatioBytes: compressionRatioBytes(n, m, k, a.dtype, f.U.dtype),
     ...errors,
   };
-  const limit = backend.svd ? EXACT_OPTIMUM_MAX_SIDE.lapack : EXACT_OPTIMUM_MAX_SIDE.typescript;
+  const limit = !backend.svd ? EXACT_OPTIMUM_MAX_SIDE.typescript : backend.name === 'wasm' ? EXACT_OPTIMUM_MAX_SIDE.wasm : EXACT_OPTIMUM_MAX_SIDE.lapack;
   const spectrum = f.spectrum ?? (Math.min(n, m) <= limit ? svd(a, { backend }).S : undefined);
   if (spectrum) {
     const optimum = optimalFrobeniusError(spectrum, k);
