@@ -2,7 +2,10 @@
 values with numpy (LAPACK), and runs scikit-learn's randomized_svd and torch.svd_lowrank with
 their default settings (only the rank is given, plus a fixed seed).
 
-Usage: python3 randomized_peers.py OUT_DIR [REPEATS]
+Usage: python3 randomized_peers.py OUT_DIR [REPEATS] [--fast]
+With --fast: the fast-mode cases of issue 15 instead (rank-100 signal + 0.1·N(0, 1) at 2000²,
+4000² and 8000×2000, k = 20 and 50), torch.svd_lowrank(q=k+10, niter=2) timed on each, and the
+BLAS numpy, torch and scikit-learn use named in "blas".
 Writes OUT_DIR/<case>.npy (float64, C order) and prints one JSON line on stdout:
 {"numpy": ..., "sklearn": ..., "torch": ..., "blas_threads": ..., "torch_threads": ...,
  "cases": [{"name", "file", "shape", "k", "optimum", "sigma_k", "sigma_k1",
@@ -52,9 +55,61 @@ def timed(fn, repeats):
     return out, 1000 * float(np.median(times))
 
 
+def fast_cases():
+    """Signal + noise as case (a), at the sizes of issue 15's fast-mode comparison."""
+    out = []
+    for (n, m), ks, seed in [((2000, 2000), (20, 50), 15_2000), ((4000, 4000), (20, 50), 15_4000), ((8000, 2000), (20, 50), 15_8000)]:
+        rng = np.random.default_rng(seed)
+        a = rng.standard_normal((n, 100)) @ rng.standard_normal((100, m)) + 0.1 * rng.standard_normal((n, m))
+        out.append((f"{n}x{m}", f"{n}x{m} rank-100 signal + 0.1 N(0,1)", a, ks))
+    return out
+
+
+def blas_info():
+    """Which BLAS numpy and torch link (threadpoolctl when present, else torch's config line)."""
+    info = {}
+    try:
+        from threadpoolctl import threadpool_info
+        info["threadpoolctl"] = [{k: p.get(k) for k in ("user_api", "internal_api", "filepath", "num_threads", "architecture")} for p in threadpool_info()]
+    except Exception as e:  # noqa: BLE001
+        info["threadpoolctl"] = f"missing: {e}"
+    try:
+        import torch
+        cfg = torch.__config__.show()
+        info["torch_blas"] = [line.strip() for line in cfg.splitlines() if "BLAS" in line or "LAPACK" in line or "MKL" in line][:4]
+    except Exception as e:  # noqa: BLE001
+        info["torch_blas"] = f"missing: {e}"
+    info["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
+    return info
+
+
+def main_fast(out_dir, repeats):
+    import torch
+    result = {"numpy": np.__version__, "torch": torch.__version__, "torch_threads": torch.get_num_threads(), "blas": blas_info(), "cases": []}
+    for name, title, a, ks in fast_cases():
+        a = np.ascontiguousarray(a, dtype=np.float64)
+        path = os.path.join(out_dir, f"{name}.npy")
+        np.save(path, a)
+        s = np.linalg.svd(a, compute_uv=False)
+        ta = torch.from_numpy(a)
+        for k in ks:
+            optimum = float(np.sqrt(np.sum(s[k:] ** 2)))
+            torch.manual_seed(0)
+            (u, sv, v), ms = timed(lambda: torch.svd_lowrank(ta, q=k + 10, niter=2), repeats)
+            # svd_lowrank returns q = k + 10 triplets: the rank-k approximation keeps the first k.
+            err = float(torch.linalg.norm(ta - (u[:, :k] * sv[:k]) @ v[:, :k].T))
+            result["cases"].append({"name": f"{name} k={k}", "title": title, "file": path, "shape": list(a.shape), "k": k,
+                                    "optimum": optimum, "torch": {"ratio": err / optimum, "median_ms": ms}})
+    print(json.dumps(result))
+
+
 def main():
     out_dir = sys.argv[1]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--fast" else 3
+    if "--fast" in sys.argv:
+        os.makedirs(out_dir, exist_ok=True)
+        main_fast(out_dir, repeats)
+        return
     os.makedirs(out_dir, exist_ok=True)
     result = {"numpy": np.__version__, "cases": []}
     try:

@@ -3,7 +3,7 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { blockKrylov } from './block-krylov.js';
+import { blockKrylov, type KrylovStopReason } from './block-krylov.js';
 import { matmul } from './matmul.js';
 import { householderQr, qr } from './qr.js';
 import { checkNormalizer, matrixOperator, overflowGuardScale, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
@@ -24,6 +24,31 @@ export const DEFAULT_OVERSAMPLE = 10;
 export const DEFAULT_KRYLOV_OVERSAMPLE = 2;
 
 /**
+ * Block Krylov runs at most this many iterations with the wider sketch {@link DEFAULT_OVERSAMPLE}
+ * (p = 10) instead of {@link DEFAULT_KRYLOV_OVERSAMPLE}: with one or no iteration the basis has
+ * only one or two blocks, and Halko et al.'s p = 10 pays. Measured with
+ * `bench/randomized-adaptive.ts` (`passes: 4`, q = 1, 2000×2000 rank-100 signal + noise): at
+ * k = 20 the error ÷ optimum is 1.01448 with p = 2 and 1.00879 with p = 10 (torch.svd_lowrank
+ * with q = k + 10, niter = 2: 1.01384), for about the same time.
+ */
+export const KRYLOV_FEW_ITERS = 1;
+
+/**
+ * The default oversampling p of a run: {@link DEFAULT_OVERSAMPLE} for subspace iteration and for
+ * block Krylov with q ≤ {@link KRYLOV_FEW_ITERS}, else {@link DEFAULT_KRYLOV_OVERSAMPLE}.
+ *
+ * @example
+ * ```ts
+ * defaultOversample(true, 4);  // 2
+ * defaultOversample(true, 1);  // 10
+ * defaultOversample(false, 7); // 10
+ * ```
+ */
+export function defaultOversample(krylov: boolean, q: number): number {
+  return krylov && q > KRYLOV_FEW_ITERS ? DEFAULT_KRYLOV_OVERSAMPLE : DEFAULT_OVERSAMPLE;
+}
+
+/**
  * Largest Krylov basis L = (q + 1)·l that `krylov: 'auto'` accepts. The Rayleigh–Ritz step
  * costs an L×L dense SVD (at L = 480: ≈ 0.1 s with LAPACK, ≈ 3 s by one-sided Jacobi in the
  * TypeScript tier) and ≈ 2n·L² flops of re-orthogonalization; beyond this the subspace iteration
@@ -42,12 +67,26 @@ export const AUTO_POWER_ITERS = {
   krylov: { small: 4, other: 3 },
 } as const;
 
+/**
+ * Default settling tolerance of the adaptive block Krylov stop (`tolRitz`; see `ritzSettled` in
+ * block-krylov.ts): stop adding blocks once the last block lowered the squared Frobenius error of
+ * the wanted k Ritz values by at most this fraction of what is left. Musco & Musco (2015, §5)
+ * observe the Ritz values of block Krylov settle within a few blocks; Halko et al. (2011, §4.5)
+ * note power iterations pay only on slow spectra — so the count should follow the matrix. Chosen
+ * with `bench/randomized-adaptive.ts` on the four cases of `bench/accuracy.ts` (tolerances
+ * 1e−1 … 1e−3 tried): 1e−2 keeps the error within 1e−4 relative of the optimum on all four
+ * (worst 4.3e−5 above it, the wide noisy case) and stops after 6–8 of the 10 passes the fixed
+ * auto count runs; 3e−2 stopped at 6 passes but 2e−3 above the optimum.
+ */
+export const DEFAULT_TOL_RITZ = 1e-2;
+
 /** Options of {@link randomizedSvd}. */
 export interface RandomizedSvdOptions {
   /**
    * Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default:
    * {@link DEFAULT_OVERSAMPLE} = 10 for subspace iteration, as Halko et al. and scikit-learn;
-   * {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for block Krylov).
+   * {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for block Krylov with q ≥ 2, 10 with q ≤ 1: see
+   * {@link defaultOversample}).
    */
   oversample?: number;
   /**
@@ -65,6 +104,19 @@ export interface RandomizedSvdOptions {
   krylov?: boolean | 'auto';
   /** Re-normalization between passes: `qr` (default) or the cheaper `lu` (see {@link RangeNormalizer}). */
   normalizer?: RangeNormalizer;
+  /**
+   * Passes over A, fixed: an even number 2q + 2 ≥ 2 (the same count as the out-of-core path's
+   * `--passes`: passes over the data). Sets q = (passes − 2)/2 and turns the adaptive stop off —
+   * for a time budget. Conflicts with a numeric `powerIters` that disagrees. Default: adaptive.
+   */
+  passes?: number;
+  /**
+   * Adaptive stop of block Krylov (default {@link DEFAULT_TOL_RITZ}): with q on `'auto'` and no
+   * `passes`, the auto q is the most that runs, and blocks stop being added once the wanted k
+   * Ritz values have settled (`ritzSettled`, block-krylov.ts). 0 runs every iteration (the
+   * fixed count). Subspace iteration always runs its q.
+   */
+  tolRitz?: number;
   /** Seed of the Gaussian test matrix (default 0): the same seed gives identical output. */
   seed?: number;
   /** Kernel tier (default: the current backend). */
@@ -91,6 +143,14 @@ export interface RandomizedSvdResult extends ThinSvd {
   krylov: boolean;
   /** Passes over A (2q + 2). */
   passes: number;
+  /**
+   * Why the iteration stopped: `converged` (the adaptive `tolRitz` test fired before the most
+   * passes allowed), `max-passes` (adaptive, every allowed pass ran), `fixed` (a fixed count:
+   * `passes`, a numeric `powerIters`, `tolRitz` 0, or subspace iteration).
+   */
+  stopReason: KrylovStopReason;
+  /** The last settling measure of the adaptive test (NaN when it did not run). */
+  ritzChange: number;
   /**
    * Number of singular values above the rank tolerance max(n, m)·ε·σ̂₁ (numpy's `matrix_rank`
    * rule, ε of A's dtype); S entries below it are reported as exactly 0.
@@ -199,10 +259,24 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   if (pOpt !== undefined && (!Number.isInteger(pOpt) || pOpt < 0)) {
     throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${pOpt}`);
   }
-  const qOpt = options.powerIters ?? 'auto';
+  let qOpt = options.powerIters ?? 'auto';
   if (qOpt !== 'auto' && (!Number.isInteger(qOpt) || qOpt < 0)) {
     throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(qOpt)}`);
   }
+  const passesOpt = options.passes;
+  if (passesOpt !== undefined) {
+    if (!Number.isInteger(passesOpt) || passesOpt < 2 || passesOpt % 2 !== 0) {
+      throw new LowRankError('E_ARG', `passes must be an even integer ≥ 2 (2q + 2 passes over A), got ${passesOpt}`);
+    }
+    const fromPasses = (passesOpt - 2) / 2;
+    if (qOpt !== 'auto' && qOpt !== fromPasses) {
+      throw new LowRankError('E_ARG', `passes ${passesOpt} means powerIters ${fromPasses}, but powerIters ${qOpt} was given: give one of them`);
+    }
+    qOpt = fromPasses;
+  }
+  const tolRitz = options.tolRitz ?? DEFAULT_TOL_RITZ;
+  if (!(tolRitz >= 0) || !Number.isFinite(tolRitz)) throw new LowRankError('E_ARG', `tolRitz must be a finite number ≥ 0, got ${tolRitz}`);
+  const adaptive = qOpt === 'auto' && tolRitz > 0;
   const normalizer = options.normalizer ?? 'qr';
   checkNormalizer(normalizer);
   const krylovOpt = options.krylov ?? 'auto';
@@ -214,10 +288,11 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   // With q and p on 'auto', each variant gets its own (autoKrylovIters and
   // DEFAULT_KRYLOV_OVERSAMPLE, or autoPowerIters and DEFAULT_OVERSAMPLE), and krylov 'auto' asks
   // whether the Krylov basis at its own settings fits.
-  const lKrylov = Math.min(k + (pOpt ?? DEFAULT_KRYLOV_OVERSAMPLE), r);
-  const krylov = krylovOpt === 'auto' ? useKrylov(lKrylov, qOpt === 'auto' ? autoKrylovIters(k, n, m) : qOpt, n, m) : krylovOpt;
-  let l = Math.min(k + (pOpt ?? (krylov ? DEFAULT_KRYLOV_OVERSAMPLE : DEFAULT_OVERSAMPLE)), r);
+  const qKrylov = qOpt === 'auto' ? autoKrylovIters(k, n, m) : qOpt;
+  const lKrylov = Math.min(k + (pOpt ?? defaultOversample(true, qKrylov)), r);
+  const krylov = krylovOpt === 'auto' ? useKrylov(lKrylov, qKrylov, n, m) : krylovOpt;
   let q = qOpt !== 'auto' ? qOpt : krylov ? autoKrylovIters(k, n, m) : autoPowerIters(k, n, m);
+  let l = Math.min(k + (pOpt ?? defaultOversample(krylov, q)), r);
   // A forced Krylov basis must fit in min(n, m) columns: fewer iterations if it would not, with
   // subspace iteration's wider sketch (unless p was given) since few iterations need it.
   if (krylov && (q + 1) * l > r) {
@@ -232,8 +307,13 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   let K: Matrix;
   let AtK: Matrix;
   let passes: number;
+  let stopReason: KrylovStopReason = 'fixed';
+  let ritzChange = NaN;
   if (krylov) {
-    ({ K, AtK, passes } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass }));
+    const adaptiveOptions = adaptive ? { tolRitz, wanted: k } : {};
+    let iterations: number;
+    ({ K, AtK, passes, iterations, stopReason, ritzChange } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions }));
+    q = iterations;
   } else {
     const onPass = options.onPass;
     K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
@@ -275,6 +355,8 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     powerIters: q,
     krylov,
     passes,
+    stopReason,
+    ritzChange,
     numericalRank,
     transposed,
   };

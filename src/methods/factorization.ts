@@ -40,6 +40,10 @@ export interface RandomizedParams extends RankTargetParams {
   krylov: boolean;
   normalizer: RangeNormalizer;
   passes: number;
+  /** Why the passes stopped: `converged` (adaptive tolRitz test), `max-passes` (adaptive, all allowed ran) or `fixed`. */
+  stopReason: 'converged' | 'max-passes' | 'fixed';
+  /** The last settling measure of the adaptive test (NaN when it did not run). */
+  ritzChange: number;
   attempts: number;
   seed: number;
   split: SvdSplit;

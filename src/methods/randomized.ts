@@ -28,6 +28,13 @@ export interface RandomizedOptions extends RankTarget {
   krylov?: boolean | 'auto';
   /** Re-normalization between passes: `qr` (default) or the cheaper `lu`. */
   normalizer?: RangeNormalizer;
+  /** Passes over A, fixed (even, 2q + 2; default: adaptive) — see `RandomizedSvdOptions.passes`. */
+  passes?: number;
+  /**
+   * Settling tolerance of the adaptive block Krylov stop (default `DEFAULT_TOL_RITZ` = 1e−2; 0 runs
+   * every auto iteration) — see `RandomizedSvdOptions.tolRitz` (Musco & Musco 2015).
+   */
+  tolRitz?: number;
   /** Seed (default 0): the same seed gives identical output. */
   seed?: number;
   /** How the singular values are split between U and V (default `left`, as the svd method). */
@@ -96,6 +103,8 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     powerIters: options.powerIters,
     krylov: options.krylov,
     normalizer: options.normalizer,
+    passes: options.passes,
+    tolRitz: options.tolRitz,
     seed: options.seed,
     backend,
     onPass: options.onProgress && ((done: number, total: number) => options.onProgress?.({ epoch: done, total, loss: NaN })),
@@ -127,6 +136,8 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
       krylov: res.krylov,
       normalizer: options.normalizer ?? 'qr',
       passes: res.passes,
+      stopReason: res.stopReason,
+      ritzChange: res.ritzChange,
       attempts,
       seed: options.seed ?? 0,
       split,

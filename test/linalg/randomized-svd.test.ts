@@ -159,9 +159,10 @@ describe('randomizedSvd', () => {
     assert.equal(autoKrylovIters(10, 1000, 500), 4);
     assert.equal(autoKrylovIters(50, 1000, 500), 3);
     // Defaults: Krylov at its own count (2·4 + 2 passes) when its basis fits, else subspace at scikit-learn's.
-    const d = randomizedSvd(randn(400, 300, 3), 10);
+    const d = randomizedSvd(randn(400, 300, 3), 10, { tolRitz: 0 });
     assert.equal(d.krylov, true);
     assert.equal(d.passes, 10);
+    assert.equal(d.stopReason, 'fixed');
     const s = randomizedSvd(randn(400, 300, 3), 10, { krylov: false });
     assert.equal(s.passes, 16);
     assert.equal(useKrylov(60, 7, 4000, 4000), true);

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { LowRankError } from '../../src/core/errors.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { ritzSettled } from '../../src/linalg/block-krylov.js';
+import { matmul } from '../../src/linalg/matmul.js';
+import { DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, randomizedSvd } from '../../src/linalg/randomized-svd.js';
+import { svd } from '../../src/linalg/svd.js';
+import { add, randn, svdError, tail } from './spectra.js';
+
+/** Rank-r Gaussian signal plus `noise`·N(0, 1). */
+function signalPlusNoise(n: number, m: number, r: number, noise: number, seed: number): Matrix {
+  return add(matmul(randn(n, r, seed), randn(r, m, seed + 1)), randn(n, m, seed + 2, noise));
+}
+
+describe('adaptive randomized SVD (tolRitz) and fixed passes', () => {
+  test('ritzSettled: the last gain of captured energy relative to the error left', () => {
+    assert.equal(ritzSettled(90, 95, 100), 1); // gained 5, 5 left
+    assert.ok(Math.abs(ritzSettled(99, 99.01, 100) - 0.01 / 0.99) < 1e-12);
+    assert.equal(ritzSettled(50, 50, 100), 0);
+    assert.equal(ritzSettled(99, 100, 100), 0); // nothing left: the basis holds all of A
+  });
+
+  test('a well-separated signal stops early, converged, within 1e-4 of the optimum and of the fixed count', () => {
+    const a = signalPlusNoise(400, 300, 20, 0.05, 11);
+    const k = 10;
+    const opt = tail(svd(a).S, k);
+    const adaptive = randomizedSvd(a, k, { seed: 1 });
+    const fixed = randomizedSvd(a, k, { seed: 1, tolRitz: 0 });
+    assert.equal(adaptive.stopReason, 'converged');
+    assert.equal(fixed.stopReason, 'fixed');
+    assert.ok(adaptive.passes < fixed.passes, `adaptive ${adaptive.passes} passes, fixed ${fixed.passes}`);
+    assert.equal(adaptive.passes, 2 * adaptive.powerIters + 2);
+    assert.equal(adaptive.basisSize, (adaptive.powerIters + 1) * adaptive.sketchSize);
+    assert.ok(adaptive.ritzChange <= DEFAULT_TOL_RITZ);
+    const err = svdError(a, adaptive.U, adaptive.S, adaptive.Vt);
+    assert.ok(err >= opt * (1 - 1e-12), `error ${err} below the optimum ${opt}`);
+    assert.ok(err / opt - 1 <= 1e-4, `error ${err / opt - 1} above the optimum`);
+  });
+
+  test('a slow spectrum with a tight tolerance runs every allowed pass (max-passes)', () => {
+    const a = randn(300, 200, 5);
+    const r = randomizedSvd(a, 8, { seed: 0, tolRitz: 1e-12 });
+    assert.equal(r.stopReason, 'max-passes');
+    assert.equal(r.passes, randomizedSvd(a, 8, { seed: 0, tolRitz: 0 }).passes);
+  });
+
+  test('negative control: a loose tolerance stops at the first check and is measurably worse', () => {
+    const a = signalPlusNoise(300, 200, 30, 1, 7);
+    const k = 20;
+    const opt = tail(svd(a).S, k);
+    const loose = randomizedSvd(a, k, { seed: 0, tolRitz: 10 });
+    const tight = randomizedSvd(a, k, { seed: 0, tolRitz: 0 });
+    assert.equal(loose.passes, 4);
+    assert.equal(loose.stopReason, 'converged');
+    const eLoose = svdError(a, loose.U, loose.S, loose.Vt) / opt - 1;
+    const eTight = svdError(a, tight.U, tight.S, tight.Vt) / opt - 1;
+    assert.ok(eLoose > 10 * eTight + 1e-6, `loose ${eLoose} vs tight ${eTight}`);
+  });
+
+  test('passes fixes the count (2q + 2), with the wider sketch at q ≤ 1, and is validated', () => {
+    const a = randn(200, 150, 3);
+    const r = randomizedSvd(a, 10, { passes: 4 });
+    assert.equal(r.passes, 4);
+    assert.equal(r.powerIters, 1);
+    assert.equal(r.stopReason, 'fixed');
+    assert.equal(r.sketchSize, 10 + DEFAULT_OVERSAMPLE);
+    assert.equal(randomizedSvd(a, 10, { passes: 8, krylov: false }).passes, 8);
+    assert.equal(randomizedSvd(a, 10, { passes: 6, powerIters: 2 }).passes, 6);
+    const bad = (f: () => unknown, re: RegExp): void => {
+      assert.throws(f, (e: unknown) => e instanceof LowRankError && e.code === 'E_ARG' && re.test(e.message));
+    };
+    bad(() => randomizedSvd(a, 3, { passes: 5 }), /passes must be an even integer ≥ 2/);
+    bad(() => randomizedSvd(a, 3, { passes: 0 }), /passes must be an even integer ≥ 2/);
+    bad(() => randomizedSvd(a, 3, { passes: 6, powerIters: 1 }), /passes 6 means powerIters 2/);
+    bad(() => randomizedSvd(a, 3, { tolRitz: -1 }), /tolRitz must be a finite number ≥ 0/);
+    bad(() => randomizedSvd(a, 3, { tolRitz: Number.NaN }), /tolRitz/);
+  });
+});
