@@ -36,6 +36,9 @@ interface FactorFlags {
   powerIters?: number | 'auto';
   krylov?: boolean;
   normalizer?: RangeNormalizer;
+  tolRitz?: number;
+  /** Passes over A: the in-memory randomized count, or the out-of-core one (see factor-stream.ts). */
+  passes?: number;
   spectralError?: boolean;
   optimizer: OptimizerName;
   epochs: number;
@@ -70,6 +73,7 @@ export function registerFactor(program: Command): void {
     .option('--krylov', 'randomized: force block Krylov (default: auto, Krylov when its basis is small enough)')
     .option('--no-krylov', 'randomized: force subspace (power) iteration')
     .option('--normalizer <name>', 'randomized: re-normalization between passes, qr (default) or lu (cheaper)', choiceOption('--normalizer', ['qr', 'lu'] as const))
+    .option('--tol-ritz <t>', `randomized: stop adding block Krylov blocks once the wanted Ritz values settle to this (${DEFAULTS_HELP.tolRitz})`, nonNegativeOption('--tol-ritz'))
     .option('--spectral-error', 'also estimate the spectral-norm error ‖A − UV‖₂ (power method on the residual, 2 passes per iteration)')
     .option('--loss-tol <t>', 'gradient method: stop when the loss changes by at most t (relative) in one epoch', numberOption('--loss-tol'))
     .option('--optimizer <name>', 'gradient method: adam, sgd or scaled', choiceOption('--optimizer', ['adam', 'sgd', 'scaled'] as const), DEFAULT_OPTIMIZER)
@@ -88,12 +92,13 @@ export function registerFactor(program: Command): void {
     .option('--center', 'PCA: remove the column means first (implicitly for sparse .mtx input), write mean.npy and report the explained-variance ratio of each component (scikit-learn\'s PCA)')
     .option('--index-col', INDEX_COL_HELP)
     .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB), never loading the matrix; needs --rank', memoryOption)
-    .option('--passes <p>', 'out of core: passes over the file, 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)', intOption('--passes', 1))
+    .option('--passes <p>', `passes over A. In memory (randomized): an even 2q + 2 fixing the count, for a time budget (${DEFAULTS_HELP.passes}). Out of core (with --memory, --block-rows or --cluster; --passes 1 alone too): 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)`, intOption('--passes', 1))
     .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read)')
     .option('--job-id <id>', 'distributed: name of the run; a coordinator restarted with the same id resumes from the completed blocks')
     .option('--block-rows <n>', 'out of core: rows per block (default: from --memory); the same value gives the same sums, bitwise, in one process or a cluster', intOption('--block-rows', 1))
     .action(async (input: string, flags: FactorFlags & RatingsFlags & StreamFlags, cmd: Command) => {
-      if (flags.memory !== undefined || flags.passes !== undefined || flags.cluster !== undefined || flags.blockRows !== undefined) return runStreamFactor(input, flags);
+      // --passes alone fixes the in-memory count; the single-pass sketch (1) exists only streamed.
+      if (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined) return runStreamFactor(input, flags);
       const ratings = await isRatingsInput(input, flags, cmd);
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
       if (ratings) return runFactorRatings(input, flags, cmd);
@@ -103,7 +108,7 @@ export function registerFactor(program: Command): void {
 
 /** Flags of `factor` that only apply to complete (dense) matrices, by method, or to data with holes. */
 const DENSE_ONLY = ['png', 'report', 'spectralError', 'maxPixels', 'center', 'indexCol'] as const;
-const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer'] as const;
+const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer', 'tolRitz', 'passes'] as const;
 const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol'] as const;
 const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'compare', 'samples', 'burnIn', 'alpha'] as const;
 
@@ -143,6 +148,9 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   resolveRankTarget(targetFlags, a.rows, a.cols, '--');
   if (f.lr !== undefined) checkPositive('--lr', f.lr);
   if (f.lossTol !== undefined) checkPositive('--loss-tol', f.lossTol, true);
+  if (f.passes !== undefined && f.passes % 2 !== 0) {
+    throw new LowRankError('E_ARG', `--passes must be even in memory (2q + 2 passes over A; --passes 1 streams the single-pass sketch, with --memory for others), got ${f.passes}`);
+  }
   const single = isSingleFileOutput(out);
   if (single) await checkSingleFileOutput(out, { inputs, force: f.force, figures: !!(f.png || f.report) });
   else await checkOutputDir(out, { inputs, force: f.force, names: FACTOR_OUTPUT_NAMES });
@@ -152,6 +160,8 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     powerIters: f.powerIters,
     krylov: f.krylov ?? ('auto' as const),
     normalizer: f.normalizer,
+    tolRitz: f.tolRitz,
+    passes: f.passes,
     seed: f.seed,
     dtype: f.dtype,
     // Passes over A, on a terminal only (a progress line, not a log).
@@ -222,7 +232,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (result.method === 'gradient') details.push(`${result.params.optimizer}, ${result.epochsRun} epochs, lr ${result.params.lr}`);
   if (result.method === 'randomized') {
     const r = result.params;
-    details.push(`${r.krylov ? 'block Krylov' : 'subspace iteration'}, q = ${r.powerIters}, ${r.passes} passes over A, sketch ${r.sketchSize}${r.krylov ? `, basis ${r.basisSize}` : ''}`);
+    details.push(`${r.krylov ? 'block Krylov' : 'subspace iteration'}, q = ${r.powerIters}, ${r.passes} passes over A (${STOP_REASON_TEXT[r.stopReason]}), sketch ${r.sketchSize}${r.krylov ? `, basis ${r.basisSize}` : ''}`);
   }
   const how = details.length > 0 ? ` (${details.join('; ')})` : '';
   const chosen = p?.criterion !== undefined && p.criterion !== 'rank' ? ` (chosen by --${p.criterion} ${p.target})` : '';
@@ -239,6 +249,23 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
   lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
   report.write(lines.join('\n') + '\n');
+}
+
+/** How `factor`'s report says why the randomized passes stopped. */
+const STOP_REASON_TEXT = {
+  converged: 'adaptive: the Ritz values settled',
+  'max-passes': 'adaptive: the most passes allowed, not settled',
+  fixed: 'fixed count',
+} as const;
+
+/** Parses a finite number ≥ 0 for `flag`. */
+function nonNegativeOption(flag: string): (value: string) => number {
+  const parse = numberOption(flag);
+  return (value: string) => {
+    const x = parse(value);
+    if (x < 0) throw new LowRankError('E_ARG', `${flag} must be ≥ 0, got '${value}'`);
+    return x;
+  };
 }
 
 /** Parses `--power-iters`: a non-negative integer or `auto`. */
