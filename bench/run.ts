@@ -4,6 +4,10 @@
  *
  * - first the native tier's table (bench/native.ts): GEMM, exact SVD, randomized SVD and the
  *   gradient method against numpy, scikit-learn and PyTorch (`--quick`: the short rows only);
+ * - the CLI's own overhead (bench/cli-overhead.ts): `lowrank factor` process time ÷ library time
+ *   and `lowrank --version` ÷ `node -e 0`;
+ * - adaptive randomized passes against the fixed count, and `passes: 4` against
+ *   torch.svd_lowrank (bench/randomized-adaptive.ts);
  * - then the TypeScript tier, the fallback without OpenBLAS (in a child process that does not load
  *   the addon, `--ts-tier`):
  * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
@@ -18,6 +22,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchDemo, pythonWith } from './demo.js';
 import { benchGemm } from './gemm.js';
+import { benchCliOverhead } from './cli-overhead.js';
+import { benchRandomizedAdaptive } from './randomized-adaptive.js';
 import { benchNative } from './native.js';
 import { printPlaygroundBench } from './playground.js';
 import { benchWasm } from './wasm.js';
@@ -31,6 +37,10 @@ function line(cols: Array<string | number>, widths: number[]): string {
 async function main(): Promise<void> {
   if (!process.argv.includes('--ts-tier')) {
     await benchNative({ quick: process.argv.includes('--quick') });
+    // The CLI's own overhead: process time ÷ library time, --version ÷ an empty Node (bench/cli-overhead.ts).
+    await benchCliOverhead({ reps: process.argv.includes('--quick') ? 3 : undefined });
+    // Adaptive randomized passes vs the fixed count, and --passes 4 vs torch.svd_lowrank (bench/randomized-adaptive.ts).
+    benchRandomizedAdaptive({ repeats: process.argv.includes('--quick') ? 3 : 5 });
     // The TypeScript tier runs in a process of its own with the addon not loaded: OpenBLAS's
     // worker threads keep spinning after a call and would take the second core from it.
     const self = fileURLToPath(import.meta.url);

@@ -1,22 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { selectBackend } from '../backend/native/index.js';
-import { registerDemo } from './demo.js';
-import { registerEval } from './eval.js';
 import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from './failure.js';
-import { registerFactor } from './factor.js';
-import { registerImage } from './image.js';
-import { registerInfo } from './info.js';
-import { registerLora } from './lora.js';
 import { AUTO_TIER_ORDER, BACKEND_CHOICES } from '../backend/select.js';
 import { intOption } from './options.js';
-import { registerPlayground } from './playground.js';
-import { registerPredict } from './predict.js';
-import { registerRecommend } from './recommend.js';
-import { registerReconstruct } from './reconstruct.js';
-import { registerSpectrum } from './spectrum.js';
-import { registerWeights } from './weights.js';
-import { registerWorker } from './worker.js';
+import { commandsFor } from './commands.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -33,30 +20,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'print stack traces on errors')
     .option('--backend <tier>', `kernel tier: ${BACKEND_CHOICES.join(', ')} (auto: the first of ${AUTO_TIER_ORDER.join(', ')} that loads; default: LOWRANK_BACKEND, else auto)`)
     .option('--threads <n>', 'threads of the native or wasm tier\'s large kernels (default: LOWRANK_THREADS, else one per core)', intOption('--threads', 1))
-    .hook('preAction', () => {
+    .hook('preAction', async () => {
+      // Imported here: the native loader is not needed for --version or --help.
+      const { selectBackend } = await import('../backend/native/index.js');
       const { backend, threads } = program.opts<{ backend?: string; threads?: number }>();
       selectBackend({ backend, threads, source: '--backend' });
     })
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderErrorLine(s)) });
-  registerDemo(program);
-  registerFactor(program);
-  registerImage(program);
-  registerEval(program);
-  registerReconstruct(program);
-  registerPredict(program);
-  registerRecommend(program);
-  registerPlayground(program);
-  registerSpectrum(program);
-  registerWeights(program);
-  registerLora(program);
-  registerInfo(program);
-  registerWorker(program);
-  for (const cmd of program.commands) {
-    cmd.exitOverride();
-    cmd.option('--verbose', 'print stack traces on errors');
-  }
   try {
+    const registers = await Promise.all(commandsFor(argv).map(([, load]) => load()));
+    for (const register of registers) register(program);
+    for (const cmd of program.commands) {
+      cmd.exitOverride();
+      cmd.option('--verbose', 'print stack traces on errors');
+    }
     setMemoryBudgetFromEnvironment();
     await program.parseAsync(argv, { from: 'user' });
     return 0;

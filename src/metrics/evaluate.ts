@@ -79,6 +79,15 @@ export function evaluateApproximation(a: Matrix, approx: Matrix, rank: number, f
  */
 export const EXACT_OPTIMUM_MAX_SIDE = { lapack: 2048, wasm: 1024, typescript: AUTO_EXACT_MAX_SIDE } as const;
 
+/**
+ * Largest min(n, m) for which {@link evaluateFactorization} runs an exact SVD for the optimum of a
+ * *randomized* factorization. That method already certifies the optimum from its own Ritz values
+ * (a bracket typically 1e-4 relative wide, at no extra pass), so the exact SVD is only worth its
+ * O(n·m·min(n, m)) cost while it is small beside the method's run: at 1024 a LAPACK SVD costs
+ * about what the randomized run does; at 2000×2000 it took 3–20× the run (the CLI's overhead, issue 15).
+ */
+export const RANDOMIZED_EXACT_OPTIMUM_MAX_SIDE = 1024;
+
 /** Options of {@link evaluateFactorization}. */
 export interface EvaluateFactorizationOptions {
   /** Kernel tier (default: the current backend); decides the exact-SVD limit too. */
@@ -92,7 +101,8 @@ export interface EvaluateFactorizationOptions {
  * A: the error figures from the factors in row blocks (scaled sums: finite for any finite A), the
  * compression ratios, and the Eckart–Young optimum with the gap —
  * - exactly, from the method's own spectrum (exact svd) or from an exact SVD when
- *   min(n, m) ≤ {@link EXACT_OPTIMUM_MAX_SIDE} for the backend's tier;
+ *   min(n, m) ≤ {@link EXACT_OPTIMUM_MAX_SIDE} for the backend's tier (for the randomized method
+ *   also ≤ {@link RANDOMIZED_EXACT_OPTIMUM_MAX_SIDE}: it certifies the optimum itself);
  * - otherwise certified (`certified`): for the randomized method from its own Ritz values (no
  *   extra pass), for any other method from a randomized SVD of rank k (Musco & Musco 2015 block
  *   Krylov: 2q + 2 passes over A, a fraction of a gradient run).
@@ -124,7 +134,8 @@ export function evaluateFactorization(
     compressionRatioBytes: compressionRatioBytes(n, m, k, a.dtype, f.U.dtype),
     ...errors,
   };
-  const limit = !backend.svd ? EXACT_OPTIMUM_MAX_SIDE.typescript : backend.name === 'wasm' ? EXACT_OPTIMUM_MAX_SIDE.wasm : EXACT_OPTIMUM_MAX_SIDE.lapack;
+  const tierLimit = !backend.svd ? EXACT_OPTIMUM_MAX_SIDE.typescript : backend.name === 'wasm' ? EXACT_OPTIMUM_MAX_SIDE.wasm : EXACT_OPTIMUM_MAX_SIDE.lapack;
+  const limit = f.method === 'randomized' ? Math.min(tierLimit, RANDOMIZED_EXACT_OPTIMUM_MAX_SIDE) : tierLimit;
   const spectrum = f.spectrum ?? (Math.min(n, m) <= limit ? svd(a, { backend }).S : undefined);
   if (spectrum) {
     const optimum = optimalFrobeniusError(spectrum, k);

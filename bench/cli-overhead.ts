@@ -1,0 +1,133 @@
+/**
+ * The CLI's own overhead (issue 15): what `lowrank factor` costs beyond the library call, and what
+ * `lowrank --version` costs beyond starting Node.
+ *
+ *   npx tsx bench/cli-overhead.ts [--reps=N]     (also part of `npm run bench`)
+ *
+ * Needs a built CLI (`npm run build`: dist/cli/main.js). Rows:
+ * - `lowrank --version` wall time ÷ `node -e 0` wall time (goal ≤ 1.5), medians of interleaved runs;
+ * - `lowrank factor A.npy --rank 50` process wall time (start, imports, reading, factorizing, the
+ *   error pass, writing) ÷ the library call `autoFactorize(A, { rank: 50 })` timed in this process
+ *   (goal ≤ 1.3), on a 2000×2000 and an 8000×2000 float64 matrix of rank-100 signal plus noise.
+ *
+ * Process and library runs alternate, so both see the same machine load; the machine is shared
+ * and noisy: read the ratios, not the times.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { selectBackend } from '../src/backend/native/index.js';
+import { Matrix } from '../src/core/matrix.js';
+import { Rng } from '../src/core/rng.js';
+import { matmul } from '../src/linalg/matmul.js';
+import { writeNpy } from '../src/io/npy.js';
+import { autoFactorize } from '../src/methods/auto.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Wall time of one child process, in ms; throws when it fails. */
+function runProcess(args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+  return ms;
+}
+
+/** A rows×cols float64 matrix: rank-100 Gaussian signal plus 0.1·N(0, 1) noise (bench/native_peers.py's case (a) shape of data). */
+function signalPlusNoise(rows: number, cols: number, rng: Rng): Matrix {
+  const r = 100;
+  const l = Matrix.zeros(rows, r);
+  const rt = Matrix.zeros(r, cols);
+  for (let i = 0; i < l.data.length; i++) l.data[i] = rng.normal();
+  for (let i = 0; i < rt.data.length; i++) rt.data[i] = rng.normal();
+  const a = matmul(l, rt);
+  for (let i = 0; i < a.data.length; i++) a.data[i] += 0.1 * rng.normal();
+  return a;
+}
+
+export interface CliOverheadRow {
+  benchmark: string;
+  processMs: number;
+  referenceMs: number;
+  reference: string;
+  ratio: number;
+  goal: number;
+}
+
+/** Runs the CLI overhead rows and prints them; returns them. */
+export async function benchCliOverhead(opts: { reps?: number } = {}): Promise<CliOverheadRow[]> {
+  console.log('\n# CLI overhead: process wall time ÷ reference (medians of interleaved runs; noisy shared machine, read the ratios)');
+  if (!existsSync(CLI)) {
+    console.log(`# ${CLI} missing: run npm run build first`);
+    return [];
+  }
+  const backend = selectBackend({ backend: 'auto' });
+  console.log(`# backend of both sides: ${backend.name}`);
+  const rows: CliOverheadRow[] = [];
+  const reps = opts.reps ?? 7;
+
+  const version: number[] = [];
+  const empty: number[] = [];
+  runProcess([CLI, '--version']);
+  runProcess(['-e', '0']);
+  for (let i = 0; i < reps * 2; i++) {
+    empty.push(runProcess(['-e', '0']));
+    version.push(runProcess([CLI, '--version']));
+  }
+  rows.push({ benchmark: 'lowrank --version', processMs: median(version), referenceMs: median(empty), reference: 'node -e 0', ratio: median(version) / median(empty), goal: 1.5 });
+
+  const dir = mkdtempSync(join(tmpdir(), 'lowrank-cli-bench-'));
+  try {
+    for (const [n, m] of [[2000, 2000], [8000, 2000]] as const) {
+      const a = signalPlusNoise(n, m, new Rng(n + m));
+      const file = join(dir, `a${n}x${m}.npy`);
+      writeFileSync(file, writeNpy(a));
+      const args = [CLI, 'factor', file, '--rank', '50', '--out', join(dir, 'out'), '--quiet'];
+      const lib = (): number => {
+        const t = performance.now();
+        autoFactorize(a, { rank: 50 });
+        return performance.now() - t;
+      };
+      lib();
+      runProcess(args);
+      const procMs: number[] = [];
+      const libMs: number[] = [];
+      const r = Math.max(3, Math.ceil(reps / 2));
+      for (let i = 0; i < r; i++) {
+        libMs.push(lib());
+        procMs.push(runProcess(args));
+      }
+      rows.push({
+        benchmark: `lowrank factor ${n}×${m} --rank 50`,
+        processMs: median(procMs),
+        referenceMs: median(libMs),
+        reference: 'autoFactorize(A, { rank: 50 }) in-process',
+        ratio: median(procMs) / median(libMs),
+        goal: 1.3,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const w = [34, 12, 44, 12, 8, 12];
+  const line = (c: Array<string | number>): string => c.map((x, i) => (i === 0 || i === 2 ? String(x).padEnd(w[i]) : String(x).padStart(w[i]))).join(' | ');
+  console.log(line(['benchmark', 'process', 'reference', 'ref. time', 'ratio', 'goal met']));
+  for (const r of rows) {
+    console.log(line([r.benchmark, `${r.processMs.toFixed(0)} ms`, r.reference, `${r.referenceMs.toFixed(0)} ms`, `${r.ratio.toFixed(2)}×`, `≤ ${r.goal}: ${r.ratio <= r.goal ? 'yes' : 'no'}`]));
+  }
+  return rows;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const reps = process.argv.find((x) => x.startsWith('--reps='));
+  await benchCliOverhead({ reps: reps ? Number(reps.slice(7)) : undefined });
+}
