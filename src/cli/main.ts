@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment } from './failure.js';
-import { AUTO_TIER_ORDER, BACKEND_CHOICES } from '../backend/select.js';
-import { intOption } from './options.js';
 import { commandsFor } from './commands.js';
 import { packageVersion } from './version.js';
 
@@ -12,6 +8,18 @@ import { packageVersion } from './version.js';
  */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const commands = commandsFor(argv);
+  // A bare --version needs no other module: answered as commander would, before anything loads.
+  if (commands.length === 0) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [{ Command }, { commanderErrorLine, reportError, setMemoryBudgetFromEnvironment }, { AUTO_TIER_ORDER, BACKEND_CHOICES }, { intOption }] = await Promise.all([
+    import('commander'),
+    import('./failure.js'),
+    import('../backend/select.js'),
+    import('./options.js'),
+  ]);
   const program = new Command();
   program
     .name('lowrank')
@@ -29,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderErrorLine(s)) });
   try {
-    const registers = await Promise.all(commandsFor(argv).map(([, load]) => load()));
+    const registers = await Promise.all(commands.map(([, load]) => load()));
     for (const register of registers) register(program);
     for (const cmd of program.commands) {
       cmd.exitOverride();
@@ -47,7 +55,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { reportError } = await import('./failure.js');
     process.exitCode = reportError(err, process.argv.includes('--verbose'));
   },
 );
