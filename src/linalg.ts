@@ -22,7 +22,7 @@ export {
   type RangeFinderOptions,
   type MatrixOperator,
 } from './linalg/randomized-range.js';
-export { blockKrylov, type BlockKrylovOptions, type BlockKrylovBasis } from './linalg/block-krylov.js';
+export { blockKrylov, ritzSettled, type BlockKrylovOptions, type BlockKrylovBasis, type KrylovStopReason } from './linalg/block-krylov.js';
 export {
   randomizedSvd,
   autoPowerIters,
@@ -30,6 +30,9 @@ export {
   useKrylov,
   DEFAULT_OVERSAMPLE,
   DEFAULT_KRYLOV_OVERSAMPLE,
+  DEFAULT_TOL_RITZ,
+  KRYLOV_FEW_ITERS,
+  defaultOversample,
   KRYLOV_MAX_BASIS,
   type RandomizedSvdOptions,
   type RandomizedSvdResult,
