@@ -16,7 +16,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import sharp from 'sharp';
+import type sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
@@ -95,7 +96,7 @@ export async function decodeImage(bytes: Uint8Array, source: string, options: De
   let meta: sharp.Metadata;
   try {
     // Header only: the size is checked below, before any pixel is decoded.
-    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'warning' }).metadata();
+    meta = await (await loadSharp())(bytes, { limitInputPixels: false, failOn: 'warning' }).metadata();
   } catch (err) {
     const msg = oneLine((err as Error).message);
     const what = /unsupported image format/i.test(msg) ? 'not a PNG or JPEG image' : msg;
@@ -120,7 +121,7 @@ export async function decodeImage(bytes: Uint8Array, source: string, options: De
   try {
     // Always to (16-bit) sRGB: grey comes back replicated in R, G, B (channel 0 is kept) and
     // alpha, if any, as the 4th channel; 'b-w' output would drop alpha.
-    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
+    const pipeline = (await loadSharp())(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .rotate()
       .toColourspace(deep ? 'rgb16' : 'srgb');
     ({ data, info } = await pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
@@ -240,7 +241,7 @@ export async function encodeImage(img: ImageToEncode, options: EncodeImageOption
     }
   }
   try {
-    const s = sharp(raw, { raw: { width, height, channels: ch as 1 | 2 | 3 | 4 } });
+    const s = (await loadSharp())(raw, { raw: { width, height, channels: ch as 1 | 2 | 3 | 4 } });
     const buf = format === 'jpeg' ? await s.jpeg({ quality: options.quality ?? 95, chromaSubsampling: '4:4:4' }).toBuffer() : await s.png().toBuffer();
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { LowRankError } from '../core/errors.js';
 
 /**
@@ -7,6 +7,7 @@ import { LowRankError } from '../core/errors.js';
  */
 export async function svgToPng(svg: string): Promise<Uint8Array> {
   try {
+    const sharp = await loadSharp();
     const buf = await sharp(new TextEncoder().encode(svg)).png().toBuffer();
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   } catch (err) {
