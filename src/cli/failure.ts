@@ -57,7 +57,10 @@ export function reportError(err: unknown, verbose: boolean): number {
  * ```
  */
 export function commanderErrorLine(message: string): string {
-  return `${escapeName(message.replace(/\n+$/, ''))}\n`;
+  // Commander puts its own suggestion on a second line: keep it on the same one, then escape the
+  // rest (a newline inside a name the user typed stays visible as \n).
+  const joined = message.replace(/\n+$/, '').replace(/\n(\(Did you mean [^\n]*\?\))$/, ' $1');
+  return `${escapeName(joined)}\n`;
 }
 
 /** Files holding a container's memory limit (cgroup v2, then v1); `max` or a huge number means none. */

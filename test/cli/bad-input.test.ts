@@ -69,6 +69,15 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option/);
   });
+  it("commander's suggestion stays on the error's one line, without a literal \\n", () => {
+    for (const args of [['facotr'], ['factor', 'good.npy', '--rnk', '2']]) {
+      const r = runCli(args, workspace());
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /\(Did you mean (factor|--rank)\?\)$/m);
+      assert.doesNotMatch(r.stderr, /\\n/);
+    }
+  });
   it('divergence is a runtime failure (exit 1) suggesting a lower learning rate, no factors written', () => {
     const dir = workspace();
     const r = runCli(['factor', 'good.npy', '--rank', '2', '--method', 'gradient', '--optimizer', 'sgd', '--lr', '1e6', '--momentum', '0.9', '--quiet', '--out', join(dir, 'out')], dir);
