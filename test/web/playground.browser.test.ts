@@ -418,7 +418,8 @@ describe('playground in headless Chromium', { skip }, () => {
       // Step 10 epochs at a time by replay, then run the rest: the same result as one run.
       await p.getByTestId('reset').click();
       await p.getByTestId('step').click();
-      await waitState(p, 'paused');
+      // The state may read 'paused' a moment before the step's points arrive: wait for both.
+      await p.waitForFunction(() => document.body.dataset.state === 'paused' && document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') === '10');
       assert.equal(await p.getByTestId('loss-chart').getAttribute('data-points'), '10');
       await p.getByTestId('step').click();
       await p.waitForFunction(() => document.body.dataset.state === 'paused' && document.querySelector('[data-testid=loss-chart]')?.getAttribute('data-points') === '20');
