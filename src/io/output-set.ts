@@ -30,6 +30,11 @@ import { access, chmod, constants as fsConstants, copyFile, link, lstat, mkdir, 
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import { LowRankError, escapeName } from '../core/errors.js';
+import { exists, fsReason, makeDirs, removeDirs } from './fs-helpers.js';
+import { TEMP_NAME, processAlive, recoverOutput, removeTemporariesSync, tempSibling, track, untrack, type TempKind } from './output-temporaries.js';
+
+export { fsReason, makeDirs } from './fs-helpers.js';
+export { recoverOutput, removeTemporariesSync } from './output-temporaries.js';
 
 /** One file of a set written by {@link writeOutputDir}: a plain name inside the directory and its contents. */
 export interface OutputFile {
@@ -74,114 +79,6 @@ export interface OutputDirCheckOptions extends OutputOptions {
  * run does not linger beside new factors) and carries everything else over.
  */
 export const OUTPUT_MANIFEST = '.lowrank-outputs.json';
-
-type TempKind = 'new' | 'old' | 'tmp' | 'probe';
-const TEMP_NAME = /^\.(.+)\.lowrank-(new|old|tmp|probe)-(\d+)-[0-9a-f]{8}$/;
-
-// ---------------------------------------------------------------------------------------------
-// Temporaries alive in this process, removed on a signal or at exit.
-
-type Live = { kind: 'remove' } | { kind: 'restore'; target: string };
-const live = new Map<string, Live>();
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function onSignal(signal: NodeJS.Signals): void {
-  removeTemporariesSync();
-  // Re-raise with the default action, so the exit status says which signal ended the run.
-  process.kill(process.pid, signal);
-}
-
-function onExit(): void {
-  removeTemporariesSync();
-}
-
-function track(path: string, entry: Live): void {
-  if (live.size === 0) {
-    for (const s of SIGNALS) process.on(s, onSignal);
-    process.on('exit', onExit);
-  }
-  live.set(path, entry);
-}
-
-function untrack(path: string): void {
-  if (!live.delete(path) || live.size > 0) return;
-  for (const s of SIGNALS) process.removeListener(s, onSignal);
-  process.removeListener('exit', onExit);
-}
-
-/**
- * Removes, synchronously, every temporary this process is writing (a moved-away old set goes
- * back into place when the new one has not arrived), and uninstalls the signal handlers. Called
- * on SIGINT/SIGTERM/SIGHUP and at exit; exported for hosts that end the process their own way.
- * @example
- * ```ts
- * process.on('uncaughtException', () => { removeTemporariesSync(); process.exit(1); });
- * ```
- */
-export function removeTemporariesSync(): void {
-  for (const [path, entry] of live) {
-    try {
-      if (entry.kind === 'restore' && !existsSync(entry.target)) renameSync(path, entry.target);
-      else rmSync(path, { recursive: true, force: true });
-    } catch {
-      // best effort: the next run removes what is left (see recoverOutput)
-    }
-  }
-  for (const path of [...live.keys()]) untrack(path);
-}
-
-function tempSibling(target: string, kind: TempKind): string {
-  return join(dirname(target), `.${basename(target)}.lowrank-${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: unknown }).code === 'EPERM';
-  }
-}
-
-/**
- * Cleans up after a killed run that wrote `target`: temporaries of dead processes beside it are
- * removed, and when the target is missing but a dead run's moved-away old set is there (a kill
- * between the two renames of {@link writeOutputDir}), that set is renamed back into place.
- * Temporaries of live processes (a concurrent run) are left alone. Never throws.
- *
- * @example
- * ```ts
- * await recoverOutput('ratings.lowrank'); // before reading a model directory
- * ```
- */
-export async function recoverOutput(target: string): Promise<void> {
-  const parent = dirname(resolve(target));
-  const base = basename(resolve(target));
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return;
-  }
-  const stale = names
-    .map((name) => ({ name, m: TEMP_NAME.exec(name) }))
-    .filter(({ name, m }) => m !== null && m[1] === base && !live.has(join(parent, name)) && !processAlive(Number(m[3])));
-  // restore first (at most one old set can be missing its target), then remove the rest
-  stale.sort((a, b) => Number(b.m?.[2] === 'old') - Number(a.m?.[2] === 'old'));
-  const full = join(parent, base);
-  for (const { name, m } of stale) {
-    const path = join(parent, name);
-    try {
-      if (m?.[2] === 'old' && !(await exists(full))) await rename(path, full);
-      else await rm(path, { recursive: true, force: true });
-    } catch {
-      // left for a later run
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks before the computation (they create nothing).
 
 /**
  * Checks, before a command computes anything, that `dir` can receive a set of outputs: it is a
@@ -737,94 +634,5 @@ async function statOrNull(path: string): Promise<Stats | null> {
     return await stat(path);
   } catch {
     return null;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await lstat(path).catch(() => null)) !== null;
-}
-
-/**
- * `mkdir -p` without `fs.mkdir({ recursive: true })`, which spins forever on Node 20 when the
- * kernel answers ENOENT for a directory whose parent exists (e.g. under /proc).
- * @returns the directories created, outermost first.
- * @example
- * ```ts
- * const created = await makeDirs('out/a/b'); // ['/abs/out', '/abs/out/a', '/abs/out/a/b'] when none existed
- * ```
- */
-export async function makeDirs(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  let cur = resolve(dir);
-  for (;;) {
-    try {
-      const st = await stat(cur);
-      if (!st.isDirectory()) {
-        const code = missing.length === 0 ? 'EEXIST' : 'ENOTDIR';
-        throw Object.assign(new Error(code), { code });
-      }
-      break;
-    } catch (err) {
-      const parent = dirname(cur);
-      if ((err as { code?: unknown }).code !== 'ENOENT' || parent === cur) throw err;
-      missing.push(cur);
-      cur = parent;
-    }
-  }
-  const created: string[] = [];
-  for (let i = missing.length - 1; i >= 0; i--) {
-    try {
-      await mkdir(missing[i]);
-      created.push(missing[i]);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (code === 'EEXIST') continue; // created meanwhile by someone else
-      await removeDirs(created);
-      if (code === 'ENOENT') throw new Error(`cannot create directory '${missing[i]}' there`);
-      throw err;
-    }
-  }
-  return created;
-}
-
-/** Removes directories made by {@link makeDirs} (innermost first), if still empty. */
-async function removeDirs(created: readonly string[]): Promise<void> {
-  for (let i = created.length - 1; i >= 0; i--) await rmdir(created[i]).catch(() => undefined);
-}
-
-/**
- * A short human reason for a Node file-system error (one line).
- * @param writing whether the path was being written (ENOENT then means a missing directory).
- * @example
- * ```ts
- * fsReason(Object.assign(new Error(), { code: 'EACCES' })); // 'permission denied'
- * ```
- */
-export function fsReason(err: unknown, writing = false): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return writing ? 'no such directory' : 'no such file';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a path component is not a directory';
-    case 'EEXIST':
-      return 'exists and is not a directory';
-    case 'ENOTEMPTY':
-      return 'replaced by another process meanwhile';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    default: {
-      const msg = err instanceof Error ? err.message : String(err);
-      return escapeName(msg.replace(/\s+/g, ' ').trim());
-    }
   }
 }

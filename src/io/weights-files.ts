@@ -80,7 +80,7 @@ export interface WeightSource {
  * @example
  * ```ts
  * const src = await openWeights('model.safetensors');
- * for (const t of src.tensors) console.log(t.name, t.shape);
+ * const shapes = src.tensors.map((t) => [t.name, t.shape]);
  * const w = await src.readFloats(src.tensors[0]);
  * await src.close();
  * ```

@@ -215,7 +215,7 @@ export interface FactorizationBase<M extends MethodName> {
  * @example
  * ```ts
  * const f = factorize(a, { rank: 10 });
- * if (f.method === 'randomized') console.log(f.params.gapUpperBound);
+ * const bound = f.method === 'randomized' ? f.params.gapUpperBound : undefined;
  * ```
  */
 export type Factorization<M extends MethodName = MethodName> = { [K in M]: FactorizationBase<K> }[M];
