@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { newAlsScratch, solveRegularizedRow, type AlsScratch } from './als.js';
+import { newAlsScratch, solveRegularizedRow, type AlsScratch } from './als-row-solve.js';
 import { transposeData, type RatingModel } from './rating-model.js';
 import { checkPositive } from './validate.js';
 
