@@ -21,7 +21,7 @@ export { maskedGradientFactorize, type MaskedGradientOptions, type MaskedOptimiz
 export { globalMeanBaseline, biasBaseline, type BiasBaselineOptions } from './methods/baselines.js';
 export { RowFolder, foldInRow, type FoldedRow, type FoldInOptions } from './methods/fold-in.js';
 export { splitEntries, type SplitOptions, type Split } from './methods/split.js';
-export { predictRating, predictWithRow, predictEntries, type RatingModel } from './methods/rating-model.js';
+export { predictRating, predictWithRow, predictEntries, type RatingModel, type SeenItems } from './methods/rating-model.js';
 export { ratingErrors, biasErrors, type RatingErrors } from './metrics/ratings.js';
 export { parseRatings, parsePairs, type ParseRatingsOptions, type RatingsData, type PairsData, type RatingsDelimiter } from './io/ratings.js';
 export {

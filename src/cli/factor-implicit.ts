@@ -9,6 +9,7 @@
 import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
 import { writeModelDir } from '../io/model-dir.js';
 import { implicitAlsFactorize, IMPLICIT_DEFAULT_REG } from '../methods/implicit-als.js';
+import type { SeenItems } from '../methods/rating-model.js';
 import { DEFAULT_TOP_N } from '../methods/recommend.js';
 import { factorScorer, popularityScorer, rankingMetrics, type RankingMetrics } from '../metrics/ranking.js';
 import { printJson } from './format.js';
@@ -30,6 +31,8 @@ export interface ImplicitRun {
   seed: number;
   json?: boolean;
   quiet?: boolean;
+  /** The items each user interacted with in the input file (stored for `lowrank recommend`). */
+  seen: SeenItems;
   /** `writeModelDir`'s output options (inputs not to overwrite, --force). */
   outputOptions: Parameters<typeof writeModelDir>[2];
 }
@@ -60,6 +63,7 @@ export async function runFactorImplicit(r: ImplicitRun): Promise<void> {
     range: null,
     users: r.users,
     items: r.items,
+    seen: r.seen,
     extra: { input: r.input, nnz: r.train.values.length, implicit: true, ranking: metrics },
   }, r.outputOptions);
   if (r.json) {

@@ -342,6 +342,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     await runFactorImplicit({
       input, out, describe: data.describe, train, test, testDescribe, users: data.users, items: data.items,
       rank: f.rank, alpha: f.alpha, reg: f.reg, sweeps: f.sweeps, seed: f.seed, json: f.json, quiet: f.quiet, outputOptions,
+      seen: CsrMatrix.fromCoo(entries),
     });
     return;
   }
@@ -412,6 +413,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     range,
     users: data.users,
     items: data.items,
+    seen: CsrMatrix.fromCoo(entries),
     extra: { input, nnz: entries.values.length, split, metrics, ...(tuning ? { tuning } : {}) },
   }, outputOptions);
 

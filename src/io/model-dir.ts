@@ -7,6 +7,7 @@
  * | `V.npy` | k×m item factors |
  * | `user_bias.npy`, `item_bias.npy` | 1-D float64 biases (only for a model with biases) |
  * | `users.json`, `items.json` | JSON arrays: row/column index → id (only when the input had ids) |
+ * | `seen.npz` | the items each user rated in the input file, as CSR `indptr`/`indices` (`./seen-items.ts`; absent in models written before it) |
  * | `model.json` | format, method, rank, shape, λ, global mean, rating range, parameters, metrics |
  *
  * written all-or-nothing as one set (`writeOutputDir`). Without id maps (a dense input) the ids are
@@ -19,8 +20,9 @@ import { join } from 'node:path';
 import { LowRankError, escapeName } from '../core/errors.js';
 import { Matrix, findNonFinite } from '../core/matrix.js';
 import type { Factorization, MethodName } from '../methods/factorization.js';
-import type { RatingModel } from '../methods/rating-model.js';
+import type { RatingModel, SeenItems } from '../methods/rating-model.js';
 import { readMatrixFile } from './files.js';
+import { decodeSeenItems, encodeSeenItems, SEEN_ITEMS_FILE } from './seen-items.js';
 import { recoverOutput, writeOutputDir, type OutputFile, type OutputOptions } from './output-set.js';
 import { writeNpy } from './npy.js';
 
@@ -46,6 +48,8 @@ export interface ModelMeta {
   range: [number, number] | null;
   /** Whether `users.json` / `items.json` exist. */
   ids: boolean;
+  /** Whether `seen.npz` exists (absent: false, a model written before it). */
+  seen?: boolean;
   /** The method's parameters. */
   params: Record<string, number | string | boolean>;
   /** Anything else worth keeping (input, metrics). */
@@ -70,12 +74,14 @@ export interface ModelDirInput {
   range: [number, number] | null;
   users?: string[] | null;
   items?: string[] | null;
+  /** The items each user rated, stored as `seen.npz` for `lowrank recommend` (none: not stored). */
+  seen?: SeenItems | null;
   /** Extra fields of `model.json` (input name, metrics, …). */
   extra?: Record<string, unknown>;
 }
 
 /** Every file a model directory may hold (for the checks a command makes before it trains). */
-export const MODEL_DIR_FILES: readonly string[] = ['U.npy', 'V.npy', 'user_bias.npy', 'item_bias.npy', 'users.json', 'items.json', 'model.json'];
+export const MODEL_DIR_FILES: readonly string[] = ['U.npy', 'V.npy', 'user_bias.npy', 'item_bias.npy', 'users.json', 'items.json', SEEN_ITEMS_FILE, 'model.json'];
 
 /**
  * The files of a model directory (not yet written): pass them to `writeOutputDir`, or use
@@ -100,6 +106,7 @@ export function modelDirFiles(input: ModelDirInput): OutputFile[] {
     globalMean: f.biases ? f.biases.global : 0,
     range: input.range,
     ids,
+    seen: !!input.seen,
     params: { ...f.params },
     ...input.extra,
   };
@@ -115,6 +122,7 @@ export function modelDirFiles(input: ModelDirInput): OutputFile[] {
     files.push({ name: 'users.json', bytes: JSON.stringify(input.users) + '\n' });
     files.push({ name: 'items.json', bytes: JSON.stringify(input.items) + '\n' });
   }
+  if (input.seen) files.push({ name: SEEN_ITEMS_FILE, bytes: encodeSeenItems(input.seen) });
   files.push({ name: 'model.json', bytes: JSON.stringify(meta, null, 2) + '\n' });
   return files;
 }
@@ -175,6 +183,7 @@ export async function readModelDir(dir: string): Promise<SavedModel> {
     checkFinite(bi, escapeName(file('item_bias.npy')));
     model.biases = { global: meta.globalMean, user: Float64Array.from(bu.data), item: Float64Array.from(bi.data) };
   }
+  if (meta.seen) model.seen = decodeSeenItems(await readFileBytes(file(SEEN_ITEMS_FILE)), escapeName(file(SEEN_ITEMS_FILE)), meta.rows, meta.cols);
   let users: string[];
   let items: string[];
   if (meta.ids) {
@@ -213,6 +222,7 @@ function validateMeta(raw: unknown, where: string): ModelMeta {
   if (typeof m.biases !== 'boolean') bad('biases', 'true or false');
   if (!isFinite(m.globalMean)) bad('globalMean', 'a finite number');
   if (typeof m.ids !== 'boolean') bad('ids', 'true or false');
+  if (m.seen !== undefined && typeof m.seen !== 'boolean') bad('seen', 'true or false');
   const r = m.range;
   if (r !== null && !(Array.isArray(r) && r.length === 2 && isFinite(r[0]) && isFinite(r[1]) && r[0] <= r[1])) bad('range', 'null or [low, high] with finite low ≤ high');
   if (m.params !== undefined && (m.params === null || typeof m.params !== 'object' || Array.isArray(m.params))) bad('params', 'an object');
@@ -261,10 +271,16 @@ async function readIds(path: string, expected: number, what: 'rows' | 'cols'): P
  * @throws {@link LowRankError} `E_IO` "cannot read 'path': no such file" (or is a directory, permission denied).
  */
 export async function readTextFile(path: string): Promise<string> {
+  return new TextDecoder('utf-8').decode(await readFileBytes(path));
+}
+
+/** Reads a whole file's bytes; errors as {@link readTextFile}. */
+async function readFileBytes(path: string): Promise<Uint8Array> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    return await readFile(path, 'utf8');
+    const buf = await readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : oneLine(err);

@@ -6,7 +6,7 @@ import { bpmfFactorize } from './bpmf.js';
 import type { Factorization, MaskedGradientFactorization, Progress } from './factorization.js';
 import { maskedGradientFactorize, type MaskedOptimizerName } from './masked-gradient.js';
 import { svdppFactorize, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './svdpp.js';
-import { errorSums, valueRange } from './rating-model.js';
+import { errorSums, valueRange, type SeenItems } from './rating-model.js';
 import { splitEntries } from './split.js';
 import { checkChoice } from './validate.js';
 
@@ -83,8 +83,11 @@ export interface FitRatingsOptions {
 
 /** What {@link fitRatings} returns: the model and how training ended. */
 export interface FittedRatings {
-  /** The trained model: `params` typed by its `method`. */
-  model: Factorization<'bpmf' | 'svdpp' | 'als'> | MaskedGradientFactorization;
+  /**
+   * The trained model: `params` typed by its `method`; `seen` holds the items each user rated in
+   * `train` (what `recommendForUser` leaves out).
+   */
+  model: (Factorization<'bpmf' | 'svdpp' | 'als'> | MaskedGradientFactorization) & { seen: SeenItems };
   /** λ the model trained with (fold-in uses it); NaN for BPMF (learned). */
   reg: number;
   /**
@@ -110,27 +113,29 @@ export function fitRatings(train: CooMatrix, options: FitRatingsOptions = {}): F
   const seed = options.seed ?? 0;
   const biases = options.biases ?? true;
   if (train.values.length === 0) throw new LowRankError('E_ARG', 'no training ratings');
+  const csr = CsrMatrix.fromCoo(train);
+  const seen: SeenItems = { indptr: csr.indptr, indices: csr.indices };
   if (method === 'bpmf') {
-    const model = bpmfFactorize(CsrMatrix.fromCoo(train), {
+    const model = bpmfFactorize(csr, {
       rank, samples: options.samples, burnIn: options.burnIn, alpha: options.alpha, seed,
       validation: options.validation, range, onProgress: options.onProgress,
     });
-    return { model, reg: NaN };
+    return { model: { ...model, seen }, reg: NaN };
   }
   if (method === 'svdpp') {
     const reg = options.reg ?? DEFAULT_RATINGS_REG.svdpp;
-    const model = svdppFactorize(CsrMatrix.fromCoo(train), {
+    const model = svdppFactorize(csr, {
       rank, reg, epochs: options.epochs, lr: options.lr, seed, validation: options.validation, range, onProgress: options.onProgress,
     });
-    return { model, reg };
+    return { model: { ...model, seen }, reg };
   }
   if (method === 'als') {
     const reg = options.reg ?? DEFAULT_RATINGS_REG.als;
-    const model = alsFactorize(CsrMatrix.fromCoo(train), {
+    const model = alsFactorize(csr, {
       rank, reg, iterations: options.sweeps, biases, seed, lossTol: options.lossTol,
       validation: options.validation, range, onProgress: options.onProgress,
     });
-    return { model, reg };
+    return { model: { ...model, seen }, reg };
   }
   const reg = options.reg ?? DEFAULT_RATINGS_REG.gradient;
   const early = options.earlyStopping ?? true;
@@ -147,7 +152,7 @@ export function fitRatings(train: CooMatrix, options: FitRatingsOptions = {}): F
     patience: early && validation && validation.values.length > 0 ? EARLY_STOPPING_PATIENCE : 0,
     onProgress: options.onProgress,
   });
-  const out: FittedRatings = { model, reg };
+  const out: FittedRatings = { model: { ...model, seen }, reg };
   if (early && validation && validation.values.length > 0) {
     const k = model.U.cols;
     const w = model.V.transpose().data;

@@ -19,6 +19,23 @@ export interface RatingModel {
   biases?: Biases;
   /** `[min, max]` of the training ratings: predictions are clipped to it (as Surprise and Spark users do). */
   range?: readonly [number, number];
+  /**
+   * The items each user rated (or interacted with): `recommendForUser` leaves them out unless
+   * asked to keep them. A `CsrMatrix` of the ratings is one.
+   */
+  seen?: SeenItems;
+}
+
+/**
+ * Which items each of n users has seen, as the pattern of a CSR matrix: user i's items are
+ * `indices[indptr[i] .. indptr[i + 1])`, ascending, each in [0, m). `indptr` has length n + 1,
+ * `indptr[0] = 0` and `indptr[n] = indices.length`.
+ */
+export interface SeenItems {
+  /** Row pointers, length n + 1. */
+  indptr: Int32Array;
+  /** Item (column) indices, ascending within each user. */
+  indices: Int32Array;
 }
 
 /**

@@ -14,21 +14,37 @@ export const DEFAULT_TOP_N = 10;
 export interface RecommendOptions {
   /** List length N (default {@link DEFAULT_TOP_N}). */
   top?: number;
-  /** Items to leave out (those the user already rated), as column indices. */
+  /**
+   * Items to leave out, as column indices. Default: the user's row of `model.seen` (the items the
+   * user rated), nothing for a folded-in user or a model without `seen`.
+   */
   exclude?: ArrayLike<number>;
+  /** Keep the user's seen items (`model.seen`) in the list (default false). */
+  includeSeen?: boolean;
+}
+
+/**
+ * The items a recommendation for `user` leaves out: `options.exclude` when given, else (unless
+ * `includeSeen`) the user's row of `model.seen`, else none.
+ */
+function excludedItems(model: RatingModel, user: number | object, options: RecommendOptions): ArrayLike<number> {
+  if (options.exclude) return options.exclude;
+  if (options.includeSeen || !model.seen || typeof user !== 'number') return [];
+  const { indptr, indices } = model.seen;
+  return indices.subarray(indptr[user], indptr[user + 1]);
 }
 
 /**
  * The N items of highest score for a user: μ + b_u + b_i + u·v_i for a ratings model (its
  * predicted rating, unclipped so that ties at the top of the scale still rank), u·v_i for an
- * implicit-feedback model — leaving out `exclude` (the user's seen items). Ties break by lower
- * item index. O(m·k + m·log N).
+ * implicit-feedback model — leaving out the items the user has seen (`model.seen`, or `exclude`)
+ * unless `includeSeen`. Ties break by lower item index. O(m·k + m·log N).
  *
  * @param user the user's row index, or its factor vector and bias (a folded-in user).
  * @throws {@link LowRankError} `E_ARG` for a user outside the model or N < 1.
  * @example
  * ```ts
- * recommendForUser(model, 3, { top: 10, exclude: seen }); // [{ item, score }, …]
+ * recommendForUser(model, 3, { top: 10 }); // [{ item, score }, …], items in model.seen left out
  * ```
  */
 export function recommendForUser(model: RatingModel, user: number | { factors: ArrayLike<number>; bias: number }, options: RecommendOptions = {}): Recommendation[] {
@@ -56,7 +72,8 @@ export function recommendForUser(model: RatingModel, user: number | { factors: A
     for (let j = 0; j < m; j++) scores[j] += ul * V.data[row + j];
   }
   const skip = new Uint8Array(m);
-  if (options.exclude) for (let e = 0; e < options.exclude.length; e++) skip[options.exclude[e]] = 1;
+  const exclude = excludedItems(model, user, options);
+  for (let e = 0; e < exclude.length; e++) skip[exclude[e]] = 1;
   return topOf(scores, skip, top);
 }
 

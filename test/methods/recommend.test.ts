@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { cooMatrix, CsrMatrix } from '../../src/core/sparse.js';
+import { fitRatings } from '../../src/methods/fit-ratings.js';
 import { implicitAlsFactorize } from '../../src/methods/implicit-als.js';
 import { recommendForUser, similarItems, topOf } from '../../src/methods/recommend.js';
 import { splitEntries } from '../../src/methods/split.js';
@@ -25,6 +26,26 @@ describe('top-N lists', () => {
     assert.deepEqual(recommendForUser(model, 0, { top: 2 }), [{ item: 2, score: 4.5 }, { item: 1, score: 3.5 }]);
     assert.deepEqual(recommendForUser(model, 0, { top: 2, exclude: [2] }).map((x) => x.item), [1, 0]);
     assert.deepEqual(recommendForUser(model, 1, { top: 1 }), [{ item: 0, score: 1 }]);
+  });
+  it('the model\'s seen items are left out by default, kept with includeSeen, replaced by exclude', () => {
+    const U = Matrix.fromRows([[1, 0], [0, 1]]);
+    const V = Matrix.fromRows([[1, 2, 3, 0], [0, 0, 0, 5]]);
+    // user 0 saw items 1 and 2, user 1 saw item 3
+    const seen = { indptr: Int32Array.of(0, 2, 3), indices: Int32Array.of(1, 2, 3) };
+    const model = { U, V, seen };
+    assert.deepEqual(recommendForUser(model, 0, { top: 2 }).map((x) => x.item), [0, 3]);
+    assert.deepEqual(recommendForUser(model, 0, { top: 2, includeSeen: true }).map((x) => x.item), [2, 1]);
+    assert.deepEqual(recommendForUser(model, 0, { top: 2, exclude: [2] }).map((x) => x.item), [1, 0]);
+    assert.deepEqual(recommendForUser(model, 1, { top: 1 }).map((x) => x.item), [0]);
+    // a folded-in user (a factor vector) has no row of seen items
+    assert.deepEqual(recommendForUser(model, { factors: [1, 0], bias: 0 }, { top: 1 }).map((x) => x.item), [2]);
+  });
+  it('fitRatings returns the training ratings\' pattern as the model\'s seen items', () => {
+    const train = cooMatrix(3, 5, Int32Array.of(2, 0, 0, 1, 2), Int32Array.of(4, 3, 1, 0, 0), Float64Array.of(5, 4, 3, 2, 1));
+    const { model } = fitRatings(train, { method: 'als', rank: 1, sweeps: 2 });
+    assert.deepEqual([...model.seen.indptr], [0, 2, 3, 5]);
+    assert.deepEqual([...model.seen.indices], [1, 3, 0, 0, 4]);
+    for (const item of recommendForUser(model, 2, { top: 3 })) assert.ok(item.item !== 0 && item.item !== 4);
   });
   it('similarItems ranks by the cosine of the factor columns', () => {
     const V = Matrix.fromRows([[1, 2, 0, -1], [0, 0.1, 3, 0]]);
