@@ -10,7 +10,7 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": [
         "<!(node -p \"(process.env.LOWRANK_OPENBLAS_LIBDIR ? '-L' + process.env.LOWRANK_OPENBLAS_LIBDIR + ' ' : '') + '-l' + (process.env.LOWRANK_OPENBLAS_LIB || 'openblas')\")"
       ],

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "als.h"
 #include "kernels.h"
 
 namespace {
@@ -441,6 +442,77 @@ Napi::Value AdamEpochs(const Napi::CallbackInfo& info) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// ALS
+
+/** An Int32Array argument's data and length. */
+std::pair<const std::int32_t*, std::int64_t> getInt32(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  napi_value v = info[i];
+  bool isTyped = false;
+  napi_is_typedarray(info.Env(), v, &isTyped);
+  napi_typedarray_type type = napi_float64_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+  if (isTyped) napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr);
+  if (!isTyped || type != napi_int32_array) throwType(info.Env(), std::string(name) + " must be an Int32Array");
+  return {static_cast<const std::int32_t*>(data), static_cast<std::int64_t>(length)};
+}
+
+/** A Float64Array argument (or null when `nullable`): its data, nullptr for null. */
+double* getF64(const Napi::CallbackInfo& info, std::size_t i, const char* name, std::int64_t need, bool nullable) {
+  if (nullable && info[i].IsNull()) return nullptr;
+  const Buf b = getBuf(info, i, name);
+  if (b.dtype != DType::F64) throwType(info.Env(), std::string(name) + " must be a Float64Array");
+  checkLength(info.Env(), b, need, name);
+  return b.as<double>();
+}
+
+/**
+ * alsHalfSweep(rows, cols, k, indptr, indices, values, fixed, fixedBias, out, outBias, reg, mu, threads)
+ * → the first row whose normal matrix is not positive definite, or −1. indptr, indices: Int32Array
+ * (CSR, rows × cols); values, fixed (cols × k), out (rows × k): Float64Array; fixedBias (cols) and
+ * outBias (rows): Float64Array, both or neither null. See als.h.
+ */
+Napi::Value AlsHalfSweep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 13) throwType(env, "alsHalfSweep takes 13 arguments");
+  lowrank::AlsSweep w{};
+  w.rows = getDim(env, info[0], "rows");
+  const int cols = getDim(env, info[1], "cols");
+  w.k = getDim(env, info[2], "k");
+  if (w.k < 1) throwRange(env, "k must be ≥ 1");
+  const auto indptr = getInt32(info, 3, "indptr");
+  const auto indices = getInt32(info, 4, "indices");
+  if (indptr.second < static_cast<std::int64_t>(w.rows) + 1) throwRange(env, "indptr is shorter than rows + 1");
+  w.indptr = indptr.first;
+  w.indices = indices.first;
+  if (w.indptr[0] != 0) throwRange(env, "indptr[0] must be 0");
+  for (int i = 0; i < w.rows; i++) {
+    if (w.indptr[i + 1] < w.indptr[i]) throwRange(env, "indptr must not decrease (row " + std::to_string(i) + ")");
+  }
+  const std::int64_t nnz = w.indptr[w.rows];
+  if (indices.second < nnz) throwRange(env, "indices holds fewer entries than indptr[rows]");
+  for (std::int64_t p = 0; p < nnz; p++) {
+    if (static_cast<std::uint32_t>(w.indices[p]) >= static_cast<std::uint32_t>(cols)) {
+      throwRange(env, "indices[" + std::to_string(p) + "] is outside [0, cols)");
+    }
+  }
+  w.values = getF64(info, 5, "values", nnz, false);
+  w.fixed = getF64(info, 6, "fixed", static_cast<std::int64_t>(cols) * w.k, false);
+  w.fixedBias = getF64(info, 7, "fixedBias", cols, true);
+  w.out = getF64(info, 8, "out", static_cast<std::int64_t>(w.rows) * w.k, false);
+  w.outBias = getF64(info, 9, "outBias", w.rows, true);
+  if ((w.fixedBias == nullptr) != (w.outBias == nullptr)) throwType(env, "fixedBias and outBias must both be given or both be null");
+  w.reg = getNumber(env, info[10], "reg");
+  w.mu = getNumber(env, info[11], "mu");
+  const int threads = getDim(env, info[12], "threads");
+  try {
+    return Napi::Number::New(env, static_cast<double>(lowrank::alsHalfSweepThreaded(w, std::max(1, threads))));
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "lowrank native: out of memory");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Threads and build information
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
@@ -481,10 +553,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));
   exports.Set("factorGradient", Napi::Function::New(env, FactorGradient, "factorGradient"));
   exports.Set("adamEpochs", Napi::Function::New(env, AdamEpochs, "adamEpochs"));
+  exports.Set("alsHalfSweep", Napi::Function::New(env, AlsHalfSweep, "alsHalfSweep"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads, "getThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

@@ -108,6 +108,14 @@ export interface Backend {
    */
   adamEpochs?(args: AdamEpochsArgs): number;
 
+  /**
+   * One explicit-feedback ALS half-sweep (weighted-λ ridge per row, optional bias augmentation;
+   * see {@link AlsHalfSweepKernelArgs}), with the same bits as the TypeScript loop of
+   * `alsHalfSweep` (src/methods/als-half-sweep.ts). Returns the first row whose normal matrix is
+   * not positive definite even with the ridge retry (the caller throws `E_DIVERGED`), or −1.
+   */
+  alsHalfSweep?(args: AlsHalfSweepKernelArgs): number;
+
   /** Sets the number of threads of large kernels (the tier's {@link Backend.threads}). */
   setThreads?(threads: number): void;
 }
@@ -193,6 +201,41 @@ export interface AdamEpochsArgs extends FactorOperands {
   epochs: number;
   /** Output: the loss of each epoch run (length ≥ epochs). */
   history: Float64Array;
+}
+
+/**
+ * Arguments of {@link Backend.alsHalfSweep}: the observed entries of the `rows` unknown rows (CSR,
+ * `rows`×`cols`), the fixed side's vectors; for every row i with c entries, solves
+ * (Σ y_j y_jᵀ + λ·c·I)·x = Σ (v_j − μ − fixedBias_j)·y_j over its entries (y_j = fixed row j,
+ * augmented by a trailing 1 and x by the row's bias when biases are given) into `out` row i
+ * (and `outBias[i]`); a row without entries gets zeros. With λ = 0 a singular system is retried
+ * with a ridge of 1e-10·trace/d.
+ */
+export interface AlsHalfSweepKernelArgs {
+  /** Rows to solve (n). */
+  rows: number;
+  /** Rows of the fixed side (m). */
+  cols: number;
+  /** Row pointers (length n + 1). */
+  indptr: Int32Array;
+  /** Column of each entry, in [0, m). */
+  indices: Int32Array;
+  /** Value of each entry. */
+  values: Float64Array;
+  /** m×k fixed vectors, row-major. */
+  fixed: Float64Array;
+  /** m fixed biases, or null without biases. */
+  fixedBias: Float64Array | null;
+  /** n×k output, row-major. */
+  out: Float64Array;
+  /** n output biases, or null without biases (null exactly when `fixedBias` is). */
+  outBias: Float64Array | null;
+  /** Rank k. */
+  k: number;
+  /** λ, weighted by each row's count. */
+  reg: number;
+  /** Global mean μ subtracted from the values (0 without biases). */
+  mu: number;
 }
 
 /** Arguments of {@link Backend.factorGradient}; all buffers row-major, one dtype per buffer. */

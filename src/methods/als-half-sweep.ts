@@ -1,37 +1,41 @@
+import type { AlsHalfSweepKernelArgs, Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import type { CsrMatrix } from '../core/sparse.js';
-import { newAlsScratch, solveRegularizedRow, type AlsScratch } from './als-row-solve.js';
+import { newAlsScratch, singularRowError, solveRegularizedRow, type AlsScratch } from './als-row-solve.js';
 
-/** Arguments of {@link alsHalfSweep}. */
-export interface AlsHalfSweepArgs {
+/**
+ * Arguments of {@link alsHalfSweep}: the kernel's operands ({@link AlsHalfSweepKernelArgs}: fixed
+ * side, outputs, k, λ, μ) with the observed entries as one CSR matrix.
+ */
+export interface AlsHalfSweepArgs extends Omit<AlsHalfSweepKernelArgs, 'rows' | 'cols' | 'indptr' | 'indices' | 'values'> {
   /** The observed entries, one CSR row per unknown row of `out` (R for the users, Rᵀ for the items). */
   rows: CsrMatrix;
-  /** The fixed side's vectors, row-major, `rows.cols` rows of length k. */
-  fixed: Float64Array;
-  /** The fixed side's biases (length `rows.cols`), or null without biases. */
-  fixedBias: Float64Array | null;
-  /** Receives the solved vectors, row-major, `rows.rows` rows of length k. */
-  out: Float64Array;
-  /** Receives the solved biases (length `rows.rows`), or null without biases. */
-  outBias: Float64Array | null;
-  /** Rank k. */
-  k: number;
-  /** Regularisation λ (weighted by each row's count). */
-  reg: number;
-  /** Global mean μ subtracted from the values (0 without biases). */
-  mu: number;
-  /** Reusable buffers of dimension k (+1 with biases); allocated when absent. */
+  /** Reusable buffers of dimension k (+1 with biases) of the TypeScript loop; allocated when absent. */
   scratch?: AlsScratch;
+  /**
+   * Kernel tier (default: the current backend). A tier with {@link Backend.alsHalfSweep} (native)
+   * solves the rows there, across its threads, with the same bits; the others run the TypeScript loop.
+   */
+  backend?: Backend;
 }
 
 /**
  * One ALS half-sweep: with one side fixed, solves every row of `out` by
  * {@link solveRegularizedRow}. A row with no observed entry gets a zero vector and bias.
- * Rows are independent, so any split of the rows into blocks gives the same bits.
+ * Rows are independent, so any split of the rows into blocks gives the same bits, and the
+ * backend's kernel (when it has one) computes each row by the same operations in the same order.
  *
  * @throws {@link LowRankError} `E_DIVERGED` when a normal matrix is singular even with a ridge.
  */
 export function alsHalfSweep(args: AlsHalfSweepArgs): void {
   const { rows: r, fixed, fixedBias, out, outBias, k, reg, mu } = args;
+  const backend = args.backend ?? getBackend();
+  if (backend.alsHalfSweep) {
+    const { indptr, indices, values } = r;
+    const failed = backend.alsHalfSweep({ rows: r.rows, cols: r.cols, indptr, indices, values, fixed, fixedBias, out, outBias, k, reg, mu });
+    if (failed >= 0) throw singularRowError(k + (outBias ? 1 : 0), indptr[failed + 1] - indptr[failed]);
+    return;
+  }
   const scratch = args.scratch ?? newAlsScratch(k + (outBias ? 1 : 0));
   const { indptr, indices, values } = r;
   const x = scratch.rhs;

@@ -107,5 +107,10 @@ export function solveRegularizedRow(
     rhs.set(scratch.rhsBackup);
     if (choleskySolveInPlace(gram, d, rhs, (1e-10 * Math.abs(trace)) / d + Number.MIN_VALUE)) return true;
   }
-  throw new LowRankError('E_DIVERGED', `ALS normal matrix (${d}×${d}, ${count} entries) is not positive definite; use reg > 0`);
+  throw singularRowError(d, count);
+}
+
+/** The `E_DIVERGED` error of a row whose d×d normal matrix (from `count` entries) is singular even with the ridge retry. */
+export function singularRowError(d: number, count: number): LowRankError {
+  return new LowRankError('E_DIVERGED', `ALS normal matrix (${d}×${d}, ${count} entries) is not positive definite; use reg > 0`);
 }

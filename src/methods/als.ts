@@ -1,3 +1,5 @@
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -42,6 +44,8 @@ export interface AlsOptions {
   range?: readonly [number, number] | null;
   /** Called after every sweep with the training MSE (and the validation RMSE). */
   onProgress?: (p: Progress) => void;
+  /** Kernel tier (default: the current backend); the native tier solves the rows across its threads (see {@link alsHalfSweep}). */
+  backend?: Backend;
 }
 
 /**
@@ -101,6 +105,7 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization<'
   const bu = useBiases ? new Float64Array(n) : null;
   const bi = useBiases ? new Float64Array(m) : null;
   const scratch = newAlsScratch(k + (useBiases ? 1 : 0));
+  const backend = options.backend ?? getBackend();
   const biases: Biases | null = bu && bi ? { global: mu, user: bu, item: bi } : null;
 
   const history = new Float64Array(iterations);
@@ -109,8 +114,8 @@ export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization<'
   let stoppedEarly = false;
   for (let it = 0; it < iterations; it++) {
     const ts = performance.now();
-    alsHalfSweep({ rows: r, fixed: w, fixedBias: bi, out: u, outBias: bu, k, reg, mu, scratch });
-    alsHalfSweep({ rows: byCol, fixed: u, fixedBias: bu, out: w, outBias: bi, k, reg, mu, scratch });
+    alsHalfSweep({ rows: r, fixed: w, fixedBias: bi, out: u, outBias: bu, k, reg, mu, scratch, backend });
+    alsHalfSweep({ rows: byCol, fixed: u, fixedBias: bu, out: w, outBias: bi, k, reg, mu, scratch, backend });
     sweepMs.push(performance.now() - ts);
     const loss = trainingMse(r, u, w, k, biases);
     history[it] = loss;

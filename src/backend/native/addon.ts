@@ -29,10 +29,15 @@ export interface NativeAddon {
   sumSquares(x: FloatArray): number;
   factorGradient(n: number, m: number, k: number, u: FloatArray, v: FloatArray, a: FloatArray, gu: FloatArray, gv: FloatArray, scale: number): number;
   adamEpochs(args: object): number;
+  alsHalfSweep(
+    rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, values: Float64Array,
+    fixed: Float64Array, fixedBias: Float64Array | null, out: Float64Array, outBias: Float64Array | null,
+    reg: number, mu: number, threads: number,
+  ): number;
   setThreads(threads: number): void;
   getThreads(): number;
   config(): { openblas: string; core: string; threads: number };
 }
 
 /** The addon interface version this TypeScript expects (`abiVersion` in addon.cc). */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;

@@ -1,5 +1,5 @@
 import { LowRankError } from '../../core/errors.js';
-import type { AdamEpochsArgs, Backend, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
 import type { NativeAddon } from './addon.js';
 
 /** The native tier: every {@link Backend} kernel, including the optional LAPACK ones. */
@@ -12,6 +12,7 @@ export interface NativeBackend extends Backend {
   qr(args: QrArgs): void;
   syevd(args: SyevdArgs): void;
   adamEpochs(args: AdamEpochsArgs): number;
+  alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   setThreads(threads: number): void;
   /** OpenBLAS's build string and the CPU kernel it selected, e.g. `Haswell`. */
   readonly config: { openblas: string; core: string };
@@ -83,6 +84,11 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       if (info !== 0) throw lapackFailure('xSYEVD', info, 'symmetric eigen');
     },
     adamEpochs: (args) => addon.adamEpochs(args),
+    // No BLAS inside (own vectorized loops and Cholesky, see native/src/als.h), so its std::threads
+    // (as many as the tier's thread setting) run beside the BLAS lock rather than under it.
+    alsHalfSweep: (a) =>
+      addon.alsHalfSweep(a.rows, a.cols, a.k, a.indptr, a.indices, a.values, a.fixed, a.fixedBias, a.out, a.outBias,
+        a.reg, a.mu, addon.getThreads()),
     setThreads: (threads) => {
       if (!Number.isInteger(threads) || threads < 1) {
         throw new LowRankError('E_ARG', `threads must be a positive integer, got ${threads}`);
