@@ -74,7 +74,36 @@ export function decodeResult(r: BlockJobResult): BlockResult {
   return { sums: r.sums.map(decodeFloat64), rows: decodeFloat64(r.rows), normSq: r.normSq };
 }
 
-const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
+/** True for an integer in [0, max] (a field of a job payload). */
+export const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
+
+/**
+ * The real path of `path` (symbolic links resolved) when it names an existing file or directory
+ * strictly inside `dataRoot`.
+ *
+ * @param field the payload field, named in the message.
+ * @throws {@link LowRankError} `E_ARG` (`job payload: …`) for a relative, missing or outside path.
+ * @example
+ * ```ts
+ * confinedPath('/data/a.npy', '/data', 'path'); // '/data/a.npy'; '/etc/passwd' throws
+ * ```
+ */
+export function confinedPath(path: unknown, dataRoot: string, field: string): string {
+  const bad = (why: string): never => {
+    throw new LowRankError('E_ARG', `job payload: ${why}`);
+  };
+  if (typeof path !== 'string' || !isAbsolute(path)) return bad(`${field} must be an absolute path`);
+  const root = realpathSync(resolve(dataRoot));
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return bad(`${field} ${JSON.stringify(path)} does not exist`);
+  }
+  const rel = relative(root, real);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) bad(`${field} ${JSON.stringify(path)} is outside the data root ${root}`);
+  return real;
+}
 
 /**
  * Checks a job payload before anything is read: every field of the right type and range, the path
@@ -101,16 +130,7 @@ export function validateBlockJob(d: BlockJobData, dataRoot: string): string {
   }
   // 4 bytes: the smallest item size; the worker checks the file's own item size once it has read the header.
   if (d.count * d.cols * 4 > MAX_BLOCK_BYTES) bad(`block of ${d.count}×${d.cols} exceeds the ${MAX_BLOCK_BYTES}-byte block limit`);
-  if (typeof d.path !== 'string' || !isAbsolute(d.path)) bad('path must be an absolute path');
-  const root = realpathSync(resolve(dataRoot));
-  let real: string;
-  try {
-    real = realpathSync(d.path);
-  } catch {
-    return bad(`path ${JSON.stringify(d.path)} does not exist`);
-  }
-  const rel = relative(root, real);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) bad(`path ${JSON.stringify(d.path)} is outside the data root ${root}`);
+  const real = confinedPath(d.path, dataRoot, 'path');
   const t = d.task;
   if (typeof t !== 'object' || t === null) bad('task missing');
   if (t.kind === 'gram' || t.kind === 'product') {

@@ -9,6 +9,8 @@
  * - `E_IO`: a file cannot be read or written.
  * - `E_DIVERGED`: an iterative method produced NaN/Inf (runtime failure, not bad input).
  * - `E_MEMORY`: a request would exceed a memory guard (runtime failure).
+ * - `E_CLUSTER`: a distributed run failed: a job failed after its bounded retries, or no job
+ *   completed within the idle timeout (runtime failure; a refused payload's reason is in the message).
  */
 export type LowRankErrorCode =
   | 'E_ARG'
@@ -18,7 +20,8 @@ export type LowRankErrorCode =
   | 'E_NONFINITE'
   | 'E_IO'
   | 'E_DIVERGED'
-  | 'E_MEMORY';
+  | 'E_MEMORY'
+  | 'E_CLUSTER';
 
 /** Codes that mean "the input or the invocation is wrong" (CLI exit 2); others are runtime failures (exit 1). */
 export const INPUT_ERROR_CODES: ReadonlySet<LowRankErrorCode> = new Set<LowRankErrorCode>([

@@ -190,10 +190,30 @@ test('malformed payloads are refused with a one-line reason; a run outside the d
   const t0 = Date.now();
   const run = start([...CLI_ARGS, ...FACTOR, '--cluster', url(), '--out', 'refused']);
   const code = await run.exited;
-  assert.equal(code, 2, run.out());
+  assert.equal(code, 1, `a failed cluster run is a runtime failure (exit 1), not bad input: ${run.out()}`);
   assert.match(run.out(), /lowrank: error: cluster: block 0 of pass 1 failed after 1 attempt\(s\): job payload: path .* is outside the data root/);
   assert.ok(Date.now() - t0 < 60000);
   } finally {
     await stopAll();
   }
+});
+
+test('no worker on the queue: the run fails with E_CLUSTER after its idle timeout instead of hanging', { timeout: 60000 }, async () => {
+  const { ClusterExecutor } = await import('../../src/cluster/coordinator.js');
+  const { npyStreamInfo } = await import('../../src/io/npy-stream.js');
+  const path = join(data, 'a.npy');
+  const info = npyStreamInfo(path);
+  const plan = { rows: info.rows, cols: info.cols, blockRows: 600, blockCount: 2 };
+  const exec = await ClusterExecutor.connect(url(), path, info, plan, { jobId: 'idle1', idleTimeoutMs: 800 });
+  const t0 = Date.now();
+  try {
+    await assert.rejects(exec.run({ kind: 'sketch', seed: 0, sizes: { range: 3, coRange: 3, core: 7, test: 2 } }, 1, () => undefined), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'E_CLUSTER');
+      assert.match(err.message, /no job completed for 1 s, block 0 of pass 1 waiting \(2 in all\)/);
+      return true;
+    });
+  } finally {
+    await exec.close();
+  }
+  assert.ok(Date.now() - t0 < 20000);
 });
