@@ -34,11 +34,12 @@ import { checkPositive, checkRank } from '../methods/validate.js';
 import { CsrMatrix } from '../core/sparse.js';
 import { ratingErrors, scoreTestSet, type RatingErrors, type TestSetErrors } from '../metrics/ratings.js';
 import { runFactorImplicit } from './factor-implicit.js';
+import { checkClusterRatingsFlags, checkRatingsMemory, fitRatingsOnCluster, ratingsRankOf, type ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import { printJson } from './format.js';
 import type { FlagScope } from './options.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
-export interface RatingsFlags {
+export interface RatingsFlags extends ClusterRatingsFlags {
   rank?: number;
   energy?: number;
   ratio?: number;
@@ -234,6 +235,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     throw new LowRankError('E_ARG', `--method ${requested} needs every entry of the matrix; use --method bpmf, svdpp, als or gradient for ratings or missing entries`);
   }
   const method = requested as RatingsMethod;
+  await checkClusterRatingsFlags(input, f, method);
   if (method === 'gradient' && f.optimizer !== 'adam' && f.optimizer !== 'sgd') {
     throw new LowRankError('E_ARG', `--optimizer ${f.optimizer} is not available with missing entries; use adam or sgd`);
   }
@@ -266,6 +268,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   const n = entries.rows;
   const m = entries.cols;
   if (f.rank !== undefined) checkRank(f.rank, n, m);
+  checkRatingsMemory(f.memory, entries.values.length, n, m, ratingsRankOf(method, f.rank));
   const talk = !f.json && !f.quiet;
   const fitOptions = (which: RatingsMethod, range: readonly [number, number]): FitRatingsOptions => ({
     method: which,
@@ -372,7 +375,8 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   for (const name of names) {
     const t = performance.now();
     const opts = name === method ? chosen : fitOptions(name, range);
-    const fitted = fitRatings(train, { ...opts, validation: test.values.length > 0 ? test : undefined, onProgress });
+    const fitOpts = { ...opts, validation: test.values.length > 0 ? test : undefined, onProgress };
+    const fitted = f.cluster !== undefined ? await fitRatingsOnCluster(train, fitOpts, f) : fitRatings(train, fitOpts);
     const ms = performance.now() - t;
     if (f.dtype === 'float32') fitted.model = { ...fitted.model, U: fitted.model.U.astype('float32'), V: fitted.model.V.astype('float32') };
     const model = { ...fitted.model, range };

@@ -36,6 +36,7 @@ export interface StreamFlags {
   cluster?: string;
   jobId?: string;
   blockRows?: number;
+  dataRoot?: string;
   force?: boolean;
 }
 
@@ -85,6 +86,7 @@ export function blockProgressPrinter(passes: number): BlockProgress {
 export async function runStreamFactor(input: string, f: StreamFlags): Promise<void> {
   if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory/--passes/--cluster/--block-rows stream row blocks of a .npy file, got '${input}'`);
   if (f.rank === undefined) throw new LowRankError('E_ARG', '--memory/--passes/--cluster/--block-rows need --rank K (the energy, tol and ratio targets need the whole spectrum)');
+  if (f.dataRoot !== undefined) throw new LowRankError('E_ARG', '--data-root is for distributed ALS on ratings; the workers read DATA.npy itself, within their own --data-root');
   const info = npyStreamInfo(input);
   const passes = f.passes ?? DEFAULT_STREAM_PASSES;
   const rank = f.rank;

@@ -91,15 +91,17 @@ export function registerFactor(program: Command): void {
     .option('--max-pixels <n>', `image input (.png/.jpg, read as grey luma in [0, 255]): refuse more pixels than this, before decoding (default ${DEFAULT_MAX_PIXELS})`, intOption('--max-pixels', 1), DEFAULT_MAX_PIXELS)
     .option('--center', 'PCA: remove the column means first (implicitly for sparse .mtx input), write mean.npy and report the explained-variance ratio of each component (scikit-learn\'s PCA)')
     .option('--index-col', INDEX_COL_HELP)
-    .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB), never loading the matrix; needs --rank', memoryOption)
+    .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB), never loading the matrix; needs --rank. Ratings: refuse in one line when the ratings and model would not fit', memoryOption)
     .option('--passes <p>', `passes over A. In memory (randomized): an even 2q + 2 fixing the count, for a time budget (${DEFAULTS_HELP.passes}). Out of core (with --memory, --block-rows or --cluster; --passes 1 alone too): 1 = single-pass sketch (Tropp et al. 2019), ≥ 2 = streamed randomized SVD (default 4)`, intOption('--passes', 1))
-    .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read)')
+    .option('--cluster <url>', 'distributed: redis:// or rediss:// URL of the queue served by `lowrank worker` processes (row blocks of a .npy every worker can read; ratings: ALS half-sweeps by blocks of users and items, with --method als)')
+    .option('--data-root <dir>', 'distributed ALS (ratings with --cluster): a directory every worker sees at the same path, inside their --data-root; the run\'s CSR and factor files go there (default: the current directory)')
     .option('--job-id <id>', 'distributed: name of the run; a coordinator restarted with the same id resumes from the completed blocks')
     .option('--block-rows <n>', 'out of core: rows per block (default: from --memory); the same value gives the same sums, bitwise, in one process or a cluster', intOption('--block-rows', 1))
     .action(async (input: string, flags: FactorFlags & RatingsFlags & StreamFlags, cmd: Command) => {
       // --passes alone fixes the in-memory count; the single-pass sketch (1) exists only streamed.
-      if (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined) return runStreamFactor(input, flags);
+      // Ratings take --memory and --cluster on their own path (factor-ratings-cluster.ts).
       const ratings = await isRatingsInput(input, flags, cmd);
+      if (!ratings && (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined)) return runStreamFactor(input, flags);
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
       if (ratings) return runFactorRatings(input, flags, cmd);
       await runFactor(input, flags);

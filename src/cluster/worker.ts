@@ -1,7 +1,8 @@
 /**
- * The BullMQ worker of the distributed streamed SVD: takes row-block jobs, validates each payload
- * (path inside the data root, block and sizes in range), reads the block by positioned reads,
- * runs the per-block kernel of `linalg/row-block-svd.ts` and returns the encoded result.
+ * The BullMQ worker of the distributed streamed SVD and of distributed ALS: takes row-block jobs,
+ * validates each payload (paths inside the data root, block and sizes in range), reads the block
+ * by positioned reads, runs the per-block kernel of `linalg/row-block-svd.ts` (or, for an `als`
+ * job, `alsHalfSweep` through `als-jobs.ts`) and returns the encoded result.
  * A refused payload fails its job at once (no retry) with a one-line reason, also logged.
  * Node only; BullMQ is imported here, never by the other commands.
  *
@@ -14,6 +15,7 @@ import { NpyRowReader } from '../io/npy-stream.js';
 import { runBlockTask, type BlockTask } from '../linalg/row-block-svd.js';
 import { BLOCK_QUEUE, decodeFloat64, encodeResult, validateBlockJob, type BlockJobData, type BlockJobResult } from './jobs.js';
 import { keyValueClient, type RedisConnection } from './redis-url.js';
+import { ALS_JOB_NAME, runAlsJob, validateAlsJob, type AlsFixedCache, type AlsJobData, type AlsJobResult } from './als-jobs.js';
 import { MAX_BLOCK_BYTES } from './row-blocks.js';
 
 /** Default BullMQ lock of a running job: 30 s (BullMQ's own default); a killed worker's job is retried after it expires. */
@@ -42,7 +44,7 @@ export interface BlockWorkerOptions {
  * const w = await startBlockWorker({ connection: redisConnection('redis://127.0.0.1:6379'), log: console.error });
  * ```
  */
-export async function startBlockWorker(options: BlockWorkerOptions): Promise<Worker<BlockJobData, BlockJobResult>> {
+export async function startBlockWorker(options: BlockWorkerOptions): Promise<Worker<BlockJobData | AlsJobData, BlockJobResult | AlsJobResult>> {
   const dataRoot = options.dataRoot ?? process.cwd();
   const readers = new Map<string, Promise<NpyRowReader>>();
   const panels = new Map<string, Float64Array>();
@@ -50,16 +52,36 @@ export async function startBlockWorker(options: BlockWorkerOptions): Promise<Wor
   // A plain queue client for the Z panels stored by the coordinator.
   const queue = new Queue(BLOCK_QUEUE, { connection: options.connection });
   const client = keyValueClient(await queue.client);
-  const processJob = async (job: Job<BlockJobData, BlockJobResult>): Promise<BlockJobResult> => {
-    const d = job.data;
+  const alsCache: { current?: AlsFixedCache } = {};
+  const refuse = (job: Job, err: unknown): never => {
+    const why = err instanceof Error ? err.message : String(err);
+    options.log(`refused job ${job.id}: ${why}`);
+    throw new UnrecoverableError(why);
+  };
+  const processAlsJob = async (job: Job<AlsJobData, AlsJobResult>): Promise<AlsJobResult> => {
+    let d: AlsJobData;
+    try {
+      d = validateAlsJob(job.data, dataRoot);
+    } catch (err) {
+      return refuse(job, err);
+    }
+    try {
+      return await runAlsJob(d, alsCache);
+    } catch (err) {
+      // A file that is not what its payload says is refused like a bad payload (no retry); E_DIVERGED and the like fail the job.
+      if (err instanceof LowRankError && err.isInputError) return refuse(job, err);
+      throw err;
+    }
+  };
+  const processJob = async (job: Job<BlockJobData | AlsJobData, BlockJobResult | AlsJobResult>): Promise<BlockJobResult | AlsJobResult> => {
     options.log(`start ${job.id}`);
+    if (job.name === ALS_JOB_NAME) return processAlsJob(job as Job<AlsJobData, AlsJobResult>);
+    const d = job.data as BlockJobData;
     let path: string;
     try {
       path = validateBlockJob(d, dataRoot);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      options.log(`refused job ${job.id}: ${why}`);
-      throw new UnrecoverableError(why);
+      return refuse(job, err);
     }
     if (!readers.has(path)) readers.set(path, NpyRowReader.open(path));
     const reader = await readers.get(path)!;
@@ -99,7 +121,7 @@ export async function startBlockWorker(options: BlockWorkerOptions): Promise<Wor
       throw err;
     }
   };
-  const worker = new Worker<BlockJobData, BlockJobResult>(BLOCK_QUEUE, processJob, {
+  const worker = new Worker<BlockJobData | AlsJobData, BlockJobResult | AlsJobResult>(BLOCK_QUEUE, processJob, {
     connection: options.connection,
     concurrency: options.concurrency ?? 1,
     lockDuration: lockMs,

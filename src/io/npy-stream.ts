@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LowRankError } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
-import { parseNpyHeader } from './npy.js';
+import { npyHeader, parseNpyHeader, type NpyHeader } from './npy.js';
 
 /** Bytes read to find the header (numpy's headers are ≤ 64 KiB even for version 2.0 files in practice). */
 const HEADER_PROBE_BYTES = 65536;
@@ -43,6 +43,84 @@ export interface NpyStreamInfo {
  * ```
  */
 export function npyStreamInfo(path: string): NpyStreamInfo {
+  return withHeader(path, (h, size) => {
+    if (h.shape.length !== 2) throw new LowRankError('E_SHAPE', `${path}: streaming needs a 2-D array, got shape (${h.shape.join(', ')})`);
+    if (h.fortranOrder) throw new LowRankError('E_UNSUPPORTED', `${path}: Fortran-order data cannot be streamed by rows; save it in C order (np.ascontiguousarray) or stream its transpose`);
+    const dtype: DType | undefined = h.dtype.slice(1) === 'f4' ? 'float32' : h.dtype.slice(1) === 'f8' ? 'float64' : undefined;
+    if (!dtype || !h.littleEndian) throw new LowRankError('E_UNSUPPORTED', `${path}: streaming reads little-endian float32 or float64 (<f4, <f8), got '${h.dtype}'; convert with a.astype('<f4')`);
+    const [rows, cols] = h.shape;
+    const rowBytes = cols * h.itemsize;
+    checkSize(path, h, rows * rowBytes, size);
+    return { path, rows, cols, dtype, dataStart: h.dataStart, rowBytes };
+  });
+}
+
+/** The element type and layout of a 1-D `.npy` vector read by ranges ({@link readNpyVector}). */
+export interface NpyVectorInfo {
+  /** The file, as named in messages. */
+  path: string;
+  /** Number of elements. */
+  length: number;
+  /** `<i4` or `<f8`. */
+  dtype: 'int32' | 'float64';
+  /** Byte offset of element 0. */
+  dataStart: number;
+}
+
+/**
+ * Reads and checks the header of a 1-D little-endian int32 or float64 `.npy` vector (such as the
+ * arrays of a CSR matrix) whose data fills the file exactly.
+ *
+ * @throws {@link LowRankError} as {@link npyStreamInfo}, `E_SHAPE` for a non-1-D array.
+ * @example
+ * ```ts
+ * npyVectorInfo('R.indptr.npy'); // { length: 611, dtype: 'int32', … }
+ * ```
+ */
+export function npyVectorInfo(path: string): NpyVectorInfo {
+  return withHeader(path, (h, size) => {
+    if (h.shape.length !== 1) throw new LowRankError('E_SHAPE', `${path}: expected a 1-D array, got shape (${h.shape.join(', ')})`);
+    const dtype = h.dtype === '<i4' ? 'int32' : h.dtype === '<f8' ? 'float64' : undefined;
+    if (!dtype) throw new LowRankError('E_UNSUPPORTED', `${path}: expected '<i4' or '<f8', got '${h.dtype}'`);
+    checkSize(path, h, h.shape[0] * h.itemsize, size);
+    return { path, length: h.shape[0], dtype, dataStart: h.dataStart };
+  });
+}
+
+/**
+ * Elements [start, start + count) of a 1-D vector by one positioned read.
+ * @throws {@link LowRankError} `E_ARG` for a range outside the vector; `E_IO` when the file is short.
+ * @example
+ * ```ts
+ * const info = npyVectorInfo('R.values.npy');
+ * const part = await readNpyVector(info, 100, 50); // Float64Array(50)
+ * ```
+ */
+export async function readNpyVector(info: NpyVectorInfo, start: number, count: number): Promise<Int32Array | Float64Array> {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || start + count > info.length) {
+    throw new LowRankError('E_ARG', `${info.path}: elements [${start}, ${start + count}) outside [0, ${info.length})`);
+  }
+  const itemsize = info.dtype === 'int32' ? 4 : 8;
+  const bytes = new Uint8Array(count * itemsize);
+  const handle = await open(info.path, 'r');
+  try {
+    await readAt(handle, bytes, info.dataStart + start * itemsize, info.path);
+  } finally {
+    await handle.close();
+  }
+  return info.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+}
+
+/** The bytes of a 1-D `.npy` file holding `a` (`<i4` or `<f8`). */
+export function npyVectorBytes(a: Int32Array | Float64Array): Uint8Array {
+  const header = npyHeader(a instanceof Int32Array ? '<i4' : '<f8', [a.length]);
+  const out = new Uint8Array(header.length + a.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), header.length);
+  return out;
+}
+
+function withHeader<T>(path: string, check: (h: NpyHeader, size: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -53,20 +131,25 @@ export function npyStreamInfo(path: string): NpyStreamInfo {
     const size = fstatSync(fd).size;
     const probe = new Uint8Array(Math.min(size, HEADER_PROBE_BYTES));
     readFully(fd, probe, 0, path);
-    const h = parseNpyHeader(probe, path);
-    if (h.shape.length !== 2) throw new LowRankError('E_SHAPE', `${path}: streaming needs a 2-D array, got shape (${h.shape.join(', ')})`);
-    if (h.fortranOrder) throw new LowRankError('E_UNSUPPORTED', `${path}: Fortran-order data cannot be streamed by rows; save it in C order (np.ascontiguousarray) or stream its transpose`);
-    const dtype: DType | undefined = h.dtype.slice(1) === 'f4' ? 'float32' : h.dtype.slice(1) === 'f8' ? 'float64' : undefined;
-    if (!dtype || !h.littleEndian) throw new LowRankError('E_UNSUPPORTED', `${path}: streaming reads little-endian float32 or float64 (<f4, <f8), got '${h.dtype}'; convert with a.astype('<f4')`);
-    const [rows, cols] = h.shape;
-    const rowBytes = cols * h.itemsize;
-    const expected = h.dataStart + rows * rowBytes;
-    if (expected !== size) {
-      throw new LowRankError('E_FORMAT', `${path}: shape (${rows}, ${cols}) of '${h.dtype}' needs ${expected} bytes from byte 0, the file has ${size}`);
-    }
-    return { path, rows, cols, dtype, dataStart: h.dataStart, rowBytes };
+    return check(parseNpyHeader(probe, path), size);
   } finally {
     closeSync(fd);
+  }
+}
+
+function checkSize(path: string, h: NpyHeader, dataBytes: number, size: number): void {
+  const expected = h.dataStart + dataBytes;
+  if (expected !== size) {
+    throw new LowRankError('E_FORMAT', `${path}: shape (${h.shape.join(', ')}) of '${h.dtype}' needs ${expected} bytes from byte 0, the file has ${size}`);
+  }
+}
+
+async function readAt(handle: FileHandle, bytes: Uint8Array, position: number, path: string): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesRead } = await handle.read(bytes, done, bytes.length - done, position + done);
+    if (bytesRead === 0) throw new LowRankError('E_IO', `${path}: unexpected end of file at byte ${position + done}`);
+    done += bytesRead;
   }
 }
 
@@ -116,13 +199,7 @@ export class NpyRowReader {
     }
     if (into && into.byteLength < count * rowBytes) throw new LowRankError('E_ARG', `${path}: read buffer of ${into.byteLength} bytes for ${count * rowBytes}`);
     const bytes = into ? new Uint8Array(into, 0, count * rowBytes) : new Uint8Array(count * rowBytes);
-    let done = 0;
-    const position = dataStart + start * rowBytes;
-    while (done < bytes.length) {
-      const { bytesRead } = await this.handle.read(bytes, done, bytes.length - done, position + done);
-      if (bytesRead === 0) throw new LowRankError('E_IO', `${path}: unexpected end of file at byte ${position + done}`);
-      done += bytesRead;
-    }
+    await readAt(this.handle, bytes, dataStart + start * rowBytes, path);
     const data = dtype === 'float32' ? new Float32Array(bytes.buffer, 0, count * cols) : new Float64Array(bytes.buffer, 0, count * cols);
     return new Matrix(count, cols, data);
   }

@@ -7,9 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Job } from 'bullmq';
@@ -17,56 +15,20 @@ import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { CLI_ARGS, runCli, tempDir } from '../cli/run-cli.js';
+import { ClusterHarness, waitFor } from './harness.js';
 
 const dir = tempDir('lowrank-cluster-');
 const data = join(dir, 'data');
 mkdirSync(data);
 const LOCK_MS = 1500;
-let port = 0;
-let redis: ChildProcess;
-const children = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function start(args: string[], extra: string[] = []): { child: ChildProcess; out: () => string; exited: Promise<number> } {
-  const child = spawn(process.execPath, [...extra, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let text = '';
-  child.stdout!.on('data', (b) => (text += b));
-  child.stderr!.on('data', (b) => (text += b));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, sig) => {
-    children.delete(child);
-    resolve(code ?? (sig ? 128 : -1));
-  }));
-  return { child, out: () => text, exited };
-}
-
-const url = () => `redis://127.0.0.1:${port}`;
-const startWorker = (root = data) => start([...CLI_ARGS, 'worker', '--redis', url(), '--data-root', root, '--lock-ms', String(LOCK_MS)]);
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 60000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const h = new ClusterHarness(dir);
+const start = (args: string[], extra: string[] = []) => h.start(args, extra);
+const url = () => h.url;
+const startWorker = (root = data) => h.worker(root, LOCK_MS);
+const stopAll = () => h.stopAll();
 
 before(async () => {
-  port = await freePort();
-  redis = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  redis.on('error', (err) => assert.fail(`cannot start /usr/bin/redis-server (apt-get install redis-server): ${err.message}`));
-  const q = new Queue('probe', { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null } });
-  await waitFor('redis', async () => { try { await (await q.client).ping(); return true; } catch { return false; } });
-  await q.close();
+  await h.startRedis();
   // 1200×90 float64, rank 8 plus noise; 12 blocks of 100 rows.
   const rng = new Rng(7);
   const a = new Float64Array(1200 * 90);
@@ -82,16 +44,8 @@ before(async () => {
   writeFileSync(join(data, 'a.npy'), writeNpy(new Matrix(1200, 90, a)));
 });
 
-/** Stops every process a test started (not Redis), so a failed test leaves no worker behind. */
-async function stopAll(): Promise<void> {
-  const all = [...children];
-  for (const c of all) c.kill('SIGKILL');
-  await Promise.all(all.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))));
-}
-
 after(async () => {
-  await stopAll();
-  redis?.kill('SIGKILL');
+  await h.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -121,7 +75,7 @@ test('1, 2 and 3 workers give the single-process result bit for bit (4 passes, 1
 test('a worker SIGKILLed while holding a job: the job is rerun after its lock expires and the result is identical', { timeout: 120000 }, async () => {
   try {
   const refBytes = outputs('ref');
-  const grabber = start([fileURLToPath(new URL('./grab-job.mjs', import.meta.url)), String(port), String(LOCK_MS)]);
+  const grabber = start([fileURLToPath(new URL('./grab-job.mjs', import.meta.url)), String(h.port), String(LOCK_MS)]);
   const run = start([...CLI_ARGS, ...FACTOR, '--cluster', url(), '--out', 'killed', '--job-id', 'killed1']);
   await waitFor('the grabber to take a job', () => grabber.out().includes('took'));
   const taken = /took (\S+)/.exec(grabber.out())![1];
@@ -163,7 +117,7 @@ test('malformed payloads are refused with a one-line reason; a run outside the d
   mkdirSync(other);
   const w = startWorker(other);
   await waitFor('worker ready', () => w.out().includes('ready'));
-  const queue = new Queue('lowrank-blocks', { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null } });
+  const queue = new Queue('lowrank-blocks', { connection: h.connection });
   try {
   const base = { run: 'bad', pass: 1, block: 0, path: join(other, 'x.npy'), start: 0, count: 10, rows: 100, cols: 10, task: { kind: 'sketch', seed: 0, sizes: { range: 3, coRange: 3, core: 7, test: 2 } } };
   writeFileSync(join(other, 'x.npy'), writeNpy(Matrix.zeros(100, 10)));
