@@ -55,7 +55,7 @@ export {
   type FitRatingsOptions,
   type FittedRatings,
 } from './methods/fit-ratings.js';
-export { tuneRatings, TUNING_GRID, type TuningRow } from './methods/tuning.js';
+export { tuneRatings, randomCandidates, TUNING_GRID, TUNING_SPACE, DEFAULT_TUNING_TRIALS, type TuningRow, type TuningParams, type TuningGrid, type TuningSpace } from './methods/tuning.js';
 export { recommendForUser, similarItems, topOf, DEFAULT_TOP_N, type Recommendation, type RecommendOptions } from './methods/recommend.js';
 export { rankingMetrics, popularityScorer, factorScorer, type RankingMetrics } from './metrics/ranking.js';
 export { predictOrFallback, type PredictionSource } from './methods/rating-model.js';

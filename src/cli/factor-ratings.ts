@@ -4,7 +4,7 @@
  * `--mask FILE`), trained by Bayesian PMF (the ratings default), ALS or the masked gradient
  * method; evaluated on a held-out split, a test file (`--test FILE`, cold-start pairs by
  * fallbacks) or by K-fold cross-validation (`--folds K`), beside the global-mean and bias
- * baselines; `--tune` searches rank and λ; progress on stderr; a model directory for
+ * baselines; `--tune` searches rank and λ (`./ratings-tuning.ts`); progress on stderr; a model directory for
  * `lowrank predict` and `lowrank recommend`.
  *
  * @module
@@ -28,12 +28,13 @@ import { kFoldSplits, summarizeFolds, type FoldSummary } from '../methods/cross-
 import type { Biases, Progress } from '../methods/factorization.js';
 import { DEFAULT_RATINGS_REG, EARLY_STOPPING_FRACTION, fitRatings, RATINGS_METHODS, type FitRatingsOptions, type FittedRatings, type RatingsMethod } from '../methods/fit-ratings.js';
 import type { RatingModel } from '../methods/rating-model.js';
-import { splitEntries, type Split } from '../methods/split.js';
-import { tuneRatings, TUNING_GRID, type TuningRow } from '../methods/tuning.js';
+import { splitEntries } from '../methods/split.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { CsrMatrix } from '../core/sparse.js';
 import { ratingErrors, scoreTestSet, type RatingErrors, type TestSetErrors } from '../metrics/ratings.js';
 import { runFactorImplicit } from './factor-implicit.js';
+import { runTuning, tuningLines, type TuningResult } from './ratings-tuning.js';
+import { DEFAULT_TUNING_TRIALS } from '../methods/tuning.js';
 import { checkClusterRatingsFlags, checkRatingsMemory, fitRatingsOnCluster, ratingsRankOf, type ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import { printJson } from './format.js';
 import type { FlagScope } from './options.js';
@@ -69,6 +70,8 @@ export interface RatingsFlags extends ClusterRatingsFlags {
   test?: string;
   folds?: number;
   tune?: boolean;
+  /** With `--tune`: random search of this many candidates instead of the grid. */
+  trials?: number;
   compare?: boolean;
   samples?: number;
   burnIn?: number;
@@ -109,7 +112,7 @@ export function ratingsMethodOf(f: Pick<RatingsFlags, 'method' | 'format' | 'imp
  * ratingsFlagScopes({ method: 'bpmf', format: 'ratings', optimizer: 'adam' }); // --epochs: "--method svdpp or gradient (this run: bpmf)"
  * ```
  */
-export function ratingsFlagScopes(f: Pick<RatingsFlags, 'method' | 'format' | 'implicit' | 'compare' | 'optimizer'>): FlagScope[] {
+export function ratingsFlagScopes(f: Pick<RatingsFlags, 'method' | 'format' | 'implicit' | 'compare' | 'optimizer' | 'tune'>): FlagScope[] {
   const method = ratingsMethodOf(f);
   const running: readonly string[] = f.compare && !f.implicit ? RATINGS_METHODS : [method];
   const flags = [...new Set(Object.values(RATINGS_METHOD_FLAGS).flat())];
@@ -125,6 +128,7 @@ export function ratingsFlagScopes(f: Pick<RatingsFlags, 'method' | 'format' | 'i
     };
   });
   scopes.push({ flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' });
+  scopes.push({ flags: ['trials'], applies: !!f.tune, context: '--tune' });
   return scopes;
 }
 
@@ -194,7 +198,8 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--per-user', 'with --test-fraction: hold out the fraction of each user\'s ratings')
     .option('--test <file>', 'ratings: score this test file (same format) — RMSE/MAE beside the baselines; users/items unseen in training are predicted by fallbacks and counted')
     .option('--folds <k>', 'ratings: K-fold cross-validation (mean and spread of the held-out RMSE; no model written); with --tune: tune by CV', parsers.int('--folds', 2))
-    .option('--tune', 'ratings: grid search of rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best')
+    .option('--tune', 'ratings: search rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best; a 3 × 3 grid, or random search with --trials N')
+    .option('--trials <n>', `with --tune: random search of N candidates instead of the grid (integer rank uniform, λ or α log-uniform, drawn from --seed; ${DEFAULT_TUNING_TRIALS} cost about the grid's 9)`, parsers.int('--trials', 1))
     .option('--compare', 'ratings: evaluate every ratings method (bpmf, svdpp, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
     .option('--samples <n>', `bpmf: Gibbs samples averaged after burn-in (default ${BPMF_DEFAULT_SAMPLES})`, parsers.int('--samples', 1))
     .option('--burn-in <n>', `bpmf: burn-in sweeps discarded (default ${BPMF_DEFAULT_BURN_IN})`, parsers.int('--burn-in', 0))
@@ -351,16 +356,13 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   }
   const t0 = performance.now();
 
-  let tuning: TuningRow[] | null = null;
+  let tuned: TuningResult | null = null;
   const chosen = fitOptions(method, range);
   if (f.tune) {
-    const splits: Split[] = f.folds !== undefined ? kFoldSplits(train, { folds: f.folds, seed: f.seed }) : [splitEntries(train, { testFraction: EARLY_STOPPING_FRACTION, seed: f.seed + 1 })];
-    if (talk) process.stderr.write(`tuning ${method} on ${f.folds !== undefined ? `${f.folds}-fold cross-validation` : `a ${EARLY_STOPPING_FRACTION * 100}% validation split`} of the training ratings\n`);
-    tuning = tuneRatings(splits, chosen, TUNING_GRID[method], talk
-      ? (row) => process.stderr.write(`  ${tuningParams(row)}: validation RMSE ${row.rmse.mean.toFixed(4)} (${(row.trainMs / 1000).toFixed(1)} s)\n`)
-      : undefined);
-    Object.assign(chosen, tuning[0].params);
+    tuned = runTuning(method, train, chosen, { search: f.trials !== undefined ? 'random' : 'grid', trials: f.trials, folds: f.folds, seed: f.seed, talk });
+    Object.assign(chosen, tuned.rows[0].params);
   }
+  const tuning = tuned ? tuned.rows : null;
 
   const onProgress = talk && !f.compare
     ? (p: Progress) => {
@@ -418,7 +420,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     users: data.users,
     items: data.items,
     seen: CsrMatrix.fromCoo(entries),
-    extra: { input, nnz: entries.values.length, split, metrics, ...(tuning ? { tuning } : {}) },
+    extra: { input, nnz: entries.values.length, split, metrics, ...(tuned ? { tuning, tuningSearch: { search: tuned.search, ...tuned.space } } : {}) },
   }, outputOptions);
 
   if (f.json) {
@@ -441,13 +443,14 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
       coldStart: coldStartReport,
       earlyStopping: es ?? null,
       tuning,
+      tuningSearch: tuned ? { search: tuned.search, on: tuned.on, ...tuned.space } : null,
       files,
     });
     return;
   }
   const sweep = result.timings.sweepMsMax !== undefined ? `, slowest sweep ${(result.timings.sweepMsMax / 1000).toFixed(2)} s` : '';
   const lines = [`Input: ${data.describe}`, testDescribe];
-  if (tuning) lines.push(...tuningLines(tuning, method));
+  if (tuned) lines.push(...tuningLines(tuned, method));
   lines.push(`Method: ${main.row.name}, ${(result.timings.totalMs / 1000).toFixed(2)} s${sweep}`);
   if (es) {
     lines.push(`Early stopping: best epoch ${es.bestEpoch + 1} of ${result.epochsRun} on a ${EARLY_STOPPING_FRACTION * 100}% validation split of the training ratings (validation RMSE ${es.validationRmse.toFixed(4)}, bias baseline ${es.baselineRmse.toFixed(4)})`);
@@ -530,18 +533,6 @@ function printFolds(input: string, describe: string, f: RatingsFlags, perFold: E
   const bias = summary[1].rmse.mean;
   for (const s of summary.slice(2)) lines.push(`${s.key}: mean held-out RMSE ${(Math.abs(1 - s.rmse.mean / bias) * 100).toFixed(1)}% ${s.rmse.mean < bias ? 'below' : 'ABOVE'} the bias baseline`);
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-function tuningParams(row: TuningRow): string {
-  const p = row.params;
-  return `rank ${p.rank}${p.reg !== undefined ? `, λ ${p.reg}` : ''}${p.alpha !== undefined ? `, α ${p.alpha}` : ''}`;
-}
-
-function tuningLines(rows: TuningRow[], method: RatingsMethod): string[] {
-  return [
-    `Tuning ${method} (${rows.length} candidates, best first):`,
-    ...rows.map((r, q) => `  ${q === 0 ? '*' : ' '} ${tuningParams(r).padEnd(22)} validation RMSE ${r.rmse.mean.toFixed(4)}${r.rmse.std > 0 ? ` ± ${r.rmse.std.toFixed(4)}` : ''}  ${(r.trainMs / 1000).toFixed(2)} s`),
-  ];
 }
 
 function indexOf(ids: string[]): Map<string, number> {

@@ -112,7 +112,7 @@ export function registerFactor(program: Command): void {
 const DENSE_ONLY = ['png', 'report', 'spectralError', 'maxPixels', 'center', 'indexCol'] as const;
 const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer', 'tolRitz', 'passes'] as const;
 const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol'] as const;
-const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'compare', 'samples', 'burnIn', 'alpha'] as const;
+const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'trials', 'compare', 'samples', 'burnIn', 'alpha'] as const;
 
 /**
  * Where each conditional flag of `factor` applies (checked by {@link rejectInapplicableFlags}):

@@ -87,6 +87,35 @@ describe('ratings evaluation from the CLI: --test, --folds, --tune, detection, p
     assert.deepEqual(rmses, [...rmses].sort((a, b) => a - b));
   });
 
+  it('--tune --trials N: random search, the same candidates for the same --seed, the table best first', () => {
+    const run = (seed: string): any => {
+      const r = runCli(['factor', 'train.base', '--method', 'als', '--tune', '--trials', '4', '--seed', seed, '--folds', '2', '--out', `random${seed}`, '--json'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const a = run('3');
+    assert.equal(a.tuning.length, 4);
+    assert.equal(a.tuningSearch.search, 'random');
+    assert.equal(a.tuningSearch.on, '2-fold cross-validation');
+    assert.deepEqual(a.tuningSearch.rank, [5, 100]);
+    for (const row of a.tuning) {
+      assert.ok(Number.isInteger(row.params.rank) && row.params.rank >= 5 && row.params.rank <= 100);
+      assert.ok(row.params.reg >= 0.02 && row.params.reg <= 0.5);
+      assert.ok(row.rmse.std >= 0, 'spread over the 2 folds');
+    }
+    assert.equal(a.rank, a.tuning[0].params.rank, 'trained with the best');
+    assert.equal(a.params.reg, a.tuning[0].params.reg);
+    const again = run('3');
+    assert.deepEqual(again.tuning.map((r: any) => r.params), a.tuning.map((r: any) => r.params));
+    const table = runCli(['factor', 'train.base', '--method', 'als', '--tune', '--trials', '3', '--out', 'randomtable'], dir);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /Tuning als by random search: 3 trials, rank in \[5, 100\], λ log-uniform in \[0\.02, 0\.5\], seed 0 on a 10% validation split \(3 candidates, best first\):/);
+    assert.equal(table.stdout.split('\n').filter((l) => /validation RMSE/.test(l)).length, 3);
+    const bad = runCli(['factor', 'train.base', '--method', 'als', '--trials', '3', '--out', 'x'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr.trim().split('\n').pop()!, /^lowrank: error: --trials applies only to --tune$/);
+  });
+
   it('the gradient method says so when early stopping leaves it worse than the bias baseline', () => {
     const r = runCli(['factor', 'train.base', '--method', 'gradient', '--rank', '1', '--no-biases', '--epochs', '10', '--out', 'weak'], dir);
     assert.equal(r.code, 0, r.stderr);

@@ -10,9 +10,10 @@ import { maskedGradientFactorize } from '../../src/methods/masked-gradient.js';
 import { predictOrFallback, predictRating } from '../../src/methods/rating-model.js';
 import { splitEntries } from '../../src/methods/split.js';
 import { svdppFactorize } from '../../src/methods/svdpp.js';
-import { tuneRatings } from '../../src/methods/tuning.js';
+import { randomCandidates, tuneRatings, TUNING_SPACE } from '../../src/methods/tuning.js';
 import { biasErrors, ratingErrors, scoreTestSet } from '../../src/metrics/ratings.js';
 import { generateRatings } from '../fixtures/generate-ratings.js';
+import { assertLowRankError } from '../helpers.js';
 
 const g = generateRatings({ users: 300, items: 400, ratings: 12_000, seed: 5 });
 const all = CsrMatrix.fromCoo(cooMatrix(g.users, g.items, g.row, g.col, g.values)).toCoo();
@@ -109,6 +110,34 @@ describe('tuning', () => {
     assert.equal(rows.length, 4);
     for (let q = 1; q < rows.length; q++) assert.ok(rows[q - 1].rmse.mean <= rows[q].rmse.mean);
     assert.deepEqual(new Set(rows.map((r) => `${r.params.rank}/${r.params.reg}`)), new Set(['2/0.05', '2/0.5', '8/0.05', '8/0.5']));
+  });
+  it('random search: seeded candidates, integer ranks in range, λ log-uniform (half of the draws below the geometric midpoint)', () => {
+    const a = randomCandidates({ rank: [3, 40], reg: [0.01, 1] }, 400, 7);
+    assert.deepEqual(randomCandidates({ rank: [3, 40], reg: [0.01, 1] }, 400, 7), a, 'same seed, same candidates');
+    assert.notDeepEqual(randomCandidates({ rank: [3, 40], reg: [0.01, 1] }, 400, 8), a);
+    for (const c of a) {
+      assert.ok(Number.isInteger(c.rank) && c.rank >= 3 && c.rank <= 40, `rank ${c.rank}`);
+      assert.ok(c.reg! >= 0.01 && c.reg! <= 1, `λ ${c.reg}`);
+      assert.equal(c.alpha, undefined);
+    }
+    // log-uniform on [0.01, 1]: P(λ < 0.1) = 1/2 (uniform would give 0.09); 400 draws: σ = 0.025
+    const below = a.filter((c) => c.reg! < 0.1).length / a.length;
+    assert.ok(Math.abs(below - 0.5) < 0.1, `fraction below 0.1: ${below}`);
+    assert.equal(new Set(a.map((c) => c.rank)).size, 38, 'every rank of [3, 40] drawn');
+    const b = randomCandidates(TUNING_SPACE.bpmf, 5, 1);
+    for (const c of b) assert.ok(c.alpha! >= 1 && c.alpha! <= 4 && c.reg === undefined);
+    assertLowRankError(() => randomCandidates({ rank: [3, 40], reg: [0, 1] }, 5), 'E_ARG', 'reg range must be finite with 0 < low ≤ high');
+    assertLowRankError(() => randomCandidates({ rank: [9, 4] }, 5), 'E_ARG', 'rank range');
+    assertLowRankError(() => randomCandidates(TUNING_SPACE.als, 0), 'E_ARG', 'trials');
+  });
+  it('tuneRatings takes a candidate list (random search) and trains each one on every split', () => {
+    const candidates = randomCandidates({ rank: [2, 8], reg: [0.05, 0.5] }, 3, 2);
+    const rows = tuneRatings(kFoldSplits(train, { folds: 2, seed: 3 }), { method: 'als', seed: 1 }, candidates);
+    assert.equal(rows.length, 3);
+    assert.deepEqual(new Set(rows.map((r) => JSON.stringify(r.params))), new Set(candidates.map((c) => JSON.stringify(c))));
+    for (const r of rows) assert.ok(r.rmse.std >= 0 && Number.isFinite(r.rmse.mean));
+    for (let q = 1; q < rows.length; q++) assert.ok(rows[q - 1].rmse.mean <= rows[q].rmse.mean);
+    assertLowRankError(() => tuneRatings(kFoldSplits(train, { folds: 2 }), { method: 'als' }, []), 'E_ARG', 'empty');
   });
 });
 
