@@ -27,7 +27,7 @@ import { DEFAULT_BATCH_SIZE } from '../methods/masked-gradient.js';
 import { kFoldSplits, summarizeFolds, type FoldSummary } from '../methods/cross-validation.js';
 import type { Biases, Progress } from '../methods/factorization.js';
 import { DEFAULT_RATINGS_REG, EARLY_STOPPING_FRACTION, fitRatings, RATINGS_METHODS, type FitRatingsOptions, type FittedRatings, type RatingsMethod } from '../methods/fit-ratings.js';
-import type { RatingModel } from '../methods/rating-model.js';
+import type { RatingModel, SeenItems } from '../methods/rating-model.js';
 import { splitEntries } from '../methods/split.js';
 import { checkPositive, checkRank } from '../methods/validate.js';
 import { CsrMatrix } from '../core/sparse.js';
@@ -350,7 +350,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     await runFactorImplicit({
       input, out, describe: data.describe, train, test, testDescribe, users: data.users, items: data.items,
       rank: f.rank, alpha: f.alpha, reg: f.reg, sweeps: f.sweeps, seed: f.seed, json: f.json, quiet: f.quiet, outputOptions,
-      seen: CsrMatrix.fromCoo(entries),
+      seen: seenItemsOf(entries),
     });
     return;
   }
@@ -419,7 +419,7 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
     range,
     users: data.users,
     items: data.items,
-    seen: CsrMatrix.fromCoo(entries),
+    seen: seenItemsOf(entries),
     extra: { input, nnz: entries.values.length, split, metrics, ...(tuned ? { tuning, tuningSearch: { search: tuned.search, ...tuned.space } } : {}) },
   }, outputOptions);
 
@@ -568,6 +568,12 @@ async function loadData(input: string, f: RatingsFlags): Promise<LoadedData> {
     duplicatesMerged: 0,
     describe: `${input} (${a.rows}×${a.cols}, ${csr.nnz} observed entries, ${pct(csr.nnz, a.rows * a.cols)})`,
   };
+}
+
+/** The items each user rated: the CSR pattern of the loaded entries, which come sorted by (user, item) without repeats. */
+function seenItemsOf(entries: CooMatrix): SeenItems {
+  const c = CsrMatrix.fromSortedCoo(entries);
+  return { indptr: c.indptr, indices: c.indices };
 }
 
 function rangeOf(values: Float64Array): [number, number] {
