@@ -67,13 +67,11 @@ export class AvgPercentBreakdown {
    * The near-zero part, given the root-mean-square entry of A (‖A‖_F / √(n·m)).
    */
   result(rmsA: number): AvgPercentNearZero {
-    const t = NEAR_ZERO_RELATIVE * rmsA;
+    const below = nearZeroThreshold(rmsA);
     let limit = 0;
-    let below = 0;
-    if (t > 0 && Number.isFinite(t)) {
-      this.f64[0] = t;
-      limit = (this.u32[HI] >>> 20) & 0x7ff; // bins < limit hold |a| < 2^(limit − 1023) ≤ t
-      below = limit === 0 ? 0 : 2 ** (limit - 1023);
+    if (below > 0) {
+      this.f64[0] = below;
+      limit = (this.u32[HI] >>> 20) & 0x7ff; // bins < limit hold |a| < 2^(limit − 1023) = below
     }
     let count = 0;
     let part = 0;
@@ -85,7 +83,29 @@ export class AvgPercentBreakdown {
         part += this.sums[b];
       }
     }
-    const share = total > 0 && Number.isFinite(total) ? part / total : 0;
-    return { count, below, share, dominated: share > NEAR_ZERO_DOMINANT_SHARE };
+    return nearZeroSummary(count, below, part, total);
   }
+}
+
+/**
+ * The near-zero threshold for a matrix whose root-mean-square entry is `rmsA`: the largest power of
+ * two ≤ {@link NEAR_ZERO_RELATIVE} · rmsA (0 when that is 0, subnormal or not finite).
+ */
+export function nearZeroThreshold(rmsA: number): number {
+  const t = NEAR_ZERO_RELATIVE * rmsA;
+  if (!(t >= 2 ** -1022) || t === Infinity) return 0;
+  SCRATCH_F64[0] = t;
+  return 2 ** (((SCRATCH_U32[HI] >>> 20) & 0x7ff) - 1023); // t with its mantissa cleared
+}
+
+const SCRATCH_F64 = new Float64Array(1);
+const SCRATCH_U32 = new Uint32Array(SCRATCH_F64.buffer);
+
+/**
+ * The breakdown from its tallies: `count` entries below `below` contributed `part` of the
+ * avg-percent sum `total` (both Σ |aᵢⱼ − âᵢⱼ| / (|aᵢⱼ| + 1e-8)).
+ */
+export function nearZeroSummary(count: number, below: number, part: number, total: number): AvgPercentNearZero {
+  const share = total > 0 && Number.isFinite(total) ? part / total : 0;
+  return { count, below, share, dominated: share > NEAR_ZERO_DOMINANT_SHARE };
 }

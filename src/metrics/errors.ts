@@ -1,6 +1,7 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import { AvgPercentBreakdown, type AvgPercentNearZero } from './avg-percent.js';
+import type { Backend } from '../backend/backend.js';
+import { nearZeroSummary, nearZeroThreshold, type AvgPercentNearZero } from './avg-percent.js';
 import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
 
 /** How close an approximation Â is to A; every figure in float64. */
@@ -26,7 +27,7 @@ export interface ApproximationErrors {
 
 /**
  * Error figures of an approximation `approx` of `a` (same shape; dtypes may differ, as the
- * seed compares a float64 original with a float32 product). One pass, no temporaries.
+ * seed compares a float64 original with a float32 product). One pass over both after ‖A‖_F, no temporaries.
  *
  * @throws {@link LowRankError} `E_SHAPE` when the shapes differ.
  * @example
@@ -39,58 +40,80 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
   if (a.rows !== approx.rows || a.cols !== approx.cols) {
     throw new LowRankError('E_SHAPE', `approximation is ${approx.rows}×${approx.cols} but the original is ${a.rows}×${a.cols}`);
   }
-  const acc = new ErrorAccumulator();
+  const acc = new ErrorAccumulator(frobeniusNorm(a), a.data.length);
   acc.add(a.data, 0, approx.data);
   return acc.result();
 }
 
 /**
  * Accumulates the figures of {@link ApproximationErrors} over pieces of A and Â (e.g. row blocks
- * of a product never formed whole), in one pass, float64 sums. The sums of squares are scaled
- * ({@link ScaledSumOfSquares}), so the Frobenius and relative errors stay finite for entries up
- * to float64's largest, as LAPACK's `dnrm2` does.
+ * of a product never formed whole), in one fused pass per piece with float64 sums. ‖A‖_F and the
+ * entry count are given up front (one BLAS pass, {@link frobeniusNorm}), so the near-zero
+ * threshold of the avg-percent breakdown ({@link nearZeroThreshold}) is known before the pass and
+ * each entry costs one branch instead of a histogram update. The sum of squared differences is
+ * scaled ({@link ScaledSumOfSquares}), so the Frobenius and relative errors stay finite for entries
+ * up to float64's largest, as LAPACK's `dnrm2` does.
  */
 export class ErrorAccumulator {
   private readonly ss = new ScaledSumOfSquares();
-  private readonly sa = new ScaledSumOfSquares();
+  private readonly below: number;
   private pct = 0;
-  private readonly breakdown = new AvgPercentBreakdown();
+  private nearCount = 0;
+  private nearPct = 0;
   private maxAbs = 0;
   private count = 0;
 
+  /**
+   * @param normA ‖A‖_F of the whole original (finite for finite A: {@link frobeniusNorm}).
+   * @param entries n·m, the entries that will be added in all.
+   */
+  constructor(private readonly normA: number, private readonly entries: number) {
+    this.below = nearZeroThreshold(entries === 0 ? 0 : normA / Math.sqrt(entries));
+  }
+
   /** Adds the entries `y[t]` (of Â) against `x[offset + t]` (of A), t = 0 … y.length − 1. */
   add(x: ArrayLike<number>, offset: number, y: ArrayLike<number>): void {
-    let { pct, maxAbs } = this;
+    let { pct, maxAbs, nearCount, nearPct } = this;
+    const below = this.below;
     let ss = 0;
-    let sa = 0;
     const len = y.length;
     for (let t = 0; t < len; t++) {
       const ai = x[offset + t];
       const d = ai - y[t];
       const ad = Math.abs(d);
+      const aa = Math.abs(ai);
+      const r = ad / (aa + 1e-8);
       ss += d * d;
-      sa += ai * ai;
-      pct += ad / (Math.abs(ai) + 1e-8);
+      pct += r;
       if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
+      if (aa < below) {
+        nearCount++;
+        nearPct += r;
+      }
     }
     this.ss.addBlock(ss, len, (t) => x[offset + t] - y[t]);
-    this.sa.addBlock(sa, len, (t) => x[offset + t]);
     this.pct = pct;
     this.maxAbs = maxAbs;
+    this.nearCount = nearCount;
+    this.nearPct = nearPct;
     this.count += len;
-    this.breakdown.add(x, offset, y);
   }
 
-  /** The figures over everything added so far. */
+  /**
+   * The figures over everything added so far.
+   *
+   * @throws {@link LowRankError} `E_SHAPE` when fewer or more entries were added than announced.
+   */
   result(): ApproximationErrors {
     const len = this.count;
+    if (len !== this.entries) throw new LowRankError('E_SHAPE', `error pass saw ${len} entries, expected ${this.entries}`);
     const frobenius = this.ss.sqrt();
-    const normA = this.sa.sqrt();
+    const normA = this.normA;
     return {
       frobenius,
-      relative: this.sa.isZero() ? (this.ss.isZero() ? 0 : Infinity) : this.ss.ratioSqrt(this.sa),
+      relative: normA === 0 ? (this.ss.isZero() ? 0 : Infinity) : frobenius / normA,
       avgPercent: len === 0 ? 0 : (100 * this.pct) / len,
-      avgPercentNearZero: this.breakdown.result(len === 0 ? 0 : normA / Math.sqrt(len)),
+      avgPercentNearZero: nearZeroSummary(this.nearCount, this.below, this.nearPct, this.pct),
       rmse: len === 0 ? 0 : this.ss.sqrtOver(len),
       maxAbs: this.maxAbs,
       normA,
@@ -98,7 +121,15 @@ export class ErrorAccumulator {
   }
 }
 
-/** ‖A‖_F in float64, finite for any finite A (scaled as LAPACK's `dnrm2` when needed). */
-export function frobeniusNorm(a: Matrix): number {
-  return safeNorm(a.data);
+/**
+ * ‖A‖_F in float64, finite for any finite A (scaled as LAPACK's `dnrm2` when needed). With a
+ * `backend`, the plain sum of squares is the backend's (BLAS-speed on the native tier); it is
+ * recomputed scaled only when it overflowed or may have underflowed.
+ */
+export function frobeniusNorm(a: Matrix, backend?: Backend): number {
+  if (!backend) return safeNorm(a.data);
+  const x = a.data;
+  const acc = new ScaledSumOfSquares();
+  acc.addBlock(backend.sumSquares(x), x.length, (t) => x[t]);
+  return acc.sqrt();
 }

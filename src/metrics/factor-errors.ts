@@ -2,7 +2,8 @@ import { LowRankError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { forEachProductBlock } from '../linalg/error-estimators.js';
-import { ErrorAccumulator, type ApproximationErrors } from './errors.js';
+import { getBackend } from '../backend/select.js';
+import { ErrorAccumulator, frobeniusNorm, type ApproximationErrors } from './errors.js';
 
 /**
  * The error figures of {@link approximationErrors} for an approximation held as factors
@@ -28,7 +29,7 @@ export function approximationErrorsFromFactors(
   }
   const x = a.data;
   const m = a.cols;
-  const acc = new ErrorAccumulator();
+  const acc = new ErrorAccumulator(frobeniusNorm(a, options.backend ?? getBackend()), a.data.length);
   forEachProductBlock(u, v, (block, i0) => acc.add(x, i0 * m, block.data), options);
   return acc.result();
 }
