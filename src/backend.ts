@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export type { Backend, BackendName, GemmArgs, AdamParams, FactorGradientArgs, SvdArgs, QrArgs, SyevdArgs, AdamEpochsArgs, AlsHalfSweepKernelArgs, FactorOperands } from './backend/backend.js';
+export type { Backend, BackendName, GemmArgs, AdamParams, FactorGradientArgs, SvdArgs, QrArgs, SyevdArgs, AdamEpochsArgs, AlsHalfSweepKernelArgs, AlsRowsOperands, ImplicitAlsHalfSweepKernelArgs, FactorOperands } from './backend/backend.js';
 export {
   getBackend,
   setBackend,

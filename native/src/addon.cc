@@ -22,99 +22,14 @@
 #include <utility>
 #include <vector>
 
-#include "als.h"
+#include "als-bindings.h"
 #include "kernels.h"
+#include "napi-args.h"
 
 namespace {
 
+using namespace lowrank::napi_args;
 using lowrank::requiredLength;
-
-enum class DType { F32, F64 };
-
-/** A typed-array argument: element type, data pointer (byte offset applied), length. */
-struct Buf {
-  DType dtype;
-  void* data;
-  std::int64_t length;
-  napi_value value;
-
-  template <typename T>
-  T* as() const {
-    return static_cast<T*>(data);
-  }
-};
-
-[[noreturn]] void throwType(Napi::Env env, const std::string& msg) {
-  throw Napi::TypeError::New(env, "lowrank native: " + msg);
-}
-[[noreturn]] void throwRange(Napi::Env env, const std::string& msg) {
-  throw Napi::RangeError::New(env, "lowrank native: " + msg);
-}
-
-Buf getBuf(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
-  napi_env env = info.Env();
-  napi_value v = info[i];
-  bool isTyped = false;
-  napi_is_typedarray(env, v, &isTyped);
-  if (!isTyped) throwType(info.Env(), std::string(name) + " must be a Float32Array or Float64Array");
-  napi_typedarray_type type;
-  std::size_t length = 0;
-  void* data = nullptr;
-  napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
-  if (type != napi_float32_array && type != napi_float64_array) {
-    throwType(info.Env(), std::string(name) + " must be a Float32Array or Float64Array");
-  }
-  return Buf{type == napi_float32_array ? DType::F32 : DType::F64, data, static_cast<std::int64_t>(length), v};
-}
-
-Buf getBuf(Napi::Env env, Napi::Object obj, const char* name) {
-  Napi::Value v = obj.Get(name);
-  if (!v.IsTypedArray()) throwType(env, std::string(name) + " must be a Float32Array or Float64Array");
-  Napi::TypedArray t = v.As<Napi::TypedArray>();
-  napi_typedarray_type type = t.TypedArrayType();
-  if (type != napi_float32_array && type != napi_float64_array) {
-    throwType(env, std::string(name) + " must be a Float32Array or Float64Array");
-  }
-  void* data = static_cast<std::uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-  return Buf{type == napi_float32_array ? DType::F32 : DType::F64, data, static_cast<std::int64_t>(t.ElementLength()),
-             static_cast<napi_value>(v)};
-}
-
-int getDim(Napi::Env env, Napi::Value v, const char* name) {
-  if (!v.IsNumber()) throwType(env, std::string(name) + " must be a number");
-  const double x = v.As<Napi::Number>().DoubleValue();
-  if (!(x >= 0 && x <= std::numeric_limits<int>::max() && std::floor(x) == x)) {
-    throwRange(env, std::string(name) + " must be an integer in [0, 2^31)");
-  }
-  return static_cast<int>(x);
-}
-
-double getNumber(Napi::Env env, Napi::Value v, const char* name) {
-  if (!v.IsNumber()) throwType(env, std::string(name) + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
-
-void sameDType(Napi::Env env, std::initializer_list<const Buf*> bufs) {
-  const DType d = (*bufs.begin())->dtype;
-  for (const Buf* b : bufs) {
-    if (b->dtype != d) throwType(env, "all buffers of one call must share one dtype");
-  }
-}
-
-void checkLength(Napi::Env env, const Buf& b, std::int64_t need, const char* name) {
-  if (b.length < need) {
-    throwRange(env, std::string(name) + " holds " + std::to_string(b.length) + " elements, needs " +
-                        std::to_string(need));
-  }
-}
-
-void checkMatrix(Napi::Env env, const Buf& b, int rows, int cols, int ld, const char* name) {
-  if (rows > 0 && cols > 0 && ld < cols) {
-    throwRange(env, std::string("leading dimension of ") + name + " (" + std::to_string(ld) + ") is below its width " +
-                        std::to_string(cols));
-  }
-  checkLength(env, b, requiredLength(rows, cols, ld), name);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Async machinery
@@ -442,77 +357,6 @@ Napi::Value AdamEpochs(const Napi::CallbackInfo& info) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ALS
-
-/** An Int32Array argument's data and length. */
-std::pair<const std::int32_t*, std::int64_t> getInt32(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
-  napi_value v = info[i];
-  bool isTyped = false;
-  napi_is_typedarray(info.Env(), v, &isTyped);
-  napi_typedarray_type type = napi_float64_array;
-  std::size_t length = 0;
-  void* data = nullptr;
-  if (isTyped) napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr);
-  if (!isTyped || type != napi_int32_array) throwType(info.Env(), std::string(name) + " must be an Int32Array");
-  return {static_cast<const std::int32_t*>(data), static_cast<std::int64_t>(length)};
-}
-
-/** A Float64Array argument (or null when `nullable`): its data, nullptr for null. */
-double* getF64(const Napi::CallbackInfo& info, std::size_t i, const char* name, std::int64_t need, bool nullable) {
-  if (nullable && info[i].IsNull()) return nullptr;
-  const Buf b = getBuf(info, i, name);
-  if (b.dtype != DType::F64) throwType(info.Env(), std::string(name) + " must be a Float64Array");
-  checkLength(info.Env(), b, need, name);
-  return b.as<double>();
-}
-
-/**
- * alsHalfSweep(rows, cols, k, indptr, indices, values, fixed, fixedBias, out, outBias, reg, mu, threads)
- * → the first row whose normal matrix is not positive definite, or −1. indptr, indices: Int32Array
- * (CSR, rows × cols); values, fixed (cols × k), out (rows × k): Float64Array; fixedBias (cols) and
- * outBias (rows): Float64Array, both or neither null. See als.h.
- */
-Napi::Value AlsHalfSweep(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 13) throwType(env, "alsHalfSweep takes 13 arguments");
-  lowrank::AlsSweep w{};
-  w.rows = getDim(env, info[0], "rows");
-  const int cols = getDim(env, info[1], "cols");
-  w.k = getDim(env, info[2], "k");
-  if (w.k < 1) throwRange(env, "k must be ≥ 1");
-  const auto indptr = getInt32(info, 3, "indptr");
-  const auto indices = getInt32(info, 4, "indices");
-  if (indptr.second < static_cast<std::int64_t>(w.rows) + 1) throwRange(env, "indptr is shorter than rows + 1");
-  w.indptr = indptr.first;
-  w.indices = indices.first;
-  if (w.indptr[0] != 0) throwRange(env, "indptr[0] must be 0");
-  for (int i = 0; i < w.rows; i++) {
-    if (w.indptr[i + 1] < w.indptr[i]) throwRange(env, "indptr must not decrease (row " + std::to_string(i) + ")");
-  }
-  const std::int64_t nnz = w.indptr[w.rows];
-  if (indices.second < nnz) throwRange(env, "indices holds fewer entries than indptr[rows]");
-  for (std::int64_t p = 0; p < nnz; p++) {
-    if (static_cast<std::uint32_t>(w.indices[p]) >= static_cast<std::uint32_t>(cols)) {
-      throwRange(env, "indices[" + std::to_string(p) + "] is outside [0, cols)");
-    }
-  }
-  w.values = getF64(info, 5, "values", nnz, false);
-  w.fixed = getF64(info, 6, "fixed", static_cast<std::int64_t>(cols) * w.k, false);
-  w.fixedBias = getF64(info, 7, "fixedBias", cols, true);
-  w.out = getF64(info, 8, "out", static_cast<std::int64_t>(w.rows) * w.k, false);
-  w.outBias = getF64(info, 9, "outBias", w.rows, true);
-  if ((w.fixedBias == nullptr) != (w.outBias == nullptr)) throwType(env, "fixedBias and outBias must both be given or both be null");
-  w.reg = getNumber(env, info[10], "reg");
-  w.mu = getNumber(env, info[11], "mu");
-  const int threads = getDim(env, info[12], "threads");
-  try {
-    return Napi::Number::New(env, static_cast<double>(lowrank::alsHalfSweepThreaded(w, std::max(1, threads))));
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(env, "lowrank native: out of memory");
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Threads and build information
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
@@ -553,7 +397,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));
   exports.Set("factorGradient", Napi::Function::New(env, FactorGradient, "factorGradient"));
   exports.Set("adamEpochs", Napi::Function::New(env, AdamEpochs, "adamEpochs"));
-  exports.Set("alsHalfSweep", Napi::Function::New(env, AlsHalfSweep, "alsHalfSweep"));
+  lowrank::registerAlsBindings(env, exports);
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads, "getThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));

@@ -13,14 +13,13 @@
 #define LOWRANK_ALS_H
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
-#include <system_error>
-#include <thread>
 #include <vector>
+
+#include "cholesky.h"
+#include "row-threads.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF  // clang contracts a·b + c by default (binding.gyp's -ffp-contract=off is not used on macOS)
@@ -43,50 +42,6 @@ struct AlsSweep {
   double mu;
 };
 
-// Multiversioned on x86-64 Linux with GCC (ifunc): the AVX2 and AVX-512 clones vectorize the Gram
-// rows 4 or 8 wide; the results are the same bits as the baseline SSE2 clone (no fused
-// multiply-add under -ffp-contract=off).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LOWRANK_ALS_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define LOWRANK_ALS_CLONES
-#endif
-
-/**
- * Cholesky solve of (A + ridge·I)·x = b in place, only the lower triangle of the row-major d×d A
- * read; the operations of choleskySolveInPlace (src/linalg/cholesky.ts). False when not positive
- * definite.
- */
-inline bool choleskySolveRowMajor(double* a, int d, double* b, double ridge) {
-  for (int j = 0; j < d; j++) {
-    const std::ptrdiff_t rj = static_cast<std::ptrdiff_t>(j) * d;
-    double s = a[rj + j] + ridge;
-    for (int p = 0; p < j; p++) s -= a[rj + p] * a[rj + p];
-    if (!(s > 0)) return false;
-    const double ljj = std::sqrt(s);
-    a[rj + j] = ljj;
-    const double inv = 1 / ljj;
-    for (int i = j + 1; i < d; i++) {
-      const std::ptrdiff_t ri = static_cast<std::ptrdiff_t>(i) * d;
-      double t = a[ri + j];
-      for (int p = 0; p < j; p++) t -= a[ri + p] * a[rj + p];
-      a[ri + j] = t * inv;
-    }
-  }
-  for (int i = 0; i < d; i++) {
-    const std::ptrdiff_t ri = static_cast<std::ptrdiff_t>(i) * d;
-    double t = b[i];
-    for (int p = 0; p < i; p++) t -= a[ri + p] * b[p];
-    b[i] = t / a[ri + i];
-  }
-  for (int i = d - 1; i >= 0; i--) {
-    double t = b[i];
-    for (int p = i + 1; p < d; p++) t -= a[static_cast<std::ptrdiff_t>(p) * d + i] * b[p];
-    b[i] = t / a[static_cast<std::ptrdiff_t>(i) * d + i];
-  }
-  return true;
-}
-
 /** Per-worker buffers of the row solves. */
 struct AlsScratch {
   explicit AlsScratch(int d) : gram(static_cast<std::size_t>(d) * d), backup(gram.size()), rhs(d), rhsBackup(d), sumY(d) {}
@@ -99,7 +54,7 @@ struct AlsScratch {
  * multiple of 4 (≤ k) instead of a + 1, so that every row is whole vectors; the extra elements land
  * in the upper triangle, which nothing reads.
  */
-LOWRANK_ALS_CLONES
+LOWRANK_ROW_KERNEL_CLONES
 inline double alsAccumulate(const std::int32_t* cols, const double* values, std::int64_t from, std::int64_t to,
                             const double* fixed, const double* fixedBias, int k, int d, double mu, bool aug,
                             double* __restrict gram, double* __restrict rhs, double* __restrict sumY) {
@@ -204,64 +159,14 @@ inline std::int64_t alsSolveRows(const AlsSweep& w, int begin, int end, AlsScrat
   return -1;
 }
 
-/** Below this many multiply-adds per thread a half-sweep runs on fewer threads (starting one costs tens of µs). */
-constexpr double kAlsMinWorkPerThread = 4e6;
-
 /**
- * One half-sweep over `threads` workers (the calling thread is one of them). Rows go out in
- * chunks of about equal work (entries·d² + d³), taken from a shared counter, so long rows
- * (popular items) do not leave a worker idle. Returns the lowest row whose normal matrix is not
- * positive definite (−1: none), as the sequential loop would report; rows are otherwise
- * independent, so the output does not depend on the thread count or the chunking.
+ * One half-sweep over `threads` workers (see solveRowsThreaded). Returns the lowest row whose
+ * normal matrix is not positive definite (−1: none), as the sequential loop would report.
  */
 inline std::int64_t alsHalfSweepThreaded(const AlsSweep& w, int threads) {
   const int d = w.k + (w.outBias ? 1 : 0);
-  const double nnz = static_cast<double>(w.indptr[w.rows]);
-  const double work = nnz * d * d / 2 + static_cast<double>(w.rows) * d * d * d / 6;
-  const int nt = std::max(1, std::min(threads, static_cast<int>(work / kAlsMinWorkPerThread)));
-  if (nt == 1) {
-    AlsScratch s(d);
-    return alsSolveRows(w, 0, w.rows, s);
-  }
-  // Chunk boundaries: about 16 chunks per thread.
-  const double perRow = static_cast<double>(d) * d * d / 6;
-  const double target = work / (16.0 * nt);
-  std::vector<int> bounds{0};
-  double acc = 0;
-  for (int i = 0; i < w.rows; i++) {
-    acc += static_cast<double>(w.indptr[i + 1] - w.indptr[i]) * d * d / 2 + perRow;
-    if (acc >= target) {
-      bounds.push_back(i + 1);
-      acc = 0;
-    }
-  }
-  if (bounds.back() != w.rows) bounds.push_back(w.rows);
-  const int chunks = static_cast<int>(bounds.size()) - 1;
-  std::atomic<int> next{0};
-  std::atomic<std::int64_t> failed{std::numeric_limits<std::int64_t>::max()};
-  std::vector<AlsScratch> scratch(nt, AlsScratch(d));  // allocated here: a worker thread must not throw
-  auto worker = [&](AlsScratch& s) {
-    for (int c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
-      if (bounds[c] > failed.load()) continue;  // a lower row already failed: this chunk cannot matter
-      const std::int64_t f = alsSolveRows(w, bounds[c], bounds[c + 1], s);
-      if (f >= 0) {
-        std::int64_t cur = failed.load();
-        while (f < cur && !failed.compare_exchange_weak(cur, f)) {
-        }
-      }
-    }
-  };
-  std::vector<std::thread> team;
-  team.reserve(nt - 1);
-  try {
-    for (int t = 1; t < nt; t++) team.emplace_back(worker, std::ref(scratch[t]));
-  } catch (const std::system_error&) {
-    // Fewer threads than asked (the system refused one): the others take its chunks.
-  }
-  worker(scratch[0]);
-  for (std::thread& t : team) t.join();
-  const std::int64_t f = failed.load();
-  return f == std::numeric_limits<std::int64_t>::max() ? -1 : f;
+  return solveRowsThreaded(w.rows, w.indptr, d, threads, AlsScratch(d),
+                           [&w](int begin, int end, AlsScratch& s) { return alsSolveRows(w, begin, end, s); });
 }
 
 }  // namespace lowrank

@@ -116,6 +116,13 @@ export interface Backend {
    */
   alsHalfSweep?(args: AlsHalfSweepKernelArgs): number;
 
+  /**
+   * One implicit-feedback ALS half-sweep ({@link ImplicitAlsHalfSweepKernelArgs}), with the same
+   * bits as the TypeScript loop of `implicitAlsFactorize`. Returns the first row whose system is not
+   * positive definite (the caller throws `E_DIVERGED`), or −1.
+   */
+  implicitAlsHalfSweep?(args: ImplicitAlsHalfSweepKernelArgs): number;
+
   /** Sets the number of threads of large kernels (the tier's {@link Backend.threads}). */
   setThreads?(threads: number): void;
 }
@@ -204,14 +211,10 @@ export interface AdamEpochsArgs extends FactorOperands {
 }
 
 /**
- * Arguments of {@link Backend.alsHalfSweep}: the observed entries of the `rows` unknown rows (CSR,
- * `rows`×`cols`), the fixed side's vectors; for every row i with c entries, solves
- * (Σ y_j y_jᵀ + λ·c·I)·x = Σ (v_j − μ − fixedBias_j)·y_j over its entries (y_j = fixed row j,
- * augmented by a trailing 1 and x by the row's bias when biases are given) into `out` row i
- * (and `outBias[i]`); a row without entries gets zeros. With λ = 0 a singular system is retried
- * with a ridge of 1e-10·trace/d.
+ * The operands shared by the ALS half-sweep kernels: the observed entries of the `rows` unknown
+ * rows (CSR, `rows`×`cols`), the fixed side's vectors and the output.
  */
-export interface AlsHalfSweepKernelArgs {
+export interface AlsRowsOperands {
   /** Rows to solve (n). */
   rows: number;
   /** Rows of the fixed side (m). */
@@ -224,18 +227,39 @@ export interface AlsHalfSweepKernelArgs {
   values: Float64Array;
   /** m×k fixed vectors, row-major. */
   fixed: Float64Array;
-  /** m fixed biases, or null without biases. */
-  fixedBias: Float64Array | null;
   /** n×k output, row-major. */
   out: Float64Array;
-  /** n output biases, or null without biases (null exactly when `fixedBias` is). */
-  outBias: Float64Array | null;
   /** Rank k. */
   k: number;
-  /** λ, weighted by each row's count. */
+  /** Ridge λ. */
   reg: number;
+}
+
+/**
+ * Arguments of {@link Backend.alsHalfSweep}: for every row i with c entries, solves
+ * (Σ y_j y_jᵀ + λ·c·I)·x = Σ (v_j − μ − fixedBias_j)·y_j over its entries (y_j = fixed row j,
+ * augmented by a trailing 1 and x by the row's bias when biases are given) into `out` row i
+ * (and `outBias[i]`); a row without entries gets zeros. With λ = 0 a singular system is retried
+ * with a ridge of 1e-10·trace/d.
+ */
+export interface AlsHalfSweepKernelArgs extends AlsRowsOperands {
+  /** m fixed biases, or null without biases. */
+  fixedBias: Float64Array | null;
+  /** n output biases, or null without biases (null exactly when `fixedBias` is). */
+  outBias: Float64Array | null;
   /** Global mean μ subtracted from the values (0 without biases). */
   mu: number;
+}
+
+/**
+ * Arguments of {@link Backend.implicitAlsHalfSweep} (Hu, Koren & Volinsky 2008): with Y the fixed
+ * vectors, for every row with interaction strengths r_j ≥ 0 solves
+ * (YᵀY + Σ α·r_j·y_j y_jᵀ + λI)·x = Σ (1 + α·r_j)·[r_j > 0]·y_j into `out`; a row without
+ * interactions gets zeros.
+ */
+export interface ImplicitAlsHalfSweepKernelArgs extends AlsRowsOperands {
+  /** Confidence scale α (c = 1 + α·r). */
+  alpha: number;
 }
 
 /** Arguments of {@link Backend.factorGradient}; all buffers row-major, one dtype per buffer. */

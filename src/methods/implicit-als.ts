@@ -1,3 +1,5 @@
+import type { Backend } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -36,6 +38,11 @@ export interface ImplicitAlsOptions {
   seed?: number;
   /** Called after every sweep (loss: the weighted objective per cell is not computed; loss = sweep time in s). */
   onProgress?: (p: Progress) => void;
+  /**
+   * Kernel tier (default: the current backend). A tier with {@link Backend.implicitAlsHalfSweep}
+   * (native) solves the rows there, across its threads, with the same bits as the TypeScript loop.
+   */
+  backend?: Backend;
 }
 
 /**
@@ -79,11 +86,12 @@ export function implicitAlsFactorize(r: CsrMatrix, options: ImplicitAlsOptions =
   const gram = new Float64Array(k * k);
   const a = new Float64Array(k * k);
   const b = new Float64Array(k);
+  const backend = options.backend ?? getBackend();
   const sweepMs: number[] = [];
   for (let it = 0; it < iterations; it++) {
     const ts = performance.now();
-    halfSweep(r, y, x, k, alpha, reg, gram, a, b);
-    halfSweep(byCol, x, y, k, alpha, reg, gram, a, b);
+    halfSweep(r, y, x, k, alpha, reg, gram, a, b, backend);
+    halfSweep(byCol, x, y, k, alpha, reg, gram, a, b, backend);
     sweepMs.push(performance.now() - ts);
     options.onProgress?.({ epoch: it, total: iterations, loss: sweepMs[it] / 1000 });
   }
@@ -98,11 +106,20 @@ export function implicitAlsFactorize(r: CsrMatrix, options: ImplicitAlsOptions =
   };
 }
 
-/** Solves every row of `out` against the fixed side (users against items, or the reverse). */
+/**
+ * Solves every row of `out` against the fixed side (users against items, or the reverse): by the
+ * backend's kernel when it has one (the same operations in the same order), else the loop below.
+ */
 function halfSweep(
   r: CsrMatrix, fixed: Float64Array, out: Float64Array, k: number, alpha: number, reg: number,
-  gram: Float64Array, a: Float64Array, b: Float64Array,
+  gram: Float64Array, a: Float64Array, b: Float64Array, backend: Backend,
 ): void {
+  if (backend.implicitAlsHalfSweep) {
+    const { indptr, indices, values } = r;
+    const failed = backend.implicitAlsHalfSweep({ rows: r.rows, cols: fixed.length / k, indptr, indices, values, fixed, out, k, alpha, reg });
+    if (failed >= 0) throw singularRowError(failed);
+    return;
+  }
   // YᵀY (lower triangle) once
   gram.fill(0);
   const rows = fixed.length / k;
@@ -136,7 +153,12 @@ function halfSweep(
       }
     }
     for (let p = 0; p < k; p++) a[p * k + p] += reg;
-    if (!choleskySolveInPlace(a, k, b)) throw new LowRankError('E_DIVERGED', `implicit ALS: the normal matrix of row ${i} is not positive definite`);
+    if (!choleskySolveInPlace(a, k, b)) throw singularRowError(i);
     for (let p = 0; p < k; p++) out[o + p] = b[p];
   }
+}
+
+/** The `E_DIVERGED` error of row i, whose system is not positive definite. */
+function singularRowError(i: number): LowRankError {
+  return new LowRankError('E_DIVERGED', `implicit ALS: the normal matrix of row ${i} is not positive definite`);
 }

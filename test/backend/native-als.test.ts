@@ -4,7 +4,8 @@
  * operations in the TypeScript order without fused multiply-adds, so the factors must be equal bit
  * for bit — the strongest check there is, and the kernel's documented contract — for any thread
  * count, with and without biases, on ranks that are and are not multiples of the vector width,
- * through the λ = 0 ridge retry, and with the same E_DIVERGED error on a singular row.
+ * through the λ = 0 ridge retry, and with the same E_DIVERGED error on a singular row; likewise the
+ * implicit-feedback half-sweep (native/src/implicit-als.h) against implicitAlsFactorize's loop.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import { Rng } from '../../src/core/rng.js';
 import { cooMatrix, CsrMatrix } from '../../src/core/sparse.js';
 import { alsFactorize } from '../../src/methods/als.js';
 import { alsHalfSweep } from '../../src/methods/als-half-sweep.js';
+import { implicitAlsFactorize } from '../../src/methods/implicit-als.js';
 import { generateRatings } from '../fixtures/generate-ratings.js';
 
 const status = loadNative();
@@ -193,5 +195,57 @@ describe('native ALS half-sweep', { skip }, () => {
     assert.throws(() => native2.alsHalfSweep!({ ...args, indices: Int32Array.of(0, 1), indptr: Int32Array.of(0, 2, 1) }), /indptr must not decrease/);
     assert.throws(() => native2.alsHalfSweep!({ ...args, indices: Int32Array.of(0, 1), fixed: new Float64Array(5) }), /fixed holds 5 elements, needs 6/);
     assert.deepEqual(Array.from(out), [7, 7, 7, 7]);
+  });
+});
+
+describe('native implicit ALS half-sweep', { skip }, () => {
+  // Strengths 0–5 with some zeros (an interaction of strength 0: confidence 1, preference 0).
+  const r = ratings(400, 250, 15_000, 8);
+  const zeroed = new Float64Array(r.values);
+  for (let p = 0; p < zeroed.length; p += 7) zeroed[p] = 0;
+  const z = new CsrMatrix(r.rows, r.cols, r.indptr, r.indices, zeroed);
+
+  for (const k of [1, 6, 32]) {
+    it(`implicitAlsFactorize: two sweeps give the same factors on both tiers (k = ${k}, strengths with zeros)`, () => {
+      const opts = { rank: k, alpha: 2, reg: 0.1, iterations: 2, seed: 3 };
+      const a = implicitAlsFactorize(z, { ...opts, backend: jsBackend });
+      const b = implicitAlsFactorize(z, { ...opts, backend: native! });
+      assertSameBits(b.U.data as Float64Array, a.U.data as Float64Array, 'U');
+      assertSameBits(b.V.data as Float64Array, a.V.data as Float64Array, 'V');
+    });
+  }
+
+  it('rows without interactions get zero vectors; one and two threads give the same bits', () => {
+    const big = ratings(3000, 900, 120_000, 9);
+    // Drop every interaction of users 0..9: their rows of U must come out zero.
+    const cut = big.indptr[10];
+    const indptr = Int32Array.from(big.indptr, (p) => Math.max(0, p - cut));
+    const m = new CsrMatrix(big.rows, big.cols, indptr, big.indices.slice(cut), big.values.slice(cut));
+    const threads = native!.threads;
+    const fit = (t: number) => {
+      native!.setThreads!(t);
+      return implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: native! });
+    };
+    try {
+      const one = fit(1);
+      const two = fit(2);
+      assertSameBits(two.U.data as Float64Array, one.U.data as Float64Array, 'U');
+      assertSameBits(two.V.data as Float64Array, one.V.data as Float64Array, 'V');
+      assert.ok(Array.from(one.U.data.subarray(0, 10 * 16)).every((x) => x === 0));
+      const js = implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: jsBackend });
+      assertSameBits(one.U.data as Float64Array, js.U.data as Float64Array, 'U vs TypeScript');
+    } finally {
+      native!.setThreads!(threads);
+    }
+  });
+
+  it('reports the first row whose system is not positive definite (NaN in the fixed side)', () => {
+    const k = 4;
+    const fixed = new Float64Array(r.cols * k).fill(0.5);
+    fixed[3 * k + 1] = NaN; // YᵀY is NaN, so every row with an interaction fails; row 0 is the first
+    const out = new Float64Array(r.rows * k);
+    const args = { rows: r.rows, cols: r.cols, indptr: r.indptr, indices: r.indices, values: r.values, fixed, out, k, alpha: 2, reg: 0.1 };
+    const first = r.indptr.findIndex((p, i) => i < r.rows && r.indptr[i + 1] > p);
+    assert.equal(native!.implicitAlsHalfSweep!(args), first);
   });
 });

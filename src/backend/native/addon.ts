@@ -34,6 +34,10 @@ export interface NativeAddon {
     fixed: Float64Array, fixedBias: Float64Array | null, out: Float64Array, outBias: Float64Array | null,
     reg: number, mu: number, threads: number,
   ): number;
+  implicitAlsHalfSweep(
+    rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, values: Float64Array,
+    fixed: Float64Array, out: Float64Array, alpha: number, reg: number, threads: number,
+  ): number;
   setThreads(threads: number): void;
   getThreads(): number;
   config(): { openblas: string; core: string; threads: number };

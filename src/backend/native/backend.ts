@@ -1,5 +1,5 @@
 import { LowRankError } from '../../core/errors.js';
-import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
 import type { NativeAddon } from './addon.js';
 
 /** The native tier: every {@link Backend} kernel, including the optional LAPACK ones. */
@@ -13,6 +13,7 @@ export interface NativeBackend extends Backend {
   syevd(args: SyevdArgs): void;
   adamEpochs(args: AdamEpochsArgs): number;
   alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
+  implicitAlsHalfSweep(args: ImplicitAlsHalfSweepKernelArgs): number;
   setThreads(threads: number): void;
   /** OpenBLAS's build string and the CPU kernel it selected, e.g. `Haswell`. */
   readonly config: { openblas: string; core: string };
@@ -84,11 +85,14 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       if (info !== 0) throw lapackFailure('xSYEVD', info, 'symmetric eigen');
     },
     adamEpochs: (args) => addon.adamEpochs(args),
-    // No BLAS inside (own vectorized loops and Cholesky, see native/src/als.h), so its std::threads
+    // No BLAS inside (own vectorized loops and Cholesky, see native/src/als.h), so their std::threads
     // (as many as the tier's thread setting) run beside the BLAS lock rather than under it.
     alsHalfSweep: (a) =>
       addon.alsHalfSweep(a.rows, a.cols, a.k, a.indptr, a.indices, a.values, a.fixed, a.fixedBias, a.out, a.outBias,
         a.reg, a.mu, addon.getThreads()),
+    implicitAlsHalfSweep: (a) =>
+      addon.implicitAlsHalfSweep(a.rows, a.cols, a.k, a.indptr, a.indices, a.values, a.fixed, a.out, a.alpha, a.reg,
+        addon.getThreads()),
     setThreads: (threads) => {
       if (!Number.isInteger(threads) || threads < 1) {
         throw new LowRankError('E_ARG', `threads must be a positive integer, got ${threads}`);
