@@ -44,6 +44,7 @@ export function registerRecommend(program: Command): void {
 async function runRecommend(dir: string, f: RecommendFlags): Promise<void> {
   if ((f.user === undefined) === (f.similarItems === undefined)) throw new LowRankError('E_ARG', 'give exactly one of --user U or --similar-items I');
   if (f.similarItems !== undefined && (f.includeSeen || f.seen !== undefined)) throw new LowRankError('E_ARG', '--include-seen and --seen are for --user');
+  if (f.includeSeen && f.seen !== undefined) throw new LowRankError('E_ARG', '--include-seen keeps every item; --seen FILE names items to leave out: give one');
   const saved = await readModelDir(dir);
   const itemIndex = new Map(saved.items.map((id, j) => [id, j]));
   let list: Recommendation[];

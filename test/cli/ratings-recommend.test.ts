@@ -108,10 +108,13 @@ describe('lowrank recommend, lowrank factor --implicit', () => {
     }
   });
 
-  it('unknown user or item: one line, exit 2', () => {
+  it('unknown user or item, contradicting flags: one line, exit 2', () => {
     const r = runCli(['recommend', 'model', '--user', 'nobody'], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr.trim(), /^lowrank: error: unknown user 'nobody'/);
+    const both = runCli(['recommend', 'model', '--user', '1', '--include-seen', '--seen', 'r.csv'], dir);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr.trim(), /^lowrank: error: --include-seen keeps every item; --seen FILE names items to leave out: give one$/);
   });
 
   it('--implicit: ranking metrics beside the popularity baseline, and a model recommend reads', () => {
