@@ -4,8 +4,10 @@
  *
  * - first the native tier's table (bench/native.ts): GEMM, exact SVD, randomized SVD and the
  *   gradient method against numpy, scikit-learn and PyTorch (`--quick`: the short rows only);
+ * - BLAS threads under load (bench/threads.ts): exact SVD 500², 2000² and GEMM 2000³ on one and two
+ *   OpenBLAS threads and the default, without and with a competing busy process;
  * - the CLI's own overhead (bench/cli-overhead.ts): `lowrank factor` process time ÷ library time
- *   and `lowrank --version` ÷ `node -e 0`;
+ *   (read + factorize) and `lowrank --version` ÷ `node -e 0`;
  * - adaptive randomized passes against the fixed count, and `passes: 4` against
  *   torch.svd_lowrank (bench/randomized-adaptive.ts);
  * - then the TypeScript tier, the fallback without OpenBLAS (in a child process that does not load
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { benchDemo, pythonWith } from './demo.js';
 import { benchGemm } from './gemm.js';
 import { benchCliOverhead } from './cli-overhead.js';
+import { benchThreads } from './threads.js';
 import { benchRandomizedAdaptive } from './randomized-adaptive.js';
 import { benchNative } from './native.js';
 import { printPlaygroundBench } from './playground.js';
@@ -37,6 +40,8 @@ function line(cols: Array<string | number>, widths: number[]): string {
 async function main(): Promise<void> {
   if (!process.argv.includes('--ts-tier')) {
     await benchNative({ quick: process.argv.includes('--quick') });
+    // BLAS threads under load: one and two threads with and without a competing busy process (bench/threads.ts).
+    await benchThreads({ reps: process.argv.includes('--quick') ? 3 : undefined, only: process.argv.includes('--quick') ? ['svd500', 'gemm2000'] : undefined });
     // The CLI's own overhead: process time ÷ library time, --version ÷ an empty Node (bench/cli-overhead.ts).
     await benchCliOverhead({ reps: process.argv.includes('--quick') ? 3 : undefined });
     // Adaptive randomized passes vs the fixed count, and --passes 4 vs torch.svd_lowrank (bench/randomized-adaptive.ts).

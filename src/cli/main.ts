@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: starts the window over which the default thread count measures the other processes' load.
+import '../backend/native/threads.js';
 import { commandsFor } from './commands.js';
 import { packageVersion } from './version.js';
 
@@ -27,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion())
     .option('--verbose', 'print stack traces on errors')
     .option('--backend <tier>', `kernel tier: ${BACKEND_CHOICES.join(', ')} (auto: the first of ${AUTO_TIER_ORDER.join(', ')} that loads; default: LOWRANK_BACKEND, else auto)`)
-    .option('--threads <n>', 'threads of the native or wasm tier\'s large kernels (default: LOWRANK_THREADS, else one per core)', intOption('--threads', 1))
+    .option('--threads <n>', 'threads of the native or wasm tier\'s large kernels (default: LOWRANK_THREADS; else native: OPENBLAS_NUM_THREADS, else one per core that other processes do not keep busy at start-up; wasm: one per core)', intOption('--threads', 1))
     .hook('preAction', async () => {
       // Imported here: the native loader is not needed for --version or --help.
       const { selectBackend } = await import('../backend/native/index.js');

@@ -17,6 +17,7 @@ import {
   type TierStatus,
 } from '../select.js';
 import { loadNative, type NativeStatus } from './load.js';
+import { defaultNativeThreads } from './threads.js';
 import { loadWasmNode } from '../wasm/node.js';
 
 export { loadNative, type NativeStatus } from './load.js';
@@ -27,7 +28,11 @@ export type { BackendChoice } from '../select.js';
 export interface SelectBackendOptions {
   /** Tier: `auto` | `native` | `wasm` | `js` (default: `LOWRANK_BACKEND`, else `auto`). */
   backend?: string;
-  /** Threads of the tier's large kernels (default: `LOWRANK_THREADS`, else the tier's own default: one per core). */
+  /**
+   * Threads of the tier's large kernels (default: `LOWRANK_THREADS`, else on the native tier one
+   * per core that other processes leave free ({@link defaultNativeThreads}; OpenBLAS's own
+   * `OPENBLAS_NUM_THREADS`/`OMP_NUM_THREADS` when set), on the wasm tier one per core).
+   */
   threads?: number | string;
   /** Where `backend` came from, for messages and `lowrank info` (default `backend option`). */
   source?: string;
@@ -101,6 +106,9 @@ function planSelection(options: SelectBackendOptions): BackendSelection {
   const resolved = resolveTier(choice);
   const backend = resolved.backend;
   if (threads !== null && backend.setThreads) backend.setThreads(threads);
+  // No count given: the native tier leaves out the cores other processes keep busy (threads.ts),
+  // unless OpenBLAS's own variables set one.
+  else if (threads === null && backend.name === 'native' && backend.setThreads && !env.OPENBLAS_NUM_THREADS && !env.OMP_NUM_THREADS) backend.setThreads(defaultNativeThreads());
   lastSelection = { backend, choice, source, native, tiers: resolved.tiers };
   return lastSelection;
 }
