@@ -13,7 +13,7 @@ import { Matrix } from '../core/matrix.js';
 import { formatBytes } from '../core/size-guard.js';
 import { checkOutputDir, writeOutputDir } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
-import { npyStreamInfo } from '../io/npy-stream.js';
+import { npyStreamInfoOf } from '../io/npy-stream.js';
 import { DEFAULT_OVERSAMPLE } from '../linalg/randomized-svd.js';
 import { DEFAULT_STREAM_PASSES, rowBlockSvd, type RowBlockExecutor } from '../linalg/row-block-svd.js';
 import { singlePassSketch, sketchSizesFor } from '../linalg/single-pass-sketch.js';
@@ -87,7 +87,7 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
   if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory/--passes/--cluster/--block-rows stream row blocks of a .npy file, got '${input}'`);
   if (f.rank === undefined) throw new LowRankError('E_ARG', '--memory/--passes/--cluster/--block-rows need --rank K (the energy, tol and ratio targets need the whole spectrum)');
   if (f.dataRoot !== undefined) throw new LowRankError('E_ARG', '--data-root is for distributed ALS on ratings; the workers read DATA.npy itself, within their own --data-root');
-  const info = npyStreamInfo(input);
+  const info = await npyStreamInfoOf(input);
   const passes = f.passes ?? DEFAULT_STREAM_PASSES;
   const rank = f.rank;
   const r = Math.min(info.rows, info.cols);
@@ -156,7 +156,7 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
  */
 export async function streamSpectrum(input: string, f: { memory: number; top?: number; seed: number; json?: boolean }): Promise<{ rows: number; cols: number; dtype: 'float32' | 'float64'; report: SpectrumReport }> {
   if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory streams row blocks of a .npy file, got '${input}'`);
-  const info = npyStreamInfo(input);
+  const info = await npyStreamInfoOf(input);
   const r = Math.min(info.rows, info.cols);
   const top = Math.min(f.top ?? SPECTRUM_TOP_FIRST, r);
   if (f.top !== undefined && f.top > r) throw new LowRankError('E_ARG', `--top must be an integer in [1, ${r}] for a ${info.rows}×${info.cols} matrix, got ${f.top}`);

@@ -17,6 +17,7 @@ import { claimRun, KEEP_SECONDS, runIdOf, runJobRound, type RoundJob, type Round
 import { keyValueClient, redisConnection } from './redis-url.js';
 import { blockRange, type BlockProgress, type RowBlockPlan } from './row-blocks.js';
 import { resolve } from 'node:path';
+import { isHttpUrl } from '../io/http-range.js';
 
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_JOB_ATTEMPTS } from './job-rounds.js';
 
@@ -49,13 +50,14 @@ export class ClusterExecutor implements RowBlockExecutor {
   ) {}
 
   /**
-   * Connects to the queue at `url` for the blocks of `path` (a file every worker sees at this path).
+   * Connects to the queue at `url` for the blocks of `path` (a file every worker sees at this path,
+   * or an `http(s)://` URL the workers read by Range requests, under their `--allow-url-prefix`).
    * @throws {@link LowRankError} `E_ARG` for a bad URL, or a run id already used with other parameters.
    */
   static async connect(url: string, path: string, info: NpyStreamInfo, plan: RowBlockPlan, options: ClusterOptions = {}): Promise<ClusterExecutor> {
     const connection = redisConnection(url, '--cluster');
     const queue = new Queue<BlockJobData, BlockJobResult>(BLOCK_QUEUE, { connection });
-    const abs = resolve(path);
+    const abs = isHttpUrl(path) ? path : resolve(path);
     try {
       const run = runIdOf(options.jobId);
       await claimRun(queue, run, { path: abs, rows: info.rows, cols: info.cols, blockRows: plan.blockRows });

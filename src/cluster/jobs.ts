@@ -11,6 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LowRankError } from '../core/errors.js';
+import { isHttpUrl } from '../io/http-range.js';
 import type { BlockResult } from '../linalg/row-block-svd.js';
 import type { SketchSizes } from '../linalg/single-pass-sketch.js';
 import { MAX_BLOCK_BYTES } from './row-blocks.js';
@@ -21,6 +22,38 @@ export const BLOCK_QUEUE = 'lowrank-blocks';
 /** Largest sketch width a job may ask for (l columns of Z, or a sketch size). */
 export const MAX_JOB_SKETCH = 4096;
 
+/**
+ * `url` when it is an `http(s)://` URL under one of `prefixes` (same scheme, host and port; path
+ * inside the prefix's directory, after the URL's own `..` resolution), with no credentials.
+ *
+ * @throws {@link LowRankError} `E_ARG` (`job payload: …`) when no prefix allows it.
+ * @example
+ * ```ts
+ * allowedUrl('http://store:8080/data/a.npy', ['http://store:8080/data/'], 'path'); // the URL
+ * allowedUrl('http://store:8080/etc/a.npy', ['http://store:8080/data/'], 'path'); // throws
+ * ```
+ */
+export function allowedUrl(url: string, prefixes: readonly string[], field: string): string {
+  const bad = (why: string): never => {
+    throw new LowRankError('E_ARG', `job payload: ${why}`);
+  };
+  if (prefixes.length === 0) bad(`${field} ${JSON.stringify(url)} is a URL; this worker reads URLs only under its --allow-url-prefix`);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return bad(`${field} ${JSON.stringify(url)} is not a valid URL`);
+  }
+  if (u.username || u.password) bad(`${field}: URLs with credentials are refused`);
+  const inside = prefixes.some((p) => {
+    const q = new URL(p);
+    const dir = q.pathname.endsWith('/') ? q.pathname : `${q.pathname}/`;
+    return u.protocol === q.protocol && u.host === q.host && u.pathname.startsWith(dir) && u.pathname.length > dir.length;
+  });
+  if (!inside) bad(`${field} ${JSON.stringify(url)} is not under an allowed URL prefix (${prefixes.join(', ')})`);
+  return u.href;
+}
+
 /** The data of one block job. */
 export interface BlockJobData {
   /** The run (coordinator job id). */
@@ -29,7 +62,7 @@ export interface BlockJobData {
   pass: number;
   /** Block index ≥ 0. */
   block: number;
-  /** Absolute path of the `.npy` file (checked against the worker's data root). */
+  /** Absolute path of the `.npy` file (checked against the worker's data root), or an `http(s)://` URL (checked against its allowed prefixes). */
   path: string;
   /** First row and row count of the block. */
   start: number;
@@ -107,8 +140,8 @@ export function confinedPath(path: unknown, dataRoot: string, field: string): st
 
 /**
  * Checks a job payload before anything is read: every field of the right type and range, the path
- * inside `dataRoot` (after resolving symbolic links), the block within the file and no larger than
- * a worker reads at once. Returns the real path to open.
+ * inside `dataRoot` (after resolving symbolic links) or a URL under one of `urlPrefixes`, the block
+ * within the file and no larger than a worker reads at once. Returns the real path (or URL) to open.
  *
  * @throws {@link LowRankError} `E_ARG` with a one-line reason naming the field.
  * @example
@@ -116,7 +149,7 @@ export function confinedPath(path: unknown, dataRoot: string, field: string): st
  * const path = validateBlockJob(job.data, '/data'); // throws for '../etc/passwd' or block −1
  * ```
  */
-export function validateBlockJob(d: BlockJobData, dataRoot: string): string {
+export function validateBlockJob(d: BlockJobData, dataRoot: string, urlPrefixes: readonly string[] = []): string {
   const bad = (why: string): never => {
     throw new LowRankError('E_ARG', `job payload: ${why}`);
   };
@@ -130,7 +163,7 @@ export function validateBlockJob(d: BlockJobData, dataRoot: string): string {
   }
   // 4 bytes: the smallest item size; the worker checks the file's own item size once it has read the header.
   if (d.count * d.cols * 4 > MAX_BLOCK_BYTES) bad(`block of ${d.count}×${d.cols} exceeds the ${MAX_BLOCK_BYTES}-byte block limit`);
-  const real = confinedPath(d.path, dataRoot, 'path');
+  const real = typeof d.path === 'string' && isHttpUrl(d.path) ? allowedUrl(d.path, urlPrefixes, 'path') : confinedPath(d.path, dataRoot, 'path');
   const t = d.task;
   if (typeof t !== 'object' || t === null) bad('task missing');
   if (t.kind === 'gram' || t.kind === 'product') {

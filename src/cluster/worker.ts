@@ -29,6 +29,8 @@ export interface BlockWorkerOptions {
   concurrency?: number;
   /** Only files under this directory may be read (default: the current directory). */
   dataRoot?: string;
+  /** `http(s)://` prefixes under which `.npy` URLs may be read by Range requests (default: none, URLs refused). */
+  allowUrlPrefixes?: readonly string[];
   /** Lock duration in ms (default {@link DEFAULT_LOCK_MS}); the stalled check runs every half of it. */
   lockMs?: number;
   /** One line per event (refusals, failures, completions). */
@@ -79,7 +81,7 @@ export async function startBlockWorker(options: BlockWorkerOptions): Promise<Wor
     const d = job.data as BlockJobData;
     let path: string;
     try {
-      path = validateBlockJob(d, dataRoot);
+      path = validateBlockJob(d, dataRoot, options.allowUrlPrefixes);
     } catch (err) {
       return refuse(job, err);
     }

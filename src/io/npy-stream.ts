@@ -9,6 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LowRankError } from '../core/errors.js';
 import { Matrix, type DType } from '../core/matrix.js';
+import { HttpRangeSource, isHttpUrl } from './http-range.js';
 import { npyHeader, parseNpyHeader, type NpyHeader } from './npy.js';
 
 /** Bytes read to find the header (numpy's headers are ≤ 64 KiB even for version 2.0 files in practice). */
@@ -43,16 +44,29 @@ export interface NpyStreamInfo {
  * ```
  */
 export function npyStreamInfo(path: string): NpyStreamInfo {
-  return withHeader(path, (h, size) => {
-    if (h.shape.length !== 2) throw new LowRankError('E_SHAPE', `${path}: streaming needs a 2-D array, got shape (${h.shape.join(', ')})`);
-    if (h.fortranOrder) throw new LowRankError('E_UNSUPPORTED', `${path}: Fortran-order data cannot be streamed by rows; save it in C order (np.ascontiguousarray) or stream its transpose`);
-    const dtype: DType | undefined = h.dtype.slice(1) === 'f4' ? 'float32' : h.dtype.slice(1) === 'f8' ? 'float64' : undefined;
-    if (!dtype || !h.littleEndian) throw new LowRankError('E_UNSUPPORTED', `${path}: streaming reads little-endian float32 or float64 (<f4, <f8), got '${h.dtype}'; convert with a.astype('<f4')`);
-    const [rows, cols] = h.shape;
-    const rowBytes = cols * h.itemsize;
-    checkSize(path, h, rows * rowBytes, size);
-    return { path, rows, cols, dtype, dataStart: h.dataStart, rowBytes };
-  });
+  return withHeader(path, (h, size) => matrixInfo(path, h, size));
+}
+
+/**
+ * {@link npyStreamInfo} of a local path or of an `http(s)://` URL (whose header is read by a
+ * `Range` request, see `http-range.ts`).
+ * @throws {@link LowRankError} as {@link npyStreamInfo}; `E_IO` when the server fails or ignores Range.
+ */
+export async function npyStreamInfoOf(pathOrUrl: string): Promise<NpyStreamInfo> {
+  if (!isHttpUrl(pathOrUrl)) return npyStreamInfo(pathOrUrl);
+  const { source, head } = await HttpRangeSource.open(pathOrUrl, HEADER_PROBE_BYTES);
+  return matrixInfo(pathOrUrl, parseNpyHeader(head, pathOrUrl), source.size);
+}
+
+function matrixInfo(path: string, h: NpyHeader, size: number): NpyStreamInfo {
+  if (h.shape.length !== 2) throw new LowRankError('E_SHAPE', `${path}: streaming needs a 2-D array, got shape (${h.shape.join(', ')})`);
+  if (h.fortranOrder) throw new LowRankError('E_UNSUPPORTED', `${path}: Fortran-order data cannot be streamed by rows; save it in C order (np.ascontiguousarray) or stream its transpose`);
+  const dtype: DType | undefined = h.dtype.slice(1) === 'f4' ? 'float32' : h.dtype.slice(1) === 'f8' ? 'float64' : undefined;
+  if (!dtype || !h.littleEndian) throw new LowRankError('E_UNSUPPORTED', `${path}: streaming reads little-endian float32 or float64 (<f4, <f8), got '${h.dtype}'; convert with a.astype('<f4')`);
+  const [rows, cols] = h.shape;
+  const rowBytes = cols * h.itemsize;
+  checkSize(path, h, rows * rowBytes, size);
+  return { path, rows, cols, dtype, dataStart: h.dataStart, rowBytes };
 }
 
 /** The element type and layout of a 1-D `.npy` vector read by ranges ({@link readNpyVector}). */
@@ -144,6 +158,12 @@ function checkSize(path: string, h: NpyHeader, dataBytes: number, size: number):
   }
 }
 
+/** What a row reader reads from: a local file or an HTTP(S) range source. */
+interface ByteSource {
+  read(bytes: Uint8Array, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 async function readAt(handle: FileHandle, bytes: Uint8Array, position: number, path: string): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
@@ -174,15 +194,20 @@ function readFully(fd: number, into: Uint8Array, position: number, path: string)
  * ```
  */
 export class NpyRowReader {
-  private constructor(readonly info: NpyStreamInfo, private readonly handle: FileHandle) {}
+  private constructor(readonly info: NpyStreamInfo, private readonly source: ByteSource) {}
 
   /**
-   * Opens `path` for row reads.
-   * @throws {@link LowRankError} as {@link npyStreamInfo}.
+   * Opens `path` for row reads: a local file, or an `http(s)://` URL read by Range requests.
+   * @throws {@link LowRankError} as {@link npyStreamInfoOf}.
    */
   static async open(path: string): Promise<NpyRowReader> {
+    if (isHttpUrl(path)) {
+      const { source, head } = await HttpRangeSource.open(path, HEADER_PROBE_BYTES);
+      return new NpyRowReader(matrixInfo(path, parseNpyHeader(head, path), source.size), source);
+    }
     const info = npyStreamInfo(path);
-    return new NpyRowReader(info, await open(path, 'r'));
+    const handle = await open(path, 'r');
+    return new NpyRowReader(info, { read: (bytes, position) => readAt(handle, bytes, position, path), close: () => handle.close() });
   }
 
   /**
@@ -199,13 +224,13 @@ export class NpyRowReader {
     }
     if (into && into.byteLength < count * rowBytes) throw new LowRankError('E_ARG', `${path}: read buffer of ${into.byteLength} bytes for ${count * rowBytes}`);
     const bytes = into ? new Uint8Array(into, 0, count * rowBytes) : new Uint8Array(count * rowBytes);
-    await readAt(this.handle, bytes, dataStart + start * rowBytes, path);
+    await this.source.read(bytes, dataStart + start * rowBytes);
     const data = dtype === 'float32' ? new Float32Array(bytes.buffer, 0, count * cols) : new Float64Array(bytes.buffer, 0, count * cols);
     return new Matrix(count, cols, data);
   }
 
   /** Closes the file. */
   async close(): Promise<void> {
-    await this.handle.close();
+    await this.source.close();
   }
 }
