@@ -40,3 +40,26 @@ for n in 1 2 3; do
   for f in U V S; do cmp -s "$WORK/ref/$f.npy" "$WORK/c$n/$f.npy" || SAME=no; done
   printf '%-22s %8.2f %8.2f %s\n' "$n worker(s)" "$T" "$(echo "$SINGLE / $T" | bc -l)" "$SAME"
 done
+[ -n "${RATINGS:-}" ] || exit 0
+for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+PIDS=()
+rm -f "$WORK"/w*.log
+mkdir -p "$WORK/als"
+ALS=(factor "$RATINGS" --format ratings --method als --rank 20 --sweeps 10 --seed 1 --quiet --force)
+wall() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+echo
+echo "distributed ALS on $RATINGS, rank 20, 10 sweeps; seconds: wall time of the command (parsing and evaluation included)"
+printf '%-22s %8s %8s %s\n' run seconds speedup identical
+ASINGLE=$(wall "${CLI[@]}" "${ALS[@]}" --out "$WORK/als/ref")
+printf '%-22s %8.2f %8s %s\n' "single process" "$ASINGLE" "1.00" "-"
+for n in 1 2; do
+  while [ ${#PIDS[@]} -lt $n ]; do
+    "${CLI[@]}" worker --redis redis://127.0.0.1:$PORT --data-root "$WORK" > "$WORK/w${#PIDS[@]}.log" 2>&1 &
+    PIDS+=($!)
+  done
+  until [ "$(grep -l ready "$WORK"/w*.log 2>/dev/null | wc -l)" -ge $n ]; do sleep 0.2; done
+  T=$(wall "${CLI[@]}" "${ALS[@]}" --cluster redis://127.0.0.1:$PORT --data-root "$WORK/als" --out "$WORK/als/c$n")
+  SAME=yes
+  for f in U V user_bias item_bias; do cmp -s "$WORK/als/ref/$f.npy" "$WORK/als/c$n/$f.npy" || SAME=no; done
+  printf '%-22s %8.2f %8.2f %s\n' "$n worker(s)" "$T" "$(echo "$ASINGLE / $T" | bc -l)" "$SAME"
+done

@@ -110,7 +110,9 @@ export async function distributedAls(r: CsrMatrix, options: DistributedAlsOption
 
   const queue = new Queue<AlsJobData, AlsJobResult>(BLOCK_QUEUE, { connection });
   try {
-    await claimRun(queue, run, { kind: 'als', dir, n, m, nnz: r.nnz, k, reg, mu, biases: useBiases, seed, users: blockRowsOf(n), items: blockRowsOf(m) });
+    // The data's checksum too: a resumed run reuses completed blocks only for the very same ratings.
+    const data = checksum([r.indptr, r.indices, r.values]);
+    await claimRun(queue, run, { kind: 'als', dir, n, m, nnz: r.nnz, data, k, reg, mu, biases: useBiases, seed, users: blockRowsOf(n), items: blockRowsOf(m) });
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
@@ -199,6 +201,16 @@ export async function distributedAls(r: CsrMatrix, options: DistributedAlsOption
   } finally {
     await queue.close();
   }
+}
+
+/** FNV-1a (32-bit) over the bytes of the arrays, as 8 hex digits. */
+function checksum(arrays: readonly (Int32Array | Float64Array)[]): string {
+  let h = 0x811c9dc5;
+  for (const a of arrays) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /**

@@ -71,6 +71,7 @@ test('usage errors: no --rank, a CSV, a bad size (exit 2); a budget below the sk
     [['factor', 'a.csv', '--rank', '1', '--memory', '1GiB'], 2, /stream row blocks of a \.npy/],
     [['factor', 'a.npy', '--rank', '2', '--memory', 'lots'], 2, /--memory must be a size/],
     [['factor', 'a.npy', '--rank', '2', '--memory', '100MiB'], 1, /--memory 100\.0 MiB is too small/],
+    [['factor', 'a.npy', '--rank', '2', '--cluster', 'redis://127.0.0.1:1', '--data-root', '.'], 2, /--data-root is for distributed ALS on ratings/],
   ];
   for (const [args, code, msg] of cases) {
     const r = runCli(args, dir);
