@@ -1,16 +1,19 @@
 /**
- * The native ALS half-sweep (native/src/als.h) against the TypeScript loop it replaces
- * (src/methods/als-half-sweep.ts + als-row-solve.ts). The kernel performs each row's floating-point
- * operations in the TypeScript order without fused multiply-adds, so the factors must be equal bit
- * for bit — the strongest check there is, and the kernel's documented contract — for any thread
- * count, with and without biases, on ranks that are and are not multiples of the vector width,
- * through the λ = 0 ridge retry, and with the same E_DIVERGED error on a singular row; likewise the
- * implicit-feedback half-sweep (native/src/implicit-als.h) against implicitAlsFactorize's loop.
+ * The ALS half-sweep kernels — native (native/src/als.h, threaded) and WebAssembly
+ * (wasm/src/als.h) — against the TypeScript loop they replace (src/methods/als-half-sweep.ts +
+ * als-row-solve.ts). The kernels perform each row's floating-point operations in the TypeScript
+ * order without fused multiply-adds, so the factors must be equal bit for bit — the strongest check
+ * there is, and the kernels' documented contract — with and without biases, on ranks that are and
+ * are not multiples of the vector width, through the λ = 0 ridge retry, with the same E_DIVERGED
+ * error on a singular row, and (native) for any thread count; likewise the native implicit-feedback
+ * half-sweep (native/src/implicit-als.h) against implicitAlsFactorize's loop.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsBackend } from '../../src/backend/js/index.js';
+import type { Backend } from '../../src/backend/backend.js';
 import { loadNative } from '../../src/backend/native/index.js';
+import { loadWasmNode } from '../../src/backend/wasm/node.js';
 import { LowRankError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { cooMatrix, CsrMatrix } from '../../src/core/sparse.js';
@@ -22,6 +25,12 @@ import { generateRatings } from '../fixtures/generate-ratings.js';
 const status = loadNative();
 const native = status.backend;
 const skip = native ? false : `native addon unavailable: ${status.reason}`;
+const wasmStatus = loadWasmNode(1);
+/** The tiers with an ALS half-sweep kernel, each skipped when it cannot run here. */
+const kernelTiers: Array<{ name: string; backend: Backend | null; skip: string | false }> = [
+  { name: 'native', backend: native, skip },
+  { name: 'wasm', backend: wasmStatus.backend, skip: wasmStatus.backend ? false : `wasm tier unavailable: ${wasmStatus.reason}` },
+];
 
 /** Generated ratings (long-tailed, so rows of 0–hundreds of entries) as CSR. */
 function ratings(users: number, items: number, count: number, seed: number): CsrMatrix {
@@ -41,30 +50,31 @@ function assertSameBits(a: Float64Array, b: Float64Array, what: string): void {
   assert.equal(i, -1, `${what} differs at ${i}: ${a[i]} vs ${b[i]}`);
 }
 
-/** Runs both tiers' half-sweep on the same operands, each into a NaN-filled output; returns the outputs. */
-function bothHalfSweeps(r: CsrMatrix, k: number, reg: number, biases: boolean, seed: number) {
+/** Runs the TypeScript loop and `kernel`'s half-sweep on the same operands, each into a NaN-filled output. */
+function bothHalfSweeps(kernel: Backend, r: CsrMatrix, k: number, reg: number, biases: boolean, seed: number) {
   const rng = new Rng(seed);
   const fixed = new Float64Array(r.cols * k);
   rng.fillNormal(fixed, 0, 1 / Math.sqrt(k));
   const fixedBias = biases ? new Float64Array(r.cols) : null;
   if (fixedBias) rng.fillNormal(fixedBias, 0, 0.3);
   const mu = biases ? 3.5 : 0;
-  const run = (backend: typeof jsBackend) => {
+  const run = (backend: Backend) => {
     const out = new Float64Array(r.rows * k).fill(NaN);
     const outBias = biases ? new Float64Array(r.rows).fill(NaN) : null;
     alsHalfSweep({ rows: r, fixed, fixedBias, out, outBias, k, reg, mu, backend });
     return { out, outBias };
   };
-  return { js: run(jsBackend), native: run(native!) };
+  return { js: run(jsBackend), native: run(kernel) };
 }
 
-describe('native ALS half-sweep', { skip }, () => {
+for (const tier of kernelTiers) describe(`${tier.name} ALS half-sweep`, { skip: tier.skip }, () => {
+  const kernel = tier.backend!;
   const r = ratings(300, 200, 12_000, 3);
 
   for (const k of [1, 5, 8, 20]) {
     for (const biases of [false, true]) {
       it(`one half-sweep equals the TypeScript loop bit for bit (k = ${k}${biases ? ', biases' : ''})`, () => {
-        const { js, native: nat } = bothHalfSweeps(r, k, 0.05, biases, k);
+        const { js, native: nat } = bothHalfSweeps(kernel, r, k, 0.05, biases, k);
         assertSameBits(nat.out, js.out, 'factors');
         if (biases) assertSameBits(nat.outBias!, js.outBias!, 'biases');
       });
@@ -75,7 +85,7 @@ describe('native ALS half-sweep', { skip }, () => {
     it(`alsFactorize: three sweeps give the same factors${biases ? ' and biases' : ''} on both tiers`, () => {
       const opts = { rank: 20, reg: 0.1, iterations: 3, biases, seed: 2 };
       const a = alsFactorize(r, { ...opts, backend: jsBackend });
-      const b = alsFactorize(r, { ...opts, backend: native! });
+      const b = alsFactorize(r, { ...opts, backend: kernel });
       assertSameBits(b.U.data as Float64Array, a.U.data as Float64Array, 'U');
       assertSameBits(b.V.data as Float64Array, a.V.data as Float64Array, 'V');
       assert.deepEqual(Array.from(b.lossHistory!), Array.from(a.lossHistory!));
@@ -98,7 +108,7 @@ describe('native ALS half-sweep', { skip }, () => {
     const values = Float64Array.from(row, () => 1 + Math.floor(rng.uniform() * 5));
     const m = CsrMatrix.fromCoo(cooMatrix(50, 40, Int32Array.from(row), Int32Array.from(col), values));
     for (const biases of [false, true]) {
-      const { js, native: nat } = bothHalfSweeps(m, 6, 0.1, biases, 1);
+      const { js, native: nat } = bothHalfSweeps(kernel, m, 6, 0.1, biases, 1);
       assertSameBits(nat.out, js.out, 'factors');
       for (const i of [0, 7, 49]) assert.deepEqual(Array.from(nat.out.subarray(i * 6, i * 6 + 6)), [0, 0, 0, 0, 0, 0]);
       if (biases) {
@@ -106,7 +116,7 @@ describe('native ALS half-sweep', { skip }, () => {
         assert.equal(nat.outBias![7], 0);
       }
       const opts = { rank: 6, reg: 0.1, iterations: 2, biases };
-      const f = alsFactorize(m, { ...opts, backend: native! });
+      const f = alsFactorize(m, { ...opts, backend: kernel });
       const g = alsFactorize(m, { ...opts, backend: jsBackend });
       assertSameBits(f.V.data as Float64Array, g.V.data as Float64Array, 'V');
       for (const j of [3, 39]) for (let l = 0; l < 6; l++) assert.equal(f.V.get(l, j), 0);
@@ -125,7 +135,7 @@ describe('native ALS half-sweep', { skip }, () => {
     const values = Float64Array.from(row, (_, e) => 1 + (e % 5));
     const m2 = CsrMatrix.fromCoo(cooMatrix(n, m, row, col, values));
     for (const biases of [false, true]) {
-      const { js, native: nat } = bothHalfSweeps(m2, 6, 0, biases, 9);
+      const { js, native: nat } = bothHalfSweeps(kernel, m2, 6, 0, biases, 9);
       assertSameBits(nat.out, js.out, 'factors');
       assert.ok(nat.out.every(Number.isFinite));
     }
@@ -141,7 +151,7 @@ describe('native ALS half-sweep', { skip }, () => {
     const rng = new Rng(1);
     rng.fillNormal(fixed, 0, 0.3);
     fixed.fill(NaN, 5 * k, 6 * k);
-    const message = (backend: typeof jsBackend, reg: number): string => {
+    const message = (backend: Backend, reg: number): string => {
       try {
         alsHalfSweep({ rows: big, fixed, fixedBias: null, out: new Float64Array(big.rows * k), outBias: null, k, reg, mu: 0, backend });
       } catch (e) {
@@ -151,27 +161,27 @@ describe('native ALS half-sweep', { skip }, () => {
       }
       return 'no error';
     };
-    const threads = native!.threads;
+    const threads = kernel.threads;
     try {
       for (const reg of [0, 0.1]) {
         const expected = message(jsBackend, reg);
         assert.match(expected, /^ALS normal matrix \(20×20, \d+ entries\) is not positive definite/);
         for (const t of [1, 2]) {
-          native!.setThreads!(t);
-          assert.equal(message(native!, reg), expected, `reg ${reg}, ${t} thread(s)`);
+          kernel.setThreads!(t);
+          assert.equal(message(kernel, reg), expected, `reg ${reg}, ${t} thread(s)`);
         }
       }
     } finally {
-      native!.setThreads!(threads);
+      kernel.setThreads!(threads);
     }
   });
 
-  it('one thread and two threads give the same bits (a problem large enough to be split)', () => {
+  it('one thread and two threads give the same bits (a problem large enough to be split)', { skip: tier.name === 'native' ? false : 'one thread on this tier' }, () => {
     const big = ratings(3000, 800, 150_000, 6);
-    const threads = native!.threads;
+    const threads = kernel.threads;
     const fit = (t: number) => {
-      native!.setThreads!(t);
-      return alsFactorize(big, { rank: 20, reg: 0.05, iterations: 2, biases: true, backend: native! });
+      kernel.setThreads!(t);
+      return alsFactorize(big, { rank: 20, reg: 0.05, iterations: 2, biases: true, backend: kernel });
     };
     try {
       const one = fit(1);
@@ -180,19 +190,20 @@ describe('native ALS half-sweep', { skip }, () => {
       assertSameBits(two.V.data as Float64Array, one.V.data as Float64Array, 'V');
       assertSameBits(two.biases!.user, one.biases!.user, 'user biases');
     } finally {
-      native!.setThreads!(threads);
+      kernel.setThreads!(threads);
     }
   });
 
-  it('the addon refuses out-of-range column indices and malformed row pointers before writing anything', () => {
-    const native2 = native!;
+  it('the kernel refuses out-of-range column indices and malformed row pointers before writing anything', () => {
+    const native2 = kernel;
     const out = new Float64Array(4).fill(7);
     const args = {
       rows: 2, cols: 3, indptr: Int32Array.of(0, 1, 2), indices: Int32Array.of(0, 3), values: Float64Array.of(1, 2),
       fixed: new Float64Array(6).fill(1), fixedBias: null, out, outBias: null, k: 2, reg: 0.1, mu: 0,
     };
-    assert.throws(() => native2.alsHalfSweep!(args), /indices\[1\] is outside \[0, cols\)/);
-    assert.throws(() => native2.alsHalfSweep!({ ...args, indices: Int32Array.of(0, 1), indptr: Int32Array.of(0, 2, 1) }), /indptr must not decrease/);
+    // The addon throws a RangeError, the wasm tier a LowRankError; each names the bad index, row or buffer.
+    assert.throws(() => native2.alsHalfSweep!(args), /indices\[1\] is outside \[0, cols\)|column index 3 at entry 1 is outside \[0, 3\)/);
+    assert.throws(() => native2.alsHalfSweep!({ ...args, indices: Int32Array.of(0, 1), indptr: Int32Array.of(0, 2, 1) }), /indptr must not decrease \(row 1\)|row pointers decrease at row 1/);
     assert.throws(() => native2.alsHalfSweep!({ ...args, indices: Int32Array.of(0, 1), fixed: new Float64Array(5) }), /fixed holds 5 elements, needs 6/);
     assert.deepEqual(Array.from(out), [7, 7, 7, 7]);
   });

@@ -1,6 +1,6 @@
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
-import type { AdamEpochsArgs, AdamParams, Backend, FactorGradientArgs, GemmArgs, SvdArgs } from '../backend.js';
+import type { AdamEpochsArgs, AdamParams, AlsHalfSweepKernelArgs, Backend, FactorGradientArgs, GemmArgs, SvdArgs } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Ptr, WasmRuntime } from './runtime.js';
 
@@ -14,10 +14,11 @@ export interface WasmConfig {
   sharedMemory: boolean;
 }
 
-/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD. */
+/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD, ALS half-sweep. */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   svd(args: SvdArgs): void;
+  alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   adamEpochs(args: AdamEpochsArgs): number;
   setThreads(threads: number): void;
   readonly config: WasmConfig;
@@ -37,6 +38,31 @@ function adamScalars(p: { lr: number; beta1: number; beta2: number }, step: numb
   const bc1 = 1 - Math.pow(p.beta1, step);
   const bc2 = 1 - Math.pow(p.beta2, step);
   return [p.lr / bc1, 1 / Math.sqrt(bc2)];
+}
+
+/**
+ * Checks the operands of an ALS half-sweep before the kernel indexes linear memory with them:
+ * row pointers from 0 that never decrease, column indices inside the fixed side, buffer lengths.
+ * @throws {@link LowRankError} `E_ARG` naming the first bad pointer, index or buffer.
+ */
+function checkAlsOperands(x: AlsHalfSweepKernelArgs): void {
+  const { rows, cols, k, indptr, indices } = x;
+  if (indptr.length < rows + 1 || indptr[0] !== 0) throw new LowRankError('E_ARG', `CSR row pointers must hold ${rows + 1} entries from 0`);
+  for (let i = 0; i < rows; i++) {
+    if (indptr[i + 1] < indptr[i]) throw new LowRankError('E_ARG', `CSR row pointers decrease at row ${i}`);
+  }
+  const nnz = indptr[rows];
+  const need: Array<[string, ArrayLike<number> | null, number]> = [
+    ['indices', indices, nnz], ['values', x.values, nnz], ['fixed', x.fixed, cols * k], ['out', x.out, rows * k],
+    ['fixedBias', x.fixedBias, cols], ['outBias', x.outBias, rows],
+  ];
+  for (const [name, buf, len] of need) {
+    if (buf && buf.length < len) throw new LowRankError('E_ARG', `${name} holds ${buf.length} elements, needs ${len}`);
+  }
+  if ((x.fixedBias === null) !== (x.outBias === null)) throw new LowRankError('E_ARG', 'fixedBias and outBias must both be given or both be null');
+  for (let p = 0; p < nnz; p++) {
+    if (!(indices[p] >= 0 && indices[p] < cols)) throw new LowRankError('E_ARG', `CSR column index ${indices[p]} at entry ${p} is outside [0, ${cols})`);
+  }
 }
 
 /**
@@ -175,9 +201,38 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     rt.get(vt, x.vt, r * n);
   };
 
+  /**
+   * ALS half-sweep (kernels.c `als_half_sweep_f64`, one thread, the TypeScript tier's bits): the
+   * rows, the fixed side and the outputs copied through linear memory; on a singular row only the
+   * rows before it are copied back, as the TypeScript loop leaves them.
+   */
+  const alsHalfSweep = (x: AlsHalfSweepKernelArgs): number => {
+    const { rows, cols, k } = x;
+    checkAlsOperands(x);
+    const nnz = x.indptr[rows];
+    const bias = x.fixedBias !== null && x.outBias !== null;
+    const scratch = rt.ex.als_scratch_doubles(k + (bias ? 1 : 0));
+    rt.begin(bytesOf(rows + 1, false) + bytesOf(nnz, false) + bytesOf(nnz, true) + bytesOf(cols * k, true) +
+      (bias ? bytesOf(cols, true) + bytesOf(rows, true) : 0) + bytesOf(rows * k, true) + bytesOf(scratch, true));
+    const indptr = rt.putInt32(x.indptr, rows + 1);
+    const indices = rt.putInt32(x.indices, nnz);
+    const values = rt.put(x.values, nnz);
+    const fixed = rt.put(x.fixed, cols * k);
+    const fixedBias = bias ? rt.put(x.fixedBias!, cols) : 0;
+    const out = rt.alloc(rows * k, true);
+    const outBias = bias ? rt.alloc(rows, true) : 0;
+    const work = rt.alloc(scratch, true);
+    const failed = rt.ex.als_half_sweep_f64(rows, k, indptr, indices, values, fixed, fixedBias, out, outBias, x.reg, x.mu, work);
+    const done = failed >= 0 ? failed : rows;
+    rt.get(out, x.out, done * k);
+    if (bias) rt.get(outBias, x.outBias!, done);
+    return failed;
+  };
+
   return {
     ...jsBackend,
     svd,
+    alsHalfSweep,
     name: 'wasm',
     get threads(): number {
       return rt.threads;

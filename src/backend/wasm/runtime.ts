@@ -54,6 +54,11 @@ interface KernelExports {
   adam_f64(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
   svd_f64(m: number, n: number, a: number, s: number, u: number, vt: number, work: number): number;
   svd_f64_work(m: number, n: number): number;
+  als_scratch_doubles(d: number): number;
+  als_half_sweep_f64(
+    rows: number, k: number, indptr: number, indices: number, values: number, fixed: number, fixedBias: number,
+    out: number, outBias: number, reg: number, mu: number, scratch: number,
+  ): number;
   __heap_base: WebAssembly.Global;
 }
 
@@ -213,6 +218,13 @@ export class WasmRuntime {
     const f64 = src instanceof Float64Array;
     const p = this.alloc(length, f64);
     this.view(f64).set(length === src.length ? src : src.subarray(0, length), p / (f64 ? 8 : 4));
+    return p;
+  }
+
+  /** Reserves room for `length` elements of an Int32Array and copies them in; returns its byte offset. */
+  putInt32(src: Int32Array, length = src.length): Ptr {
+    const p = this.alloc(length, false);
+    new Int32Array(this.memory.buffer, p, length).set(length === src.length ? src : src.subarray(0, length));
     return p;
   }
 
