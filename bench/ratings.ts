@@ -10,8 +10,8 @@
  * 2. Top-10 on latest-small with implicit ALS (ratings read as interactions, 80/20 split, seed 1):
  *    precision, recall, nDCG, MAP beside the popularity baseline.
  * 3. One ALS sweep at k = 20 over 1,000,000 generated ratings (MovieLens-1M shape, 6,040 × 3,706)
- *    and 5,000,000 (34,939 × 10,677): the native kernel (all threads, one thread), the TypeScript
- *    loop and numpy's per-row solves (bench/ratings_als_peer.py) on the same ratings, median sweep.
+ *    and 5,000,000 (34,939 × 10,677): the native kernel (all threads, one thread), the WebAssembly
+ *    kernel, the TypeScript loop and numpy's per-row solves (bench/ratings_als_peer.py) on the same ratings, median sweep.
  *    Goal at 1M: ≤ 0.3 s on the native tier (issue 15).
  * 4. `--scale` (`--scale-only`: this part alone): 20,000,000 generated ratings shaped like MovieLens-20M (138,493 users, 26,744 items,
  *    long-tailed activity and popularity; committed generator), ALS k = 10, SWEEPS sweeps on the native
@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { loadNative } from '../src/backend/native/index.js';
+import { loadWasmNode } from '../src/backend/wasm/node.js';
 import { Rng } from '../src/core/rng.js';
 import { cooMatrix, CsrMatrix } from '../src/core/sparse.js';
 import { parseRatings } from '../src/io/ratings.js';
@@ -128,9 +129,10 @@ function numpyPeer(dir: string, users: number, items: number, k: number, sweeps:
 
 /**
  * ALS sweep time (k = 20, λ = 0.1, no biases — as the numpy peer) on generated ratings of two sizes:
- * the native kernel on all its threads and on one, the TypeScript loop and numpy's per-row solves,
- * on the same ratings. The lowrank runs alternate sweep by sweep (so the machine's load falls on
- * each alike) and the median sweep is printed; numpy runs after them in its own process.
+ * the native kernel on all its threads and on one, the WebAssembly kernel (one thread), the
+ * TypeScript loop and numpy's per-row solves, on the same ratings. The lowrank runs alternate sweep
+ * by sweep (so the machine's load falls on each alike) and the median sweep is printed; numpy runs
+ * after them in its own process.
  */
 function sweepTimes(): void {
   const K = 20;
@@ -139,10 +141,12 @@ function sweepTimes(): void {
     { name: '5M (half MovieLens-10M)', users: 34_939, items: 10_677, ratings: 5_000_000 },
   ].slice(0, quick ? 1 : 2);
   const native = loadNative().backend;
+  const wasm = loadWasmNode(1).backend;
   const threads = native?.threads ?? 1;
   console.log(`\n# One ALS sweep at k = ${K} (median; goal at 1M: ≤ 0.3 s on the native tier). Load average: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   if (!native) console.log(`native tier unavailable (${loadNative().reason}): its columns are empty`);
-  console.log(`${'ratings'.padEnd(26)}${`native ${threads}t s`.padStart(12)}${'native 1t s'.padStart(13)}${'TypeScript s'.padStart(14)}${'numpy s'.padStart(10)}${'numpy/native'.padStart(14)}${'TS/native'.padStart(11)}`);
+  const columns = [`native ${threads}t s`, 'native 1t s', 'wasm 1t s', 'TypeScript s', 'numpy s', 'numpy/native', 'TS/native', 'TS/wasm'];
+  console.log(`${'ratings'.padEnd(26)}${columns.map((c) => c.padStart(13)).join('')}`);
   for (const size of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'lowrank-als-sweep-'));
     try {
@@ -150,17 +154,16 @@ function sweepTimes(): void {
       writeRaw(dir, g);
       const r = CsrMatrix.fromCoo(cooMatrix(size.users, size.items, g.row, g.col, g.values));
       const byCol = r.transpose();
-      const tiers: Array<{ backend: Backend; threads: number; times: number[]; u: Float64Array; w: Float64Array }> = [];
-      if (native) {
-        tiers.push({ backend: native, threads, times: [], u: new Float64Array(r.rows * K), w: new Float64Array(r.cols * K) });
-        tiers.push({ backend: native, threads: 1, times: [], u: new Float64Array(r.rows * K), w: new Float64Array(r.cols * K) });
-      }
-      tiers.push({ backend: jsBackend, threads: 1, times: [], u: new Float64Array(r.rows * K), w: new Float64Array(r.cols * K) });
+      const runs: Array<{ backend: Backend | null; threads: number }> = [
+        { backend: native, threads }, { backend: native, threads: 1 }, { backend: wasm, threads: 1 }, { backend: jsBackend, threads: 1 },
+      ];
+      const tiers = runs.map((x) => ({ ...x, times: [] as number[], u: new Float64Array(r.rows * K), w: new Float64Array(r.cols * K) }));
       for (const t of tiers) new Rng(0).fillNormal(t.w, 0, 1 / Math.sqrt(K));
       const sweeps = quick ? 2 : size.ratings > 2e6 ? 3 : 5;
       for (let s = 0; s < sweeps; s++) {
         for (const t of tiers) {
-          if (t.backend.setThreads) t.backend.setThreads(t.threads);
+          if (!t.backend) continue;
+          if (t.backend === native) native.setThreads(t.threads);
           const t0 = performance.now();
           alsHalfSweep({ rows: r, fixed: t.w, fixedBias: null, out: t.u, outBias: null, k: K, reg: 0.1, mu: 0, backend: t.backend });
           alsHalfSweep({ rows: byCol, fixed: t.u, fixedBias: null, out: t.w, outBias: null, k: K, reg: 0.1, mu: 0, backend: t.backend });
@@ -169,12 +172,10 @@ function sweepTimes(): void {
       }
       native?.setThreads(threads);
       const peer = numpyPeer(dir, size.users, size.items, K, quick ? 1 : 3);
-      const med = tiers.map((t) => median(t.times));
-      const nat = native ? med[0] : NaN;
-      const ts = med[med.length - 1];
+      const [nat, nat1, wa, ts] = tiers.map((t) => (t.times.length ? median(t.times) : NaN));
       const np = typeof peer === 'string' ? NaN : median(peer.sweepS);
-      const cell = (x: number, w: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-').padStart(w);
-      console.log(`${size.name.padEnd(26)}${cell(nat, 12)}${cell(native ? med[1] : NaN, 13)}${cell(ts, 14)}${cell(np, 10)}${cell(np / nat, 14, 1)}${cell(ts / nat, 11, 1)}`);
+      const cell = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '-').padStart(13);
+      console.log(`${size.name.padEnd(26)}${[nat, nat1, wa, ts, np].map((x) => cell(x)).join('')}${[np / nat, ts / nat, ts / wa].map((x) => cell(x, 1)).join('')}`);
       if (typeof peer === 'string') console.log(`numpy peer ${peer}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
