@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { AUTO_POWER_ITERS, DEFAULT_KRYLOV_OVERSAMPLE, DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, KRYLOV_FEW_ITERS } from '../linalg/randomized-svd.js';
+import { ADAPTIVE_OVERSAMPLE, AUTO_POWER_ITERS, DEFAULT_KRYLOV_OVERSAMPLE, DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, KRYLOV_FEW_ITERS } from '../linalg/randomized-svd.js';
 import { DEFAULT_LEARNING_RATE } from '../methods/gradient.js';
 
 /** Parses an integer flag value; `E_ARG` naming the flag otherwise. */
@@ -85,7 +85,7 @@ export function rejectInapplicableFlags(cmd: Command, scopes: readonly FlagScope
  */
 export const DEFAULTS_HELP = {
   oversample: `default ${DEFAULT_KRYLOV_OVERSAMPLE} for block Krylov, ${DEFAULT_OVERSAMPLE} for subspace iteration and for block Krylov with q ≤ ${KRYLOV_FEW_ITERS}`,
-  tolRitz: `default ${DEFAULT_TOL_RITZ}: the last block's gain ÷ the squared error left; 0 runs every auto iteration`,
+  tolRitz: `default ${DEFAULT_TOL_RITZ}: the predicted further gain of the wanted Ritz energy ÷ the squared error left (blocks of k + ${ADAPTIVE_OVERSAMPLE} unless --oversample); 0 runs every auto iteration`,
   passes: 'default adaptive, at most the auto power iterations',
   powerIters: `default auto: block Krylov ${AUTO_POWER_ITERS.krylov.small} when k < ${AUTO_POWER_ITERS.smallRankFraction}·min(n, m), else ${AUTO_POWER_ITERS.krylov.other}; subspace iteration ${AUTO_POWER_ITERS.subspace.small}, else ${AUTO_POWER_ITERS.subspace.other}`,
   lr: `default ${DEFAULT_LEARNING_RATE.adam} adam, ${DEFAULT_LEARNING_RATE.sgd} sgd, ${DEFAULT_LEARNING_RATE.scaled} scaled`,

@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import { getBackend } from '../backend/select.js';
 import type { Backend } from '../backend/backend.js';
-import { operatorRangeFinder, type MatrixOperator, type RangeNormalizer } from './randomized-range.js';
-import { autoPowerIters, DEFAULT_OVERSAMPLE, rayleighRitz } from './randomized-svd.js';
+import { guardedOperator, operatorRangeFinder, type MatrixOperator, type RangeNormalizer } from './randomized-range.js';
+import { autoPowerIters, checkRandomizedArgs, DEFAULT_OVERSAMPLE, rayleighRitz, unscaleSingularValues } from './randomized-svd.js';
 import { transposeOperator } from './sparse-operator.js';
 import { svdFlip } from './svd-flip.js';
 import { rankTolerance } from './tolerance.js';
@@ -59,8 +58,13 @@ export interface OperatorSvdResult {
  *
  * @param op the operator (float64 for the sparse and centered ones).
  * @param k rank, an integer in [1, min(n, m)].
+ * Entries near float64's largest are handled as in the dense path, by running c·op with c a power
+ * of two (`guardedOperator`, decided on the first product) and dividing the singular values by c.
+ *
  * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], a negative or non-integer
- *   oversample or power-iteration count.
+ *   oversample or power-iteration count (the checks of the dense `randomizedSvd`).
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when σ₁ itself is beyond float64's range;
+ *   `E_NONFINITE` when the operator's products hold Inf or NaN even scaled down.
  * @example
  * ```ts
  * const r = operatorSvd(csrOperator(a), 20, { seed: 1 }); // a sparse, never densified
@@ -70,18 +74,13 @@ export function operatorSvd(op: MatrixOperator, k: number, options: OperatorSvdO
   const n = op.rows;
   const m = op.cols;
   const r = Math.min(n, m);
-  if (!Number.isInteger(k) || k < 1 || k > r) {
-    throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
-  }
-  const p = options.oversample ?? DEFAULT_OVERSAMPLE;
-  if (!Number.isInteger(p) || p < 0) throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${p}`);
-  const qOpt = options.powerIters ?? 'auto';
+  const qOpt = checkRandomizedArgs(n, m, k, options.oversample, options.powerIters);
   const q = qOpt === 'auto' ? autoPowerIters(k, n, m) : qOpt;
-  if (!Number.isInteger(q) || q < 0) throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(qOpt)}`);
   const backend = options.backend ?? getBackend();
-  const l = Math.min(k + p, r);
+  const l = Math.min(k + (options.oversample ?? DEFAULT_OVERSAMPLE), r);
   const transposed = n < m;
-  const tall = transposed ? transposeOperator(op) : op;
+  // Entries near float64's largest run as c·op (the dense path's guard, decided on the first product).
+  const tall = guardedOperator(transposed ? transposeOperator(op) : op);
   const passes = 2 * q + 2;
   const onPass = options.onPass;
   const K = operatorRangeFinder(tall, l, {
@@ -92,6 +91,7 @@ export function operatorSvd(op: MatrixOperator, k: number, options: OperatorSvdO
     onPass: onPass && ((d) => onPass(d, passes)),
   });
   const rr = rayleighRitz(K, tall.applyT(K), k, backend);
+  unscaleSingularValues(rr.S, tall.scale);
   onPass?.(passes, passes);
   const U = transposed ? rr.right : rr.left;
   const Vt = (transposed ? rr.left : rr.right).transpose();

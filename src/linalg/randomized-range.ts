@@ -85,14 +85,25 @@ export function matrixOperator(a: Matrix, transpose = false, backend: Backend = 
  * entries of magnitude ≤ 8 (Gaussian sketch) or ≤ 1 (orthonormal or LU panels) — can neither
  * overflow (entries of A near float64's largest, 1.8e308) nor lose digits to subnormals (entries
  * below ≈ 1e−290): 1 for every other matrix. The singular values of A are those of c·A divided by
- * c, exactly. One pass over A.
+ * c, exactly.
+ *
+ * With `sumSquares` = ‖A‖²_F (e.g. the backend's `sumSquares`, which the adaptive stop needs
+ * anyway) the common case is settled without looking at the entries: √(‖A‖²_F / (n·m)) ≤ max|aᵢⱼ| ≤
+ * ‖A‖_F, so when both bounds are inside the safe range the answer is 1. Otherwise (and without
+ * `sumSquares`) one pass over the entries finds max|aᵢⱼ|.
  *
  * @example
  * ```ts
  * overflowGuardScale(a); // 1, or e.g. 2⁻¹³ for a 600×500 matrix of entries up to 1.7e308
  * ```
  */
-export function overflowGuardScale(a: Matrix): number {
+export function overflowGuardScale(a: Matrix, sumSquares?: number): number {
+  const inner = Math.max(a.rows, a.cols);
+  if (sumSquares !== undefined && sumSquares > 0 && Number.isFinite(sumSquares)) {
+    const upper = 0.5 * Math.log2(sumSquares);
+    const lower = 0.5 * Math.log2(sumSquares / (a.rows * a.cols));
+    if (guardScaleFor(upper, inner) === 1 && guardScaleFor(lower, inner) === 1) return 1;
+  }
   let big = 0;
   const d = a.data;
   for (let i = 0; i < d.length; i++) {
@@ -100,11 +111,86 @@ export function overflowGuardScale(a: Matrix): number {
     if (v > big) big = v;
   }
   if (big === 0 || !Number.isFinite(big)) return 1;
-  // log2 of the largest possible |(A·X)ᵢⱼ|: big · inner · 8.
-  const top = Math.log2(big) + Math.log2(8 * Math.max(a.rows, a.cols));
+  return guardScaleFor(Math.log2(big), inner);
+}
+
+/**
+ * The power of two of {@link overflowGuardScale} for entries of magnitude 2^log2Big multiplied
+ * by panels of `inner` rows: the largest |(A·X)ᵢⱼ| is at most big·inner·8, kept below 2¹⁰⁰⁰; and
+ * big is lifted above 2⁻⁹⁶⁰ (out of the subnormal range, with room for the products).
+ *
+ * @example
+ * ```ts
+ * guardScaleFor(1023, 1000); // 2⁻³³
+ * guardScaleFor(0, 1000);    // 1
+ * ```
+ */
+export function guardScaleFor(log2Big: number, inner: number): number {
+  const top = log2Big + Math.log2(8 * inner);
   if (top > 1000) return 2 ** -Math.ceil(top - 1000);
-  if (Math.log2(big) < -960) return 2 ** Math.floor(-960 - Math.log2(big));
+  if (log2Big < -960) return 2 ** Math.floor(-960 - log2Big);
   return 1;
+}
+
+/** A {@link MatrixOperator} run as c·op, c a power of two chosen on first use: see {@link guardedOperator}. */
+export interface GuardedOperator extends MatrixOperator {
+  /** The power of two c the products are multiplied by (1 until and unless the first product needs another). */
+  readonly scale: number;
+}
+
+/**
+ * The overflow guard of {@link overflowGuardScale} for an operator whose entries cannot be read
+ * (sparse, implicitly centered, …): the first product op·X (or opᵀ·X) is inspected, and when it
+ * holds Inf or NaN, or magnitudes beyond 2¹⁰⁰⁰ or below 2⁻⁹⁶⁰, it is recomputed once as
+ * op·(c·X) with c from {@link guardScaleFor} — for an overflowed product the c that is safe for
+ * any finite entries (magnitude ≤ 2¹⁰²⁴). Every later product uses the same c (the operand is
+ * scaled, so the sums never overflow), and singular values of op are those of c·op over c.
+ *
+ * @throws {@link LowRankError} `E_NONFINITE` (from the first product) when even c·op gives Inf or
+ *   NaN: the operator holds non-finite values.
+ * @example
+ * ```ts
+ * const g = guardedOperator(csrOperator(a));
+ * const y = g.apply(omega); // g.scale is now fixed: 1, or e.g. 2⁻⁴⁰ for entries near 1e308
+ * ```
+ */
+export function guardedOperator(op: MatrixOperator): GuardedOperator {
+  let scale = 1;
+  let decided = false;
+  const scaled = (x: Matrix): Matrix => (scale === 1 ? x : new Matrix(x.rows, x.cols, x.data.map((v) => v * scale)));
+  const run = (f: (x: Matrix) => Matrix, x: Matrix, inner: number): Matrix => {
+    if (decided) return f(scaled(x));
+    decided = true;
+    const y = f(x);
+    let big = 0;
+    let finite = true;
+    for (let i = 0; i < y.data.length; i++) {
+      const v = Math.abs(y.data[i]);
+      if (!(v <= Number.MAX_VALUE)) finite = false;
+      else if (v > big) big = v;
+    }
+    // |y| ≈ |a|·‖x‖ per entry, so log2 |y| stands for log2 big·inner in guardScaleFor's rule.
+    scale = finite ? (big === 0 ? 1 : guardScaleFor(Math.log2(big) - Math.log2(8 * inner), inner)) : guardScaleFor(1024, inner);
+    if (scale === 1) {
+      if (!finite) throw new LowRankError('E_NONFINITE', `operator: the ${op.rows}×${op.cols} operator's product holds Inf or NaN even scaled down: it has non-finite values`);
+      return y;
+    }
+    const again = f(scaled(x));
+    for (let i = 0; i < again.data.length; i++) {
+      if (!Number.isFinite(again.data[i])) throw new LowRankError('E_NONFINITE', `operator: the ${op.rows}×${op.cols} operator's product holds Inf or NaN even scaled by 2^${Math.log2(scale)}: it has non-finite values`);
+    }
+    return again;
+  };
+  return {
+    rows: op.rows,
+    cols: op.cols,
+    dtype: op.dtype,
+    get scale() {
+      return scale;
+    },
+    apply: (x) => run((v) => op.apply(v), x, op.cols),
+    applyT: (y) => run((v) => op.applyT(v), y, op.rows),
+  };
 }
 
 /**

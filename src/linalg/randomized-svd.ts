@@ -49,6 +49,25 @@ export function defaultOversample(krylov: boolean, q: number): number {
 }
 
 /**
+ * The oversampling of the adaptive block Krylov run (no `oversample`, `passes` or numeric
+ * `powerIters` given): p = 20, a block of l = k + 20. A wider block makes each
+ * block's gain larger and the convergence in the block index faster (the rate depends on
+ * σ_k/σ_{l+1}: Musco & Musco 2015, Thm. 1), so the settling test can fire after fewer passes,
+ * and on a machine where a pass over A is memory-bound a wider block costs little more per pass.
+ * Measured with `bench/randomized-adaptive.ts` on the four accuracy cases: with p = 2 they stop
+ * at 8–10 passes; with p = 20 at 6, within 1.1e−5 of the optimum. p = 10 stopped a smooth image
+ * plus noise at rank 8 at 6 passes 9.7e−4 above the optimum, p = 20 2.3e−4 above.
+ */
+export const ADAPTIVE_OVERSAMPLE = 20;
+
+/**
+ * The adaptive run uses {@link ADAPTIVE_OVERSAMPLE}'s wider block only when at least this many
+ * iterations of it fit the basis limits ({@link KRYLOV_MAX_BASIS}, min(n, m)); else it keeps the
+ * fixed run's block.
+ */
+export const ADAPTIVE_MIN_ITERS = 2;
+
+/**
  * Largest Krylov basis L = (q + 1)·l that `krylov: 'auto'` accepts. The Rayleigh–Ritz step
  * costs an L×L dense SVD (at L = 480: ≈ 0.1 s with LAPACK, ≈ 3 s by one-sided Jacobi in the
  * TypeScript tier) and ≈ 2n·L² flops of re-orthogonalization; beyond this the subspace iteration
@@ -69,16 +88,21 @@ export const AUTO_POWER_ITERS = {
 
 /**
  * Default settling tolerance of the adaptive block Krylov stop (`tolRitz`; see `ritzSettled` in
- * block-krylov.ts): stop adding blocks once the last block lowered the squared Frobenius error of
- * the wanted k Ritz values by at most this fraction of what is left. Musco & Musco (2015, §5)
+ * block-krylov.ts): stop adding blocks once the predicted further gain of the wanted k Ritz
+ * values' energy (the geometric tail of the gains so far) is at most this fraction of the squared
+ * error left — a Frobenius error about τ/2 = 1e−4 relative above the optimum at most, in practice
+ * less (the tail over-estimates a Krylov iteration whose rate improves). Musco & Musco (2015, §5)
  * observe the Ritz values of block Krylov settle within a few blocks; Halko et al. (2011, §4.5)
- * note power iterations pay only on slow spectra — so the count should follow the matrix. Chosen
- * with `bench/randomized-adaptive.ts` on the four cases of `bench/accuracy.ts` (tolerances
- * 1e−1 … 1e−3 tried): 1e−2 kept those four within 1e−4 relative of the optimum but left a smooth
- * image plus noise at rank 8 1.6e−3 above it (test/methods/image-large.test.ts); 1e−3 keeps both;
- * 3e−2 stopped at 6 passes but 2e−3 above the optimum on the bench cases.
+ * note power iterations pay only on slow spectra — so the count should follow the matrix.
+ * Measured with `bench/randomized-adaptive.ts` on the four cases of `bench/accuracy.ts`
+ * (block of {@link ADAPTIVE_OVERSAMPLE}): all four stop at 6 passes, 4e−14 … 1.1e−5 above the
+ * optimum (the tail predicted up to 7e−5). The tail can under-estimate where the rate slows after
+ * the strong directions are found: a smooth image plus noise at rank 8
+ * (test/methods/image-large.test.ts), whose wanted values include three of a flat noise floor,
+ * stops at 6 passes 2.3e−4 above the optimum (the tail said 3.3e−5). The previous rule (the last
+ * gain alone, tolerance 1e−3, p = 2) needed 8–10 passes on the four cases.
  */
-export const DEFAULT_TOL_RITZ = 1e-3;
+export const DEFAULT_TOL_RITZ = 2e-4;
 
 /** Options of {@link randomizedSvd}. */
 export interface RandomizedSvdOptions {
@@ -86,7 +110,7 @@ export interface RandomizedSvdOptions {
    * Oversampling p ≥ 0: the sketch has l = min(k + p, min(n, m)) columns (default:
    * {@link DEFAULT_OVERSAMPLE} = 10 for subspace iteration, as Halko et al. and scikit-learn;
    * {@link DEFAULT_KRYLOV_OVERSAMPLE} = 2 for block Krylov with q ≥ 2, 10 with q ≤ 1: see
-   * {@link defaultOversample}).
+   * {@link defaultOversample}; the adaptive run's {@link ADAPTIVE_OVERSAMPLE} = 20).
    */
   oversample?: number;
   /**
@@ -245,24 +269,15 @@ export function useKrylov(l: number, q: number, n: number, m: number): boolean {
  * ```ts
  * const r = randomizedSvd(a, 50, { seed: 1 }); // a: 4000×4000
  * r.S;           // 50 singular values
- * r.passes;      // 10: block Krylov, q = 4 since 50 < 400
+ * r.passes;      // at most 10 (block Krylov, q ≤ 4 since 50 < 400): 6 once the Ritz values settle
  * ```
  */
 export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOptions = {}): RandomizedSvdResult {
   const n = a.rows;
   const m = a.cols;
   const r = Math.min(n, m);
-  if (!Number.isInteger(k) || k < 1 || k > r) {
-    throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
-  }
   const pOpt = options.oversample;
-  if (pOpt !== undefined && (!Number.isInteger(pOpt) || pOpt < 0)) {
-    throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${pOpt}`);
-  }
-  let qOpt = options.powerIters ?? 'auto';
-  if (qOpt !== 'auto' && (!Number.isInteger(qOpt) || qOpt < 0)) {
-    throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(qOpt)}`);
-  }
+  let qOpt = checkRandomizedArgs(n, m, k, pOpt, options.powerIters);
   const passesOpt = options.passes;
   if (passesOpt !== undefined) {
     if (!Number.isInteger(passesOpt) || passesOpt < 2 || passesOpt % 2 !== 0) {
@@ -299,18 +314,30 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     if (pOpt === undefined) l = Math.min(k + DEFAULT_OVERSAMPLE, r);
     q = Math.floor(r / l) - 1;
   }
+  // The adaptive stop runs with the wider block of ADAPTIVE_OVERSAMPLE when at least
+  // ADAPTIVE_MIN_ITERS iterations of it fit the basis limits.
+  if (krylov && adaptive && pOpt === undefined) {
+    const la = Math.min(k + ADAPTIVE_OVERSAMPLE, r);
+    const qa = Math.min(q, Math.floor(Math.min(r, KRYLOV_MAX_BASIS) / la) - 1);
+    if (qa >= ADAPTIVE_MIN_ITERS) {
+      l = la;
+      q = qa;
+    }
+  }
 
   const transposed = n < m;
   const rng = new Rng(seed);
-  // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two.
-  const scale = overflowGuardScale(a);
+  // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two;
+  // ‖A‖²_F settles that in the common case and is the adaptive stop's reference, one pass for both.
+  const sumSquares = backend.sumSquares(a.data);
+  const scale = overflowGuardScale(a, sumSquares);
   let K: Matrix;
   let AtK: Matrix;
   let passes: number;
   let stopReason: KrylovStopReason = 'fixed';
   let ritzChange = NaN;
   if (krylov) {
-    const adaptiveOptions = adaptive ? { tolRitz, wanted: k } : {};
+    const adaptiveOptions = adaptive ? { tolRitz, wanted: k, sumSquares } : {};
     let iterations: number;
     ({ K, AtK, passes, iterations, stopReason, ritzChange } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions }));
     q = iterations;
@@ -322,11 +349,7 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     onPass?.(passes, passes);
   }
   const rr = rayleighRitz(K, AtK, k, backend);
-  const s1 = rr.S[0] ?? 0;
-  if (scale !== 1) for (let i = 0; i < rr.S.length; i++) rr.S[i] /= scale;
-  if (!(rr.S[0] <= Number.MAX_VALUE) && rr.S.length > 0) {
-    throw new LowRankError('E_UNSUPPORTED', `the largest singular value, ${s1.toExponential(3)}·2^${-Math.log2(scale)}, is beyond float64's range: scale the data down`);
-  }
+  unscaleSingularValues(rr.S, scale);
   // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
   let U: Matrix;
   let Vt: Matrix;
@@ -360,6 +383,50 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     numericalRank,
     transposed,
   };
+}
+
+/**
+ * The argument checks shared by {@link randomizedSvd} and `operatorSvd`: k in [1, min(n, m)], a
+ * non-negative integer oversample (or none), a non-negative integer powerIters or `'auto'`.
+ *
+ * @returns powerIters, `'auto'` when not given.
+ * @throws {@link LowRankError} `E_ARG` naming the argument and the range.
+ * @example
+ * ```ts
+ * checkRandomizedArgs(100, 80, 10, undefined, undefined); // 'auto'
+ * ```
+ */
+export function checkRandomizedArgs(n: number, m: number, k: number, oversample: number | undefined, powerIters: number | 'auto' | undefined): number | 'auto' {
+  const r = Math.min(n, m);
+  if (!Number.isInteger(k) || k < 1 || k > r) {
+    throw new LowRankError('E_ARG', `rank must be an integer in [1, ${r}] for a ${n}×${m} matrix, got ${k}`);
+  }
+  if (oversample !== undefined && (!Number.isInteger(oversample) || oversample < 0)) {
+    throw new LowRankError('E_ARG', `oversample must be a non-negative integer, got ${oversample}`);
+  }
+  const q = powerIters ?? 'auto';
+  if (q !== 'auto' && (!Number.isInteger(q) || q < 0)) {
+    throw new LowRankError('E_ARG', `powerIters must be a non-negative integer or 'auto', got ${String(q)}`);
+  }
+  return q;
+}
+
+/**
+ * The singular values of A from those of c·A (the overflow guard's power of two c), in place:
+ * S ← S / c, exact.
+ *
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when σ₁ of A is beyond float64's range.
+ * @example
+ * ```ts
+ * unscaleSingularValues(rr.S, 2 ** -13); // rr.S · 2¹³
+ * ```
+ */
+export function unscaleSingularValues(S: Float64Array, scale: number): void {
+  const s1 = S[0] ?? 0;
+  if (scale !== 1) for (let i = 0; i < S.length; i++) S[i] /= scale;
+  if (!(S[0] <= Number.MAX_VALUE) && S.length > 0) {
+    throw new LowRankError('E_UNSUPPORTED', `the largest singular value, ${s1.toExponential(3)}·2^${-Math.log2(scale)}, is beyond float64's range: scale the data down`);
+  }
 }
 
 /**

@@ -31,7 +31,7 @@ export interface RandomizedOptions extends RankTarget {
   /** Passes over A, fixed (even, 2q + 2; default: adaptive) — see `RandomizedSvdOptions.passes`. */
   passes?: number;
   /**
-   * Settling tolerance of the adaptive block Krylov stop (default `DEFAULT_TOL_RITZ` = 1e−2; 0 runs
+   * Settling tolerance of the adaptive block Krylov stop (default `DEFAULT_TOL_RITZ` = 2e−4; 0 runs
    * every auto iteration) — see `RandomizedSvdOptions.tolRitz` (Musco & Musco 2015).
    */
   tolRitz?: number;

@@ -11,7 +11,8 @@ import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { matmul } from '../../src/linalg/matmul.js';
-import { overflowGuardScale } from '../../src/linalg/randomized-range.js';
+import { operatorSvd } from '../../src/linalg/operator-svd.js';
+import { guardedOperator, matrixOperator, overflowGuardScale } from '../../src/linalg/randomized-range.js';
 import { randomizedSvd } from '../../src/linalg/randomized-svd.js';
 import { svd } from '../../src/linalg/svd.js';
 import { svdFactorize } from '../../src/methods/svd.js';
@@ -57,6 +58,34 @@ describe('randomized SVD near float64\'s largest', () => {
     const big = Matrix.zeros(60, 50);
     big.data.fill(1.5e308);
     assertLowRankError(() => randomizedSvd(big, 2), 'E_UNSUPPORTED', 'beyond float64');
+  });
+});
+
+describe('operatorSvd near float64\'s largest (the dense path\'s guard)', () => {
+  const scale = 2 ** 1015;
+  const { a, sigma } = rank3(300, 200, scale);
+
+  test('σ exact to 1e-12 through a plain operator, tall and wide; the guard scale is a power of two', () => {
+    for (const [m, s] of [[a, sigma], [a.transpose(), sigma]] as const) {
+      const r = operatorSvd(matrixOperator(m), 3, { seed: 2 });
+      for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.S[i] - s[i]) <= 1e-12 * s[0], `σ${i + 1} = ${r.S[i]}, exact ${s[i]}`);
+    }
+    const g = guardedOperator(matrixOperator(a));
+    assert.equal(g.scale, 1); // nothing decided before the first product
+    g.apply(new Matrix(200, 2, new Float64Array(400).fill(1)));
+    assert.ok(g.scale < 1 && Number.isInteger(Math.log2(g.scale)), `scale ${g.scale}`);
+    const unit = guardedOperator(matrixOperator(rank3(30, 20, 1).a));
+    unit.apply(new Matrix(20, 2, new Float64Array(40).fill(1)));
+    assert.equal(unit.scale, 1);
+  });
+
+  test('σ₁ beyond float64 is refused (E_UNSUPPORTED), NaN entries are E_NONFINITE', () => {
+    const big = Matrix.zeros(60, 50);
+    big.data.fill(1.5e308);
+    assertLowRankError(() => operatorSvd(matrixOperator(big), 2), 'E_UNSUPPORTED', 'beyond float64');
+    const nan = Matrix.zeros(60, 50);
+    nan.data[7] = Number.NaN;
+    assertLowRankError(() => operatorSvd(matrixOperator(nan), 2), 'E_NONFINITE', 'non-finite');
   });
 });
 
