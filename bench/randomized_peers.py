@@ -2,10 +2,16 @@
 values with numpy (LAPACK), and runs scikit-learn's randomized_svd and torch.svd_lowrank with
 their default settings (only the rank is given, plus a fixed seed).
 
-Usage: python3 randomized_peers.py OUT_DIR [REPEATS] [--fast]
+Usage: python3 randomized_peers.py OUT_DIR [REPEATS] [--fast | --serve | --serve-from]
 With --fast: the fast-mode cases of issue 15 instead (rank-100 signal + 0.1·N(0, 1) at 2000²,
 4000² and 8000×2000, k = 20 and 50), torch.svd_lowrank(q=k+10, niter=2) timed on each, and the
 BLAS numpy, torch and scikit-learn use named in "blas".
+With --serve: the fast-mode cases written and their optima computed as with --fast, then one JSON
+line {"torch", "torch_threads", "blas", "cases"} and a loop on stdin, so that the caller can time
+torch between its own runs (interleaved on a shared machine): "run NAME K" times one
+torch.svd_lowrank(q=K+10, niter=2) and answers {"ms"}; "err NAME K" answers {"err"}, the Frobenius
+error of its rank-K truncation (seed 0); "quit" ends. --serve-from reads the .npy files another
+server wrote into OUT_DIR instead (no optima): a second BLAS setting on the same data.
 Writes OUT_DIR/<case>.npy (float64, C order) and prints one JSON line on stdout:
 {"numpy": ..., "sklearn": ..., "torch": ..., "blas_threads": ..., "torch_threads": ...,
  "cases": [{"name", "file", "shape", "k", "optimum", "sigma_k", "sigma_k1",
@@ -103,8 +109,45 @@ def main_fast(out_dir, repeats):
     print(json.dumps(result))
 
 
+def serve(out_dir, build):
+    """The --serve / --serve-from loop (see the module docstring)."""
+    import torch
+    head = {"torch": torch.__version__, "torch_threads": torch.get_num_threads(), "blas": blas_info(), "cases": []}
+    data = {}
+    for name, title, a, ks in fast_cases() if build else []:
+        a = np.ascontiguousarray(a, dtype=np.float64)
+        path = os.path.join(out_dir, f"{name}.npy")
+        np.save(path, a)
+        s = np.linalg.svd(a, compute_uv=False)
+        for k in ks:
+            head["cases"].append({"name": f"{name} k={k}", "title": title, "file": path, "shape": list(a.shape), "k": k,
+                                  "optimum": float(np.sqrt(np.sum(s[k:] ** 2)))})
+    print(json.dumps(head), flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        name, k = parts[1], int(parts[2])
+        if name not in data:
+            data.clear()  # one matrix at a time: the caller goes case by case
+            data[name] = torch.from_numpy(np.load(os.path.join(out_dir, f"{name}.npy")))
+        ta = data[name]
+        torch.manual_seed(0)
+        t = time.perf_counter()
+        u, sv, v = torch.svd_lowrank(ta, q=k + 10, niter=2)
+        ms = 1000 * (time.perf_counter() - t)
+        if parts[0] == "err":
+            print(json.dumps({"err": float(torch.linalg.norm(ta - (u[:, :k] * sv[:k]) @ v[:, :k].T))}), flush=True)
+        else:
+            print(json.dumps({"ms": ms}), flush=True)
+
+
 def main():
     out_dir = sys.argv[1]
+    if "--serve" in sys.argv or "--serve-from" in sys.argv:
+        os.makedirs(out_dir, exist_ok=True)
+        serve(out_dir, "--serve" in sys.argv)
+        return
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--fast" else 3
     if "--fast" in sys.argv:
         os.makedirs(out_dir, exist_ok=True)

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     // The CLI's own overhead: process time ÷ library time, --version ÷ an empty Node (bench/cli-overhead.ts).
     await benchCliOverhead({ reps: process.argv.includes('--quick') ? 3 : undefined });
     // Adaptive randomized passes vs the fixed count, and --passes 4 vs torch.svd_lowrank (bench/randomized-adaptive.ts).
-    benchRandomizedAdaptive({ repeats: process.argv.includes('--quick') ? 3 : 5 });
+    await benchRandomizedAdaptive({ repeats: process.argv.includes('--quick') ? 3 : 5 });
     // The TypeScript tier runs in a process of its own with the addon not loaded: OpenBLAS's
     // worker threads keep spinning after a call and would take the second core from it.
     const self = fileURLToPath(import.meta.url);
