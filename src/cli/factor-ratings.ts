@@ -199,7 +199,7 @@ export function addRatingsOptions(cmd: Command, parsers: {
     .option('--test <file>', 'ratings: score this test file (same format) — RMSE/MAE beside the baselines; users/items unseen in training are predicted by fallbacks and counted')
     .option('--folds <k>', 'ratings: K-fold cross-validation (mean and spread of the held-out RMSE; no model written); with --tune: tune by CV', parsers.int('--folds', 2))
     .option('--tune', 'ratings: search rank and λ (α for bpmf) on a validation split of the training ratings (or by --folds K), print the table, train with the best; a 3 × 3 grid, or random search with --trials N')
-    .option('--trials <n>', `with --tune: random search of N candidates instead of the grid (integer rank uniform, λ or α log-uniform, drawn from --seed; ${DEFAULT_TUNING_TRIALS} cost about the grid's 9)`, parsers.int('--trials', 1))
+    .option('--trials <n>', `with --tune: random search of N candidates instead of the grid (integer rank uniform, λ or α log-uniform, drawn from --seed; N = ${DEFAULT_TUNING_TRIALS} costs about as much as the grid's 9 points)`, parsers.int('--trials', 1))
     .option('--compare', 'ratings: evaluate every ratings method (bpmf, svdpp, als, gradient) with its defaults, one table row each (with --test, --test-fraction or --folds); no model written')
     .option('--samples <n>', `bpmf: Gibbs samples averaged after burn-in (default ${BPMF_DEFAULT_SAMPLES})`, parsers.int('--samples', 1))
     .option('--burn-in <n>', `bpmf: burn-in sweeps discarded (default ${BPMF_DEFAULT_BURN_IN})`, parsers.int('--burn-in', 0))

@@ -32,7 +32,7 @@ export function registerRecommend(program: Command): void {
     .argument('<model>', 'model directory')
     .option('--user <id>', `recommend for this user: the items of highest predicted score, leaving out the items the user rated (the model's ${SEEN_ITEMS_FILE})`)
     .option('--similar-items <id>', 'the items closest to this one by the cosine of their factor vectors')
-    .option('--top <n>', `list length (default ${DEFAULT_TOP_N})`, intOption('--top', 1), DEFAULT_TOP_N)
+    .option('--top <n>', 'list length', intOption('--top', 1), DEFAULT_TOP_N)
     .option('--include-seen', 'with --user: keep the items the user already rated')
     .option('--seen <file>', `with --user: the ratings file whose items count as seen instead of the model's ${SEEN_ITEMS_FILE} (a model without one: default the training file recorded in it, when it is still there)`)
     .option('--json', 'print JSON')
