@@ -8,7 +8,7 @@ import { safeNorm } from './norms.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, gaussianSketch, matrixOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 import { svd } from './svd.js';
-import { symmetricEigen } from './eigh.js';
+import { symmetricEigen, type SymmetricEigen } from './eigh.js';
 import { dtypeEpsilon } from './tolerance.js';
 
 /** Re-orthogonalization passes of a new block against the basis before giving up (two suffice once deflated blocks are replaced). */
@@ -68,6 +68,12 @@ export interface BlockKrylovBasis {
   stopReason: KrylovStopReason;
   /** The last settling measure of {@link ritzSettled} (NaN when none was computed). */
   ritzChange: number;
+  /**
+   * When the adaptive stop fired: the eigenpairs of the Gram matrix ZᵀZ of Z = `AtK` (L×L,
+   * eigenvalues ascending, the squared Ritz values; float64), which the settling test computed on
+   * the returned basis — so the Rayleigh–Ritz step can reuse them instead of factoring Z again.
+   */
+  gram?: SymmetricEigen;
 }
 
 /**
@@ -174,6 +180,7 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
   options.onPass?.(passes, total);
   let prevEnergy = NaN;
   let beforeEnergy = NaN;
+  let gram: SymmetricEigen | undefined;
   let ritzChange = NaN;
   let ran = q;
   let stopReason: KrylovStopReason = tolRitz === undefined ? 'fixed' : 'max-passes';
@@ -186,7 +193,9 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
     options.onPass?.(passes, total);
     setColumns(AtK, off, z);
     if (tolRitz !== undefined && q > 1 && i < q && Number.isFinite(totalSq)) {
-      const energy = wantedRitzEnergy(AtK, off + l, wanted, backend);
+      const ritz = wantedRitzEnergy(AtK, off + l, wanted, backend);
+      const energy = ritz.energy;
+      gram = ritz.gram;
       if (i > 1) {
         ritzChange = ritzSettled(beforeEnergy, prevEnergy, energy, totalSq);
         if (ritzChange <= tolRitz && i < q) {
@@ -204,7 +213,7 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
       options.onPass?.(passes, total);
     }
   }
-  if (ran < q) return { K: leadingColumns(K, (ran + 1) * l), AtK: leadingColumns(AtK, (ran + 1) * l), passes, iterations: ran, stopReason, ritzChange };
+  if (ran < q) return { K: leadingColumns(K, (ran + 1) * l), AtK: leadingColumns(AtK, (ran + 1) * l), passes, iterations: ran, stopReason, ritzChange, gram };
   return { K, AtK, passes, iterations: q, stopReason, ritzChange };
 }
 
@@ -212,19 +221,21 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
  * Σ_{i≤k} σ̂ᵢ² for the first `cols` columns Z of op(A)ᵀ·K: the Ritz values σ̂ of the basis are the
  * singular values of Z, so σ̂² are the eigenvalues of the cols×cols Gram matrix ZᵀZ (one GEMM of
  * m·cols² flops and a small symmetric eigensolve, LAPACK `dsyevd` on the native tier; squaring loses nothing the settling test needs: it compares
- * energies, which is what Frobenius errors are made of). Computed in float64; NaN when the
- * squares overflow (entries beyond ≈ 1e154: the settling test then never fires).
+ * energies, which is what Frobenius errors are made of). Computed in float64, with the
+ * eigenpairs; energy NaN when the squares overflow (entries beyond ≈ 1e154: the settling test
+ * then never fires).
  */
-function wantedRitzEnergy(AtK: Matrix, cols: number, k: number, backend: Backend): number {
+function wantedRitzEnergy(AtK: Matrix, cols: number, k: number, backend: Backend): { energy: number; gram?: SymmetricEigen } {
   const m = AtK.rows;
   const z = AtK.dtype === 'float64' ? AtK : AtK.astype('float64');
   const g = new Matrix(cols, cols, new Float64Array(cols * cols));
   backend.gemm({ transA: true, transB: false, m: cols, n: cols, k: m, alpha: 1, a: z.data, lda: z.cols, b: z.data, ldb: z.cols, beta: 0, c: g.data, ldc: cols });
-  for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) return NaN; // squares beyond float64: no adaptive stop
-  const values = symmetricEigen(g, { backend }).values; // ascending
+  for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) return { energy: NaN }; // squares beyond float64: no adaptive stop
+  const gram = symmetricEigen(g, { backend });
+  const values = gram.values; // ascending
   let e = 0;
   for (let i = Math.max(0, values.length - k); i < values.length; i++) e += Math.max(0, values[i]);
-  return e;
+  return { energy: e, gram };
 }
 
 /** The first `cols` columns of X as a new matrix. */
@@ -302,15 +313,11 @@ function projectOut(K: Matrix, cols: number, y: Matrix, backend: Backend): numbe
   return max;
 }
 
-/** Copies the columns of `src` (rows×l) into columns off … off+l−1 of `dst`. */
+/** Copies the columns of `src` (rows×l) into columns off … off+l−1 of `dst` (row by row, as typed-array copies). */
 function setColumns(dst: Matrix, off: number, src: Matrix): void {
   const L = dst.cols;
   const l = src.cols;
   const d = dst.data;
   const x = src.data;
-  for (let i = 0; i < dst.rows; i++) {
-    const o = i * L + off;
-    const p = i * l;
-    for (let j = 0; j < l; j++) d[o + j] = x[p + j];
-  }
+  for (let i = 0; i < dst.rows; i++) d.set(x.subarray(i * l, i * l + l), i * L + off);
 }

@@ -4,6 +4,8 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { blockKrylov, type KrylovStopReason } from './block-krylov.js';
+import type { SymmetricEigen } from './eigh.js';
+import { rayleighRitzFromGram } from './rayleigh-ritz-gram.js';
 import { matmul } from './matmul.js';
 import { householderQr, qr } from './qr.js';
 import { checkNormalizer, matrixOperator, overflowGuardScale, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
@@ -250,7 +252,9 @@ export function useKrylov(l: number, q: number, n: number, m: number): boolean {
  *    2015, Alg. 2, L = (q + 1)·l), re-normalized every pass (QR, or LU on request).
  * 3. Rayleigh–Ritz (Halko et al. Alg. 5.1): B = QᵀA (L×m) from the last pass, B = Ũ·Σ·Vᵀ by the
  *    exact dense {@link svd} (LAPACK on the native tier, one-sided Jacobi otherwise) of Bᵀ's
- *    triangular factor when L ≪ m, U = Q·Ũ.
+ *    triangular factor when L ≪ m, U = Q·Ũ — or, when the adaptive stop fired, from the
+ *    eigenpairs of BBᵀ it already computed (`rayleighRitzFromGram`: two GEMMs, taken when
+ *    σ̂_k ≥ 1e−2·σ̂₁ so that squaring costs no accuracy that matters).
  * 4. Singular values under max(n, m)·ε·σ̂₁ are set to 0 (rank-deficient input: the true rank's
  *    worth of non-zero values, not rounding noise), and signs are normalized with
  *    {@link svdFlip}.
@@ -336,10 +340,11 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   let passes: number;
   let stopReason: KrylovStopReason = 'fixed';
   let ritzChange = NaN;
+  let gram: SymmetricEigen | undefined;
   if (krylov) {
     const adaptiveOptions = adaptive ? { tolRitz, wanted: k, sumSquares } : {};
     let iterations: number;
-    ({ K, AtK, passes, iterations, stopReason, ritzChange } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions }));
+    ({ K, AtK, passes, iterations, stopReason, ritzChange, gram } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions }));
     q = iterations;
   } else {
     const onPass = options.onPass;
@@ -348,7 +353,9 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     passes = 2 * q + 2;
     onPass?.(passes, passes);
   }
-  const rr = rayleighRitz(K, AtK, k, backend);
+  // The adaptive stop's eigenpairs of ZᵀZ give the Ritz triplets at the cost of two GEMMs when
+  // the wanted values are not too far below σ̂₁ (see rayleighRitzFromGram); else Z is factored.
+  const rr = (gram && rayleighRitzFromGram(K, AtK, gram, k, backend)) ?? rayleighRitz(K, AtK, k, backend);
   unscaleSingularValues(rr.S, scale);
   // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
   let U: Matrix;

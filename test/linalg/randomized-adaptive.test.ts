@@ -3,9 +3,12 @@ import { describe, test } from 'node:test';
 
 import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { ritzSettled } from '../../src/linalg/block-krylov.js';
+import { blockKrylov, ritzSettled } from '../../src/linalg/block-krylov.js';
+import { getBackend } from '../../src/backend/select.js';
+import { symmetricEigen } from '../../src/linalg/eigh.js';
+import { rayleighRitzFromGram } from '../../src/linalg/rayleigh-ritz-gram.js';
 import { matmul } from '../../src/linalg/matmul.js';
-import { DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, randomizedSvd } from '../../src/linalg/randomized-svd.js';
+import { DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, randomizedSvd, rayleighRitz } from '../../src/linalg/randomized-svd.js';
 import { svd } from '../../src/linalg/svd.js';
 import { add, randn, svdError, tail } from './spectra.js';
 
@@ -22,6 +25,39 @@ describe('adaptive randomized SVD (tolRitz) and fixed passes', () => {
     assert.equal(ritzSettled(90, 99, 100, 100), 0); // nothing left: the basis holds all of A
     assert.equal(ritzSettled(90, 92, 95, 100), Infinity); // gains growing: no prediction
     assert.equal(ritzSettled(90, 92, 94, 100), Infinity); // ρ = 1
+  });
+
+  test('Rayleigh–Ritz from the Gram eigenpairs equals the factored path; refused on a steep spectrum', () => {
+    const a = signalPlusNoise(300, 200, 15, 0.1, 21);
+    const backend = getBackend();
+    const basis = blockKrylov(a, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 }); // stops at the first check, Gram kept
+    assert.equal(basis.stopReason, 'converged');
+    const gram = basis.gram;
+    assert.ok(gram, 'the adaptive stop returns its eigenpairs');
+    const fast = rayleighRitzFromGram(basis.K, basis.AtK, gram, 10, backend);
+    const slow = rayleighRitz(basis.K, basis.AtK, 10, backend);
+    assert.ok(fast);
+    for (let i = 0; i < 10; i++) assert.ok(Math.abs(fast.S[i] - slow.S[i]) <= 1e-12 * slow.S[0], `σ̂${i + 1}`);
+    // Same rank-10 approximation (sign-free): left·diag(S)·rightᵀ.
+    const rebuild = (r: { left: Matrix; right: Matrix; S: Float64Array }): Matrix => {
+      const l = r.left.clone();
+      for (let i = 0; i < l.rows; i++) for (let j = 0; j < 10; j++) l.data[i * 10 + j] *= r.S[j];
+      return matmul(l, r.right, { transB: true });
+    };
+    const x = rebuild(fast);
+    const y = rebuild(slow);
+    let diff = 0;
+    for (let i = 0; i < x.data.length; i++) diff = Math.max(diff, Math.abs(x.data[i] - y.data[i]));
+    assert.ok(diff <= 1e-10 * slow.S[0], `max difference ${diff}`);
+    // Right vectors orthonormal to the QR path's rounding.
+    const g = matmul(fast.right, fast.right, { transA: true });
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) assert.ok(Math.abs(g.data[i * 10 + j] - (i === j ? 1 : 0)) <= 1e-11);
+    // Negative control: σ̂_k far below σ̂₁ (here a rank-3 signal with k = 10) is left to the factored path.
+    const steep = matmul(randn(300, 3, 5), randn(3, 200, 6));
+    const b2 = blockKrylov(steep, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 });
+    const z = b2.AtK;
+    const eig = b2.gram ?? symmetricEigen(matmul(z, z, { transA: true }));
+    assert.equal(rayleighRitzFromGram(b2.K, z, eig, 10, backend), undefined);
   });
 
   test('a well-separated signal stops early, converged, within 1e-4 of the optimum and of the fixed count', () => {
