@@ -37,6 +37,8 @@ const VARIANTS = {
 
 function build(workDir) {
   cpSync(join(here, 'src'), workDir, { recursive: true });
+  // The ALS row solves are one C/C++ source shared with the native addon (wasm/src/als.h includes it).
+  cpSync(join(root, 'native', 'src', 'row-kernels.h'), join(workDir, 'row-kernels.h'));
   const out = {};
   for (const [name, flags] of Object.entries(VARIANTS)) {
     execFileSync(CLANG, [...COMMON, ...flags, 'kernels.c', '-o', name], { cwd: workDir, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -1,4 +1,5 @@
-// N-API bindings of the ALS half-sweeps (als.h: explicit feedback, implicit-als.h: Hu–Koren–Volinsky).
+// N-API bindings of the ALS half-sweeps (als.h: explicit feedback, implicit-als.h: Hu–Koren–Volinsky;
+// the operand structs lr_als_sweep and lr_implicit_sweep are row-kernels.h's).
 // Included by addon.cc only. Both take the rows as CSR (Int32Array indptr and indices, Float64Array
 // values), validated here in full — pointers that never decrease, column indices inside the fixed
 // side — so that no kernel reads out of bounds, whatever the caller passes.
@@ -89,7 +90,7 @@ Napi::Value runSweep(Napi::Env env, Job job) {
 inline Napi::Value AlsHalfSweep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 13) throwType(env, "alsHalfSweep takes 13 arguments");
-  AlsSweep w{};
+  lr_als_sweep w{};
   w.rows = getDim(env, info[0], "rows");
   const int cols = getDim(env, info[1], "cols");
   w.k = getDim(env, info[2], "k");
@@ -99,10 +100,10 @@ inline Napi::Value AlsHalfSweep(const Napi::CallbackInfo& info) {
   w.indices = csr.indices;
   w.values = csr.values;
   w.fixed = getF64(info, 6, "fixed", static_cast<std::int64_t>(cols) * w.k, false);
-  w.fixedBias = getF64(info, 7, "fixedBias", cols, true);
+  w.fixed_bias = getF64(info, 7, "fixedBias", cols, true);
   w.out = getF64(info, 8, "out", static_cast<std::int64_t>(w.rows) * w.k, false);
-  w.outBias = getF64(info, 9, "outBias", w.rows, true);
-  if ((w.fixedBias == nullptr) != (w.outBias == nullptr)) throwType(env, "fixedBias and outBias must both be given or both be null");
+  w.out_bias = getF64(info, 9, "outBias", w.rows, true);
+  if ((w.fixed_bias == nullptr) != (w.out_bias == nullptr)) throwType(env, "fixedBias and outBias must both be given or both be null");
   w.reg = getNumber(env, info[10], "reg");
   w.mu = getNumber(env, info[11], "mu");
   const int threads = std::max(1, getDim(env, info[12], "threads"));
@@ -116,7 +117,7 @@ inline Napi::Value AlsHalfSweep(const Napi::CallbackInfo& info) {
 inline Napi::Value ImplicitAlsHalfSweep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 11) throwType(env, "implicitAlsHalfSweep takes 11 arguments");
-  ImplicitAlsSweep w{};
+  lr_implicit_sweep w{};
   w.rows = getDim(env, info[0], "rows");
   w.cols = getDim(env, info[1], "cols");
   w.k = getDim(env, info[2], "k");

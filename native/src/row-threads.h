@@ -12,15 +12,6 @@
 #include <thread>
 #include <vector>
 
-// Multiversioned on x86-64 Linux with GCC (ifunc): the AVX2 and AVX-512 clones vectorize the per-row
-// Gram accumulations 4 or 8 wide; the results are the same bits as the baseline SSE2 clone (no fused
-// multiply-add under -ffp-contract=off).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LOWRANK_ROW_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define LOWRANK_ROW_KERNEL_CLONES
-#endif
-
 namespace lowrank {
 
 /** Below this many multiply-adds per thread the rows run on fewer threads (starting one costs tens of µs). */

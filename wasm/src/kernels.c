@@ -137,5 +137,5 @@ EXPORT void gemm_run(Job* job, int tid) {
 // ---- dense SVD (float64) -----------------------------------------------------------------------
 #include "svd.h"
 
-// ---- ALS half-sweep (float64) ------------------------------------------------------------------
+// ---- ALS half-sweeps (float64): explicit, implicit ----------------------------------------------
 #include "als.h"

@@ -59,6 +59,11 @@ interface KernelExports {
     rows: number, k: number, indptr: number, indices: number, values: number, fixed: number, fixedBias: number,
     out: number, outBias: number, reg: number, mu: number, scratch: number,
   ): number;
+  implicit_als_scratch_doubles(k: number): number;
+  implicit_als_half_sweep_f64(
+    rows: number, cols: number, k: number, indptr: number, indices: number, values: number, fixed: number,
+    out: number, alpha: number, reg: number, scratch: number,
+  ): number;
   __heap_base: WebAssembly.Global;
 }
 

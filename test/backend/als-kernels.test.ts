@@ -5,8 +5,8 @@
  * order without fused multiply-adds, so the factors must be equal bit for bit — the strongest check
  * there is, and the kernels' documented contract — with and without biases, on ranks that are and
  * are not multiples of the vector width, through the λ = 0 ridge retry, with the same E_DIVERGED
- * error on a singular row, and (native) for any thread count; likewise the native implicit-feedback
- * half-sweep (native/src/implicit-als.h) against implicitAlsFactorize's loop.
+ * error on a singular row, and (native) for any thread count; likewise the implicit-feedback
+ * half-sweeps (native/src/implicit-als.h, wasm/src/implicit-als.h) against implicitAlsFactorize's loop.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -209,7 +209,8 @@ for (const tier of kernelTiers) describe(`${tier.name} ALS half-sweep`, { skip: 
   });
 });
 
-describe('native implicit ALS half-sweep', { skip }, () => {
+for (const tier of kernelTiers) describe(`${tier.name} implicit ALS half-sweep`, { skip: tier.skip }, () => {
+  const kernel = tier.backend!;
   // Strengths 0–5 with some zeros (an interaction of strength 0: confidence 1, preference 0).
   const r = ratings(400, 250, 15_000, 8);
   const zeroed = new Float64Array(r.values);
@@ -220,22 +221,23 @@ describe('native implicit ALS half-sweep', { skip }, () => {
     it(`implicitAlsFactorize: two sweeps give the same factors on both tiers (k = ${k}, strengths with zeros)`, () => {
       const opts = { rank: k, alpha: 2, reg: 0.1, iterations: 2, seed: 3 };
       const a = implicitAlsFactorize(z, { ...opts, backend: jsBackend });
-      const b = implicitAlsFactorize(z, { ...opts, backend: native! });
+      const b = implicitAlsFactorize(z, { ...opts, backend: kernel });
       assertSameBits(b.U.data as Float64Array, a.U.data as Float64Array, 'U');
       assertSameBits(b.V.data as Float64Array, a.V.data as Float64Array, 'V');
     });
   }
 
   it('rows without interactions get zero vectors; one and two threads give the same bits', () => {
+    // (The wasm kernel runs on one thread whatever the setting: the check still holds.)
     const big = ratings(3000, 900, 120_000, 9);
     // Drop every interaction of users 0..9: their rows of U must come out zero.
     const cut = big.indptr[10];
     const indptr = Int32Array.from(big.indptr, (p) => Math.max(0, p - cut));
     const m = new CsrMatrix(big.rows, big.cols, indptr, big.indices.slice(cut), big.values.slice(cut));
-    const threads = native!.threads;
+    const threads = kernel.threads;
     const fit = (t: number) => {
-      native!.setThreads!(t);
-      return implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: native! });
+      kernel.setThreads!(t);
+      return implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: kernel });
     };
     try {
       const one = fit(1);
@@ -246,7 +248,7 @@ describe('native implicit ALS half-sweep', { skip }, () => {
       const js = implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: jsBackend });
       assertSameBits(one.U.data as Float64Array, js.U.data as Float64Array, 'U vs TypeScript');
     } finally {
-      native!.setThreads!(threads);
+      kernel.setThreads!(threads);
     }
   });
 
@@ -257,6 +259,6 @@ describe('native implicit ALS half-sweep', { skip }, () => {
     const out = new Float64Array(r.rows * k);
     const args = { rows: r.rows, cols: r.cols, indptr: r.indptr, indices: r.indices, values: r.values, fixed, out, k, alpha: 2, reg: 0.1 };
     const first = r.indptr.findIndex((p, i) => i < r.rows && r.indptr[i + 1] > p);
-    assert.equal(native!.implicitAlsHalfSweep!(args), first);
+    assert.equal(kernel.implicitAlsHalfSweep!(args), first);
   });
 });
