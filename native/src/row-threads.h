@@ -32,7 +32,7 @@ std::int64_t solveRowsThreaded(int rows, const std::int32_t* indptr, int d, int 
   const double rowWork = static_cast<double>(d) * d * d / 6;
   const double entryWork = static_cast<double>(d) * d / 2;
   const double work = static_cast<double>(indptr[rows]) * entryWork + rows * rowWork;
-  const int nt = std::max(1, std::min(threads, static_cast<int>(work / kRowsMinWorkPerThread)));
+  const int nt = static_cast<int>(std::max(1.0, std::min(static_cast<double>(threads), work / kRowsMinWorkPerThread)));
   if (nt == 1) {
     Scratch s(proto);
     return solve(0, rows, s);
