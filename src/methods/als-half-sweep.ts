@@ -13,8 +13,8 @@ export interface AlsHalfSweepArgs extends Omit<AlsHalfSweepKernelArgs, 'rows' | 
   /** Reusable buffers of dimension k (+1 with biases) of the TypeScript loop; allocated when absent. */
   scratch?: AlsScratch;
   /**
-   * Kernel tier (default: the current backend). A tier with {@link Backend.alsHalfSweep} (native)
-   * solves the rows there, across its threads, with the same bits; the others run the TypeScript loop.
+   * Kernel tier (default: the current backend). A tier with {@link Backend.alsHalfSweep} solves the
+   * rows there with the same bits (native: across its threads; wasm: one thread); js runs the loop below.
    */
   backend?: Backend;
 }

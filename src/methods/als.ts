@@ -44,7 +44,10 @@ export interface AlsOptions {
   range?: readonly [number, number] | null;
   /** Called after every sweep with the training MSE (and the validation RMSE). */
   onProgress?: (p: Progress) => void;
-  /** Kernel tier (default: the current backend); the native tier solves the rows across its threads (see {@link alsHalfSweep}). */
+  /**
+   * Kernel tier (default: the current backend). The native tier solves the rows across its
+   * threads, the wasm tier on one; every tier gives the same bits (see {@link alsHalfSweep}).
+   */
   backend?: Backend;
 }
 

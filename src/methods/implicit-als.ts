@@ -40,7 +40,8 @@ export interface ImplicitAlsOptions {
   onProgress?: (p: Progress) => void;
   /**
    * Kernel tier (default: the current backend). A tier with {@link Backend.implicitAlsHalfSweep}
-   * (native) solves the rows there, across its threads, with the same bits as the TypeScript loop.
+   * solves the rows there with the same bits as the TypeScript loop (native: across its threads;
+   * wasm: one thread).
    */
   backend?: Backend;
 }
