@@ -4,7 +4,6 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite, type DType } from '../core/matrix.js';
 import { checkOutputDir, writeOutputDir, type OutputFile } from '../io/files.js';
 import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
-import { explainedLine, runSparseFactor } from './factor-sparse.js';
 import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
 import { INDEX_COL_HELP, printNotes, readInput, STDIO_PATH } from './read-input.js';
 import { writeNpy } from '../io/npy.js';
@@ -139,10 +138,14 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   const out = f.out ?? join('.', `${input === STDIO_PATH ? 'stdin' : basename(input, extname(input))}.lowrank`);
   input = loaded.name;
   if (loaded.kind === 'sparse') {
+    const { runSparseFactor } = await import('./factor-sparse.js');
     await runSparseFactor(loaded.matrix, input, out, f, { inputs, force: f.force });
     return;
   }
-  assertFinite(loaded.matrix, input);
+  // The svd, randomized and auto methods check A themselves (one pass, named by the input: see
+  // namingInput); the others, and --center (whose mean would spread a NaN), are checked here.
+  const methodChecks = (f.method === 'auto' || f.method === 'svd' || f.method === 'randomized') && !f.center;
+  if (!methodChecks) assertFinite(loaded.matrix, input);
   // --center: PCA on A − 1·μᵀ (a centered copy of a dense input).
   const mean = f.center ? denseColumnMeans(loaded.matrix.data, loaded.matrix.rows, loaded.matrix.cols) : undefined;
   const a = mean ? centerColumns(loaded.matrix, mean) : loaded.matrix;
@@ -173,11 +176,11 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   };
   let result: Factorization;
   if (f.method === 'auto') {
-    result = autoFactorize(a, { ...targetFlags, ...randomizedKnobs });
+    result = namingInput(input, () => autoFactorize(a, { ...targetFlags, ...randomizedKnobs }));
   } else if (f.method === 'svd') {
-    result = exactFactorize(a, { ...targetFlags, dtype: f.dtype });
+    result = namingInput(input, () => exactFactorize(a, { ...targetFlags, dtype: f.dtype }));
   } else if (f.method === 'randomized') {
-    result = randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs });
+    result = namingInput(input, () => randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs }));
   } else {
     const rank = selectRank(a, { ...targetFlags, ...randomizedKnobs, dtype: undefined });
     result = gradientFactorize(a, {
@@ -247,10 +250,25 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (p?.numericalRank !== undefined && p.numericalRank < result.rank) {
     lines.push(`Numerical rank: ${p.numericalRank} (the other ${result.rank - p.numericalRank} singular values are 0 to working precision)`);
   }
-  if (explained) lines.push(explainedLine(explained, true));
+  if (explained) lines.push((await import('./factor-sparse.js')).explainedLine(explained, true));
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
   lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
   report.write(lines.join('\n') + '\n');
+}
+
+/**
+ * Runs a method that checks its input itself (`checkInputMatrix`: "input matrix holds NaN at row
+ * …"), saying `input` (the file) instead of "input matrix" in that error, as the CLI's own check would.
+ */
+function namingInput<T>(input: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof LowRankError && err.code === 'E_NONFINITE' && err.message.startsWith('input matrix ')) {
+      throw new LowRankError('E_NONFINITE', `${input}${err.message.slice('input matrix'.length)}`);
+    }
+    throw err;
+  }
 }
 
 /** How `factor`'s report says why the randomized passes stopped. */

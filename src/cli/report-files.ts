@@ -2,6 +2,7 @@
  * The picture outputs shared by `demo` and `factor`: comparison.png, residual.png, loss.png,
  * spectrum.png and the self-contained report.html, drawn as files that the command writes in one
  * set with its other outputs (`writeOutputDir`), so figures never describe another run's factors.
+ * The drawing modules (figures, report page, PNG rendering) are imported only when a figure is asked for.
  *
  * @module
  */
@@ -11,11 +12,10 @@ import { svd } from '../linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE } from '../methods/auto.js';
 import type { Factorization } from '../methods/factorization.js';
 import type { OutputFile } from '../io/output-set.js';
-import { svgToPng } from '../io/render.js';
 import { OPTIMUM_MAX_SIDE, type Evaluation } from '../metrics/evaluate.js';
 import { matmul } from '../linalg/matmul.js';
-import { blockMeans, factorizationFigures, productBlockMeans, type FigureSet } from '../viz/figures.js';
-import { buildReport, type ReportFigure, type ReportTable } from '../viz/report.js';
+import type { FigureSet } from '../viz/figures.js';
+import type { ReportFigure, ReportTable } from '../viz/report.js';
 import { packageVersion } from './version.js';
 
 /** What {@link figureOutputFiles} draws. */
@@ -79,6 +79,12 @@ const TITLES: Record<keyof FigureSet, string> = {
  */
 export async function figureOutputFiles(o: FigureOutputOptions): Promise<OutputFile[]> {
   if (!o.png && !o.report) return [];
+  // The drawing modules load only when a figure is asked for (not on every factor run).
+  const [{ blockMeans, factorizationFigures, productBlockMeans }, { buildReport }, { svgToPng }] = await Promise.all([
+    import('../viz/figures.js'),
+    import('../viz/report.js'),
+    import('../io/render.js'),
+  ]);
   // Figures show at most DISPLAY_MAX_SIDE cells a side: larger matrices as f×f block means,
   // U·V reduced row block by row block without forming the n×m product.
   const a = o.original;
