@@ -1,11 +1,11 @@
 /**
- * The ALS half-sweep kernels — native (native/src/als.h, threaded) and WebAssembly
- * (wasm/src/als.h) — against the TypeScript loop they replace (src/methods/als-half-sweep.ts +
+ * The ALS half-sweep kernels — native (native/src/als.h) and WebAssembly (wasm/src/als.h, through
+ * src/backend/wasm/als.ts), both threaded — against the TypeScript loop they replace (src/methods/als-half-sweep.ts +
  * als-row-solve.ts). The kernels perform each row's floating-point operations in the TypeScript
  * order without fused multiply-adds, so the factors must be equal bit for bit — the strongest check
  * there is, and the kernels' documented contract — with and without biases, on ranks that are and
  * are not multiples of the vector width, through the λ = 0 ridge retry, with the same E_DIVERGED
- * error on a singular row, and (native) for any thread count; likewise the implicit-feedback
+ * error on a singular row, and for any thread count; likewise the implicit-feedback
  * half-sweeps (native/src/implicit-als.h, wasm/src/implicit-als.h) against implicitAlsFactorize's loop.
  */
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ import { generateRatings } from '../fixtures/generate-ratings.js';
 const status = loadNative();
 const native = status.backend;
 const skip = native ? false : `native addon unavailable: ${status.reason}`;
-const wasmStatus = loadWasmNode(1);
+const wasmStatus = loadWasmNode(2);
 /** The tiers with an ALS half-sweep kernel, each skipped when it cannot run here. */
 const kernelTiers: Array<{ name: string; backend: Backend | null; skip: string | false }> = [
   { name: 'native', backend: native, skip },
@@ -176,7 +176,7 @@ for (const tier of kernelTiers) describe(`${tier.name} ALS half-sweep`, { skip: 
     }
   });
 
-  it('one thread and two threads give the same bits (a problem large enough to be split)', { skip: tier.name === 'native' ? false : 'one thread on this tier' }, () => {
+  it('one thread and two threads give the same bits (a problem large enough to be split)', () => {
     const big = ratings(3000, 800, 150_000, 6);
     const threads = kernel.threads;
     const fit = (t: number) => {
@@ -228,7 +228,6 @@ for (const tier of kernelTiers) describe(`${tier.name} implicit ALS half-sweep`,
   }
 
   it('rows without interactions get zero vectors; one and two threads give the same bits', () => {
-    // (The wasm kernel runs on one thread whatever the setting: the check still holds.)
     const big = ratings(3000, 900, 120_000, 9);
     // Drop every interaction of users 0..9: their rows of U must come out zero.
     const cut = big.indptr[10];

@@ -33,3 +33,25 @@ EXPORT int implicit_als_half_sweep_f64(int rows, int cols, int k, const int* ind
   lr_implicit_gram(fixed, cols, k, scratch);
   return lr_implicit_solve_rows(&w, scratch, 0, rows, scratch + (long)k * k);
 }
+
+/** Bytes of an lr_als_sweep or lr_implicit_sweep (the larger), for als_sweep_init / implicit_sweep_init. */
+EXPORT int als_sweep_bytes(void) {
+  return sizeof(lr_als_sweep) > sizeof(lr_implicit_sweep) ? (int)sizeof(lr_als_sweep) : (int)sizeof(lr_implicit_sweep);
+}
+
+/** Writes the operands of an explicit half-sweep at `p`, for a threaded job (kernels.c run_rows_chunk). */
+EXPORT void als_sweep_init(lr_als_sweep* p, int rows, int k, const int* indptr, const int* indices, const double* values,
+                           const double* fixed, const double* fixed_bias, double* out, double* out_bias, double reg,
+                           double mu) {
+  const lr_als_sweep w = {rows, k, indptr, indices, values, fixed, fixed_bias, out, out_bias, reg, mu};
+  *p = w;
+}
+
+/** Writes the operands of an implicit half-sweep at `p` and YᵀY into `gram`, for a threaded job. */
+EXPORT void implicit_sweep_init(lr_implicit_sweep* p, int rows, int cols, int k, const int* indptr, const int* indices,
+                                const double* values, const double* fixed, double* out, double alpha, double reg,
+                                double* gram) {
+  const lr_implicit_sweep w = {rows, cols, k, indptr, indices, values, fixed, out, alpha, reg};
+  *p = w;
+  lr_implicit_gram(fixed, cols, k, gram);
+}

@@ -65,10 +65,14 @@
 #include "gemm.h"
 #include "ops.h"
 
-// ---- GEMM jobs shared by threads ---------------------------------------------------------------
+// ---- ALS half-sweeps (float64): explicit, implicit ----------------------------------------------
+#include "als.h"
+
+// ---- Jobs shared by threads: GEMM, ALS rows ------------------------------------------------------
 
 /**
- * One GEMM call, split into `nchunks` column (splitN) or row ranges of `chunk` each. Threads
+ * One GEMM call, split into `nchunks` column (splitN) or row ranges of `chunk` each — or, by
+ * `kind`, one ALS half-sweep split into `nchunks` row ranges [bounds[c], bounds[c + 1]). Threads
  * claim chunks with an atomic counter (so a busy or not yet started worker never holds the call
  * up: the calling thread takes whatever is left) and count finished chunks in `done`, notifying
  * waiters. Layout mirrored by src/backend/wasm/layout.ts (JOB_* offsets).
@@ -86,6 +90,11 @@ typedef struct {
   int stop;                         // 80: workers exit when set
   int helped;                       // 84: chunks run by workers (tid > 0), cumulative
   double alpha, beta;               // 88 96
+  int kind;     // 104: 0 GEMM, 1 explicit ALS rows, 2 implicit ALS rows
+  int sweep;    // 108: byte offset of the lr_als_sweep / lr_implicit_sweep (als.h)
+  int bounds;   // 112: byte offset of nchunks + 1 row bounds (int)
+  int gram;     // 116: implicit ALS: byte offset of YᵀY (k×k)
+  int failed;   // 120: lowest row whose system failed (0x7fffffff: none), lowered atomically
 } Job;
 
 /** Scratch bytes per thread: packed A, packed B and one edge tile, for the larger element type. */
@@ -120,12 +129,27 @@ static void run_chunk(const Job* j, int idx, int tid) {
   }
 }
 
+/** Solves the rows of ALS chunk `idx` with this thread's scratch slot; lowers `failed` on a singular row. */
+static void run_rows_chunk(Job* j, int idx, int tid) {
+  const int* bounds = (const int*)j->bounds;
+  double* scratch = (double*)(j->scratch + tid * j->scratchStride);
+  const int f = j->kind == 1
+                    ? lr_als_solve_rows((const lr_als_sweep*)j->sweep, bounds[idx], bounds[idx + 1], scratch)
+                    : lr_implicit_solve_rows((const lr_implicit_sweep*)j->sweep, (const double*)j->gram, bounds[idx],
+                                             bounds[idx + 1], scratch);
+  if (f < 0) return;
+  int cur = __atomic_load_n(&j->failed, __ATOMIC_SEQ_CST);
+  while (f < cur && !__atomic_compare_exchange_n(&j->failed, &cur, f, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+  }
+}
+
 /** Runs chunks of the job at `job` until none is left; `tid` picks this thread's scratch. */
 EXPORT void gemm_run(Job* job, int tid) {
   for (;;) {
     const int idx = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
     if (idx >= job->nchunks) return;
-    run_chunk(job, idx, tid);
+    if (job->kind == 0) run_chunk(job, idx, tid);
+    else run_rows_chunk(job, idx, tid);
     if (tid > 0) __atomic_fetch_add(&job->helped, 1, __ATOMIC_SEQ_CST);
     __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
 #ifdef __wasm_atomics__
@@ -136,6 +160,3 @@ EXPORT void gemm_run(Job* job, int tid) {
 
 // ---- dense SVD (float64) -----------------------------------------------------------------------
 #include "svd.h"
-
-// ---- ALS half-sweeps (float64): explicit, implicit ----------------------------------------------
-#include "als.h"

@@ -1,10 +1,10 @@
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
 import type {
-  AdamEpochsArgs, AdamParams, AlsHalfSweepKernelArgs, AlsRowsOperands, Backend, FactorGradientArgs, GemmArgs,
-  ImplicitAlsHalfSweepKernelArgs, SvdArgs,
+  AdamEpochsArgs, AdamParams, AlsHalfSweepKernelArgs, Backend, FactorGradientArgs, GemmArgs, ImplicitAlsHalfSweepKernelArgs, SvdArgs,
 } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { wasmAlsKernels } from './als.js';
 import type { Ptr, WasmRuntime } from './runtime.js';
 
 /** What `lowrank info` reports about the WebAssembly tier. */
@@ -17,7 +17,7 @@ export interface WasmConfig {
   sharedMemory: boolean;
 }
 
-/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD, ALS half-sweeps. */
+/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD, ALS half-sweeps (threaded). */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   svd(args: SvdArgs): void;
@@ -42,31 +42,6 @@ function adamScalars(p: { lr: number; beta1: number; beta2: number }, step: numb
   const bc1 = 1 - Math.pow(p.beta1, step);
   const bc2 = 1 - Math.pow(p.beta2, step);
   return [p.lr / bc1, 1 / Math.sqrt(bc2)];
-}
-
-/**
- * Checks the operands of an ALS half-sweep before the kernel indexes linear memory with them:
- * row pointers from 0 that never decrease, column indices inside the fixed side, buffer lengths.
- * @throws {@link LowRankError} `E_ARG` naming the first bad pointer, index or buffer.
- */
-function checkAlsOperands(x: AlsRowsOperands & { fixedBias?: Float64Array | null; outBias?: Float64Array | null }): void {
-  const { rows, cols, k, indptr, indices } = x;
-  if (indptr.length < rows + 1 || indptr[0] !== 0) throw new LowRankError('E_ARG', `CSR row pointers must hold ${rows + 1} entries from 0`);
-  for (let i = 0; i < rows; i++) {
-    if (indptr[i + 1] < indptr[i]) throw new LowRankError('E_ARG', `CSR row pointers decrease at row ${i}`);
-  }
-  const nnz = indptr[rows];
-  const need: Array<[string, ArrayLike<number> | null, number]> = [
-    ['indices', indices, nnz], ['values', x.values, nnz], ['fixed', x.fixed, cols * k], ['out', x.out, rows * k],
-    ['fixedBias', x.fixedBias ?? null, cols], ['outBias', x.outBias ?? null, rows],
-  ];
-  for (const [name, buf, len] of need) {
-    if (buf && buf.length < len) throw new LowRankError('E_ARG', `${name} holds ${buf.length} elements, needs ${len}`);
-  }
-  if ((x.fixedBias ?? null) === null !== ((x.outBias ?? null) === null)) throw new LowRankError('E_ARG', 'fixedBias and outBias must both be given or both be null');
-  for (let p = 0; p < nnz; p++) {
-    if (!(indices[p] >= 0 && indices[p] < cols)) throw new LowRankError('E_ARG', `CSR column index ${indices[p]} at entry ${p} is outside [0, ${cols})`);
-  }
 }
 
 /**
@@ -205,58 +180,10 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     rt.get(vt, x.vt, r * n);
   };
 
-  /**
-   * ALS half-sweep (kernels.c `als_half_sweep_f64`, one thread, the TypeScript tier's bits): the
-   * rows, the fixed side and the outputs copied through linear memory; on a singular row only the
-   * rows before it are copied back, as the TypeScript loop leaves them.
-   */
-  const alsHalfSweep = (x: AlsHalfSweepKernelArgs): number => {
-    const { rows, cols, k } = x;
-    checkAlsOperands(x);
-    const nnz = x.indptr[rows];
-    const bias = x.fixedBias !== null && x.outBias !== null;
-    const scratch = rt.ex.als_scratch_doubles(k + (bias ? 1 : 0));
-    rt.begin(bytesOf(rows + 1, false) + bytesOf(nnz, false) + bytesOf(nnz, true) + bytesOf(cols * k, true) +
-      (bias ? bytesOf(cols, true) + bytesOf(rows, true) : 0) + bytesOf(rows * k, true) + bytesOf(scratch, true));
-    const indptr = rt.putInt32(x.indptr, rows + 1);
-    const indices = rt.putInt32(x.indices, nnz);
-    const values = rt.put(x.values, nnz);
-    const fixed = rt.put(x.fixed, cols * k);
-    const fixedBias = bias ? rt.put(x.fixedBias!, cols) : 0;
-    const out = rt.alloc(rows * k, true);
-    const outBias = bias ? rt.alloc(rows, true) : 0;
-    const work = rt.alloc(scratch, true);
-    const failed = rt.ex.als_half_sweep_f64(rows, k, indptr, indices, values, fixed, fixedBias, out, outBias, x.reg, x.mu, work);
-    const done = failed >= 0 ? failed : rows;
-    rt.get(out, x.out, done * k);
-    if (bias) rt.get(outBias, x.outBias!, done);
-    return failed;
-  };
-
-  /** Implicit ALS half-sweep (kernels.c `implicit_als_half_sweep_f64`, one thread), copied as {@link alsHalfSweep}. */
-  const implicitAlsHalfSweep = (x: ImplicitAlsHalfSweepKernelArgs): number => {
-    const { rows, cols, k } = x;
-    checkAlsOperands(x);
-    const nnz = x.indptr[rows];
-    const scratch = rt.ex.implicit_als_scratch_doubles(k);
-    rt.begin(bytesOf(rows + 1, false) + bytesOf(nnz, false) + bytesOf(nnz, true) + bytesOf(cols * k, true) +
-      bytesOf(rows * k, true) + bytesOf(scratch, true));
-    const indptr = rt.putInt32(x.indptr, rows + 1);
-    const indices = rt.putInt32(x.indices, nnz);
-    const values = rt.put(x.values, nnz);
-    const fixed = rt.put(x.fixed, cols * k);
-    const out = rt.alloc(rows * k, true);
-    const work = rt.alloc(scratch, true);
-    const failed = rt.ex.implicit_als_half_sweep_f64(rows, cols, k, indptr, indices, values, fixed, out, x.alpha, x.reg, work);
-    rt.get(out, x.out, (failed >= 0 ? failed : rows) * k);
-    return failed;
-  };
-
   return {
     ...jsBackend,
     svd,
-    alsHalfSweep,
-    implicitAlsHalfSweep,
+    ...wasmAlsKernels(rt),
     name: 'wasm',
     get threads(): number {
       return rt.threads;

@@ -7,8 +7,8 @@
  *
  * ```
  * 0 … __heap_base      module stack (unused by the kernels) and data
- * job                  JOB_BYTES: the GEMM job block shared with workers (see kernels.c `Job`)
- * scratch              scratchStride × thread slots: packed A, packed B, edge tile per thread
+ * job                  JOB_BYTES: the job block (a GEMM or ALS rows) shared with workers (see kernels.c `Job`)
+ * scratch              scratchStride × thread slots: packed A, packed B, edge tile per thread (ALS: row systems)
  * operands             per call: copies of the inputs and outputs, reused by the next call
  * ```
  *
@@ -31,7 +31,11 @@ const MAX_PAGES = WASM_MAX_BYTES / PAGE;
 /** Bytes reserved for the job block. */
 const JOB_BYTES = 128;
 /** Int32 indices of the job block's words (kernels.c `Job`). */
-const J = { seq: 0, next: 1, done: 2, nchunks: 3, f64: 4, transA: 5, transB: 6, m: 7, n: 8, k: 9, a: 10, lda: 11, b: 12, ldb: 13, c: 14, ldc: 15, splitN: 16, chunk: 17, scratch: 18, scratchStride: 19, stop: 20, helped: 21 } as const;
+const J = { seq: 0, next: 1, done: 2, nchunks: 3, f64: 4, transA: 5, transB: 6, m: 7, n: 8, k: 9, a: 10, lda: 11, b: 12, ldb: 13, c: 14, ldc: 15, splitN: 16, chunk: 17, scratch: 18, scratchStride: 19, stop: 20, helped: 21, kind: 26, sweep: 27, bounds: 28, gram: 29, failed: 30 } as const;
+/** `kind` of a job: a GEMM, or the rows of an explicit or implicit ALS half-sweep (kernels.c `Job`). */
+export const JOB_GEMM = 0;
+export const JOB_ALS_ROWS = 1;
+export const JOB_IMPLICIT_ALS_ROWS = 2;
 /** Float64 indices of alpha and beta in the job block. */
 const J_ALPHA = 11;
 const J_BETA = 12;
@@ -55,6 +59,15 @@ interface KernelExports {
   svd_f64(m: number, n: number, a: number, s: number, u: number, vt: number, work: number): number;
   svd_f64_work(m: number, n: number): number;
   als_scratch_doubles(d: number): number;
+  als_sweep_bytes(): number;
+  als_sweep_init(
+    p: number, rows: number, k: number, indptr: number, indices: number, values: number, fixed: number, fixedBias: number,
+    out: number, outBias: number, reg: number, mu: number,
+  ): void;
+  implicit_sweep_init(
+    p: number, rows: number, cols: number, k: number, indptr: number, indices: number, values: number, fixed: number,
+    out: number, alpha: number, reg: number, gram: number,
+  ): void;
   als_half_sweep_f64(
     rows: number, k: number, indptr: number, indices: number, values: number, fixed: number, fixedBias: number,
     out: number, outBias: number, reg: number, mu: number, scratch: number,
@@ -281,6 +294,43 @@ export class WasmRuntime {
     i32[base + J.scratchStride] = this.scratchStride;
     this.f64view[(this.jobPtr >> 3) + J_ALPHA] = g.alpha;
     this.f64view[(this.jobPtr >> 3) + J_BETA] = g.beta;
+    i32[base + J.kind] = JOB_GEMM;
+    this.runJob(nchunks);
+  }
+
+  /** Bytes of scratch each thread slot has (a threaded ALS job needs its row systems to fit). */
+  get slotBytes(): number {
+    return this.scratchStride;
+  }
+
+  /**
+   * The rows of an ALS half-sweep as a job over the threads: chunk c is rows
+   * [bounds[c], bounds[c + 1]) (Int32, at byte offset `bounds`), solved with the operands written
+   * at `sweep` (als.h `als_sweep_init` / `implicit_sweep_init`) in each thread's scratch slot.
+   * Returns the lowest row whose system is not positive definite, or −1.
+   */
+  rowsJob(kind: typeof JOB_ALS_ROWS | typeof JOB_IMPLICIT_ALS_ROWS, sweep: Ptr, bounds: Ptr, nchunks: number, gram: Ptr): number {
+    if (this.threads > 1 && nchunks > 1 && this.workers < this.threads - 1) this.startWorkers();
+    const i32 = this.i32;
+    const base = this.jobPtr >> 2;
+    Atomics.store(i32, base + J.next, 1 << 30);
+    i32[base + J.nchunks] = nchunks;
+    i32[base + J.kind] = kind;
+    i32[base + J.sweep] = sweep;
+    i32[base + J.bounds] = bounds;
+    i32[base + J.gram] = gram;
+    i32[base + J.scratch] = this.jobPtr + JOB_BYTES;
+    i32[base + J.scratchStride] = this.scratchStride;
+    Atomics.store(i32, base + J.failed, 0x7fffffff);
+    this.runJob(nchunks);
+    const failed = Atomics.load(i32, base + J.failed);
+    return failed === 0x7fffffff ? -1 : failed;
+  }
+
+  /** Runs the job just written (`nchunks` chunks): wakes workers when it has several, takes chunks itself, waits for the rest. */
+  private runJob(nchunks: number): void {
+    const i32 = this.i32;
+    const base = this.jobPtr >> 2;
     Atomics.store(i32, base + J.done, 0);
     Atomics.store(i32, base + J.next, 0);
     if (nchunks > 1 && this.workers > 0) {
