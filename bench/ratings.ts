@@ -11,7 +11,7 @@
  *    precision, recall, nDCG, MAP beside the popularity baseline.
  * 3. One ALS sweep at k = 20 over 1,000,000 generated ratings (MovieLens-1M shape, 6,040 × 3,706)
  *    and 5,000,000 (34,939 × 10,677): the native kernel (all threads, one thread), the WebAssembly
- *    kernel, the TypeScript loop and numpy's per-row solves (bench/ratings_als_peer.py) on the same ratings, median sweep.
+ *    kernel (its threads), the TypeScript loop and numpy's per-row solves (bench/ratings_als_peer.py) on the same ratings, median sweep.
  *    Goal at 1M: ≤ 0.3 s on the native tier (issue 15).
  * 4. `--scale` (`--scale-only`: this part alone): 20,000,000 generated ratings shaped like MovieLens-20M (138,493 users, 26,744 items,
  *    long-tailed activity and popularity; committed generator), ALS k = 10, SWEEPS sweeps on the native
@@ -129,7 +129,7 @@ function numpyPeer(dir: string, users: number, items: number, k: number, sweeps:
 
 /**
  * ALS sweep time (k = 20, λ = 0.1, no biases — as the numpy peer) on generated ratings of two sizes:
- * the native kernel on all its threads and on one, the WebAssembly kernel (one thread), the
+ * the native kernel on all its threads and on one, the WebAssembly kernel on its threads, the
  * TypeScript loop and numpy's per-row solves, on the same ratings. The lowrank runs alternate sweep
  * by sweep (so the machine's load falls on each alike) and the median sweep is printed; numpy runs
  * after them in its own process.
@@ -141,11 +141,12 @@ function sweepTimes(): void {
     { name: '5M (half MovieLens-10M)', users: 34_939, items: 10_677, ratings: 5_000_000 },
   ].slice(0, quick ? 1 : 2);
   const native = loadNative().backend;
-  const wasm = loadWasmNode(1).backend;
+  const wasm = loadWasmNode().backend;
   const threads = native?.threads ?? 1;
+  const wasmThreads = wasm?.threads ?? 1;
   console.log(`\n# One ALS sweep at k = ${K} (median; goal at 1M: ≤ 0.3 s on the native tier). Load average: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   if (!native) console.log(`native tier unavailable (${loadNative().reason}): its columns are empty`);
-  const columns = [`native ${threads}t s`, 'native 1t s', 'wasm 1t s', 'TypeScript s', 'numpy s', 'numpy/native', 'TS/native', 'TS/wasm'];
+  const columns = [`native ${threads}t s`, 'native 1t s', `wasm ${wasmThreads}t s`, 'TypeScript s', 'numpy s', 'numpy/native', 'TS/native', 'TS/wasm'];
   console.log(`${'ratings'.padEnd(26)}${columns.map((c) => c.padStart(13)).join('')}`);
   for (const size of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'lowrank-als-sweep-'));
@@ -155,7 +156,7 @@ function sweepTimes(): void {
       const r = CsrMatrix.fromCoo(cooMatrix(size.users, size.items, g.row, g.col, g.values));
       const byCol = r.transpose();
       const runs: Array<{ backend: Backend | null; threads: number }> = [
-        { backend: native, threads }, { backend: native, threads: 1 }, { backend: wasm, threads: 1 }, { backend: jsBackend, threads: 1 },
+        { backend: native, threads }, { backend: native, threads: 1 }, { backend: wasm, threads: wasmThreads }, { backend: jsBackend, threads: 1 },
       ];
       const tiers = runs.map((x) => ({ ...x, times: [] as number[], u: new Float64Array(r.rows * K), w: new Float64Array(r.cols * K) }));
       for (const t of tiers) new Rng(0).fillNormal(t.w, 0, 1 / Math.sqrt(K));
