@@ -81,11 +81,12 @@ export interface BlockKrylovBasis {
  * energy can still grow, relative to the error left. With t_j = Σ_{i≤k} σ̂ᵢ² the energy the rank-k
  * Ritz approximation from the first j + 1 blocks captures (non-decreasing: the bases are nested),
  * e_j = ‖A‖²_F − t_j its squared Frobenius error (exact: Halko et al. 2011 §5.1), g_j = t_j − t_{j−1}
- * the last block's gain and ρ = g_j / g_{j−1} the observed contraction (so j ≥ 2: three blocks), the gains still to come are estimated by the geometric tail
- * g_j·ρ/(1 − ρ), and the measure is that tail ÷ e_j. Block Krylov converges at least
- * geometrically in the block index, in practice faster (Musco & Musco 2015, Thm. 1 and §5: the
- * rate improves as the Ritz values settle), so the tail is an over-estimate once ρ < 1; ρ ≥ 1 (not
- * yet contracting) gives +∞. Since e_j − e_opt is what the tail estimates, and the Frobenius
+ * the last block's gain and ρ = g_j / g_{j−1} the observed contraction (so j ≥ 2: three blocks),
+ * the gains still to come are estimated by the geometric tail g_j·ρ/(1 − ρ), and the measure is
+ * that tail ÷ e_j. Block Krylov converges at least geometrically in the block index, usually
+ * faster (Musco & Musco 2015, Thm. 1 and §5: the rate improves as the Ritz values settle), so the
+ * tail is usually an over-estimate — not always: where the rate slows once the strong directions
+ * are found, it can be low (see `DEFAULT_TOL_RITZ`). ρ ≥ 1 (not yet contracting) gives +∞. Since e_j − e_opt is what the tail estimates, and the Frobenius
  * error's excess over the Eckart–Young optimum is (e_j − e_opt)/(2·e_opt) to first order, a
  * measure ≤ τ means an excess of about τ/2 or less.
  *

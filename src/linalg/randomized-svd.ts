@@ -3,8 +3,7 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { blockKrylov, type KrylovStopReason } from './block-krylov.js';
-import type { SymmetricEigen } from './eigh.js';
+import { blockKrylov, type BlockKrylovBasis, type KrylovStopReason } from './block-krylov.js';
 import { rayleighRitzFromGram } from './rayleigh-ritz-gram.js';
 import { matmul } from './matmul.js';
 import { householderQr, qr } from './qr.js';
@@ -330,29 +329,31 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   }
 
   const transposed = n < m;
-  const rng = new Rng(seed);
-  // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two;
-  // ‖A‖²_F settles that in the common case and is the adaptive stop's reference, one pass for both.
-  const sumSquares = backend.sumSquares(a.data);
-  const scale = overflowGuardScale(a, sumSquares);
-  let K: Matrix;
-  let AtK: Matrix;
-  let passes: number;
-  let stopReason: KrylovStopReason = 'fixed';
-  let ritzChange = NaN;
-  let gram: SymmetricEigen | undefined;
-  if (krylov) {
-    const adaptiveOptions = adaptive ? { tolRitz, wanted: k, sumSquares } : {};
-    let iterations: number;
-    ({ K, AtK, passes, iterations, stopReason, ritzChange, gram } = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions }));
-    q = iterations;
-  } else {
+  // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two.
+  // The adaptive stop needs ‖A‖²_F, which settles c in the common case; a fixed count runs
+  // unscaled first and pays the guard's pass over A only when that run left the safe range.
+  const sumSquares = krylov && adaptive ? backend.sumSquares(a.data) : undefined;
+  const run = (scale: number): Omit<BlockKrylovBasis, 'iterations'> & { q: number } => {
+    const rng = new Rng(seed);
+    if (krylov) {
+      const adaptiveOptions = adaptive ? { tolRitz, wanted: k, sumSquares } : {};
+      const b = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions });
+      return { ...b, q: b.iterations };
+    }
     const onPass = options.onPass;
-    K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
-    AtK = matrixOperator(a, transposed, backend, scale).applyT(K);
-    passes = 2 * q + 2;
-    onPass?.(passes, passes);
+    const K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
+    const AtK = matrixOperator(a, transposed, backend, scale).applyT(K);
+    onPass?.(2 * q + 2, 2 * q + 2);
+    return { K, AtK, passes: 2 * q + 2, q, stopReason: 'fixed', ritzChange: NaN };
+  };
+  let scale = sumSquares === undefined ? 1 : overflowGuardScale(a, sumSquares);
+  let basis = scale === 1 ? inSafeRange(run) : undefined;
+  if (!basis) {
+    scale = overflowGuardScale(a);
+    basis = run(scale);
   }
+  const { K, AtK, passes, stopReason, ritzChange, gram } = basis;
+  q = basis.q;
   // The adaptive stop's eigenpairs of ZᵀZ give the Ritz triplets at the cost of two GEMMs when
   // the wanted values are not too far below σ̂₁ (see rayleighRitzFromGram); else Z is factored.
   const rr = (gram && rayleighRitzFromGram(K, AtK, gram, k, backend)) ?? rayleighRitz(K, AtK, k, backend);
@@ -390,6 +391,36 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     numericalRank,
     transposed,
   };
+}
+
+/** Largest |entry| of op(A)ᵀ·K an unscaled run may end with and still count as safe (see {@link inSafeRange}). */
+const SAFE_TOP = 2 ** 1000;
+/** Smallest non-zero largest |entry| of op(A)ᵀ·K an unscaled run may end with (below: digits lost to subnormals). */
+const SAFE_BOTTOM = 2 ** -900;
+
+/**
+ * The result of an unscaled run (`run(1)`), or undefined when it left the range where no scaling
+ * is needed: a product overflowed (Inf or NaN reached a factorization, which refuses it with
+ * `E_NONFINITE`, or op(A)ᵀ·K itself), or op(A)ᵀ·K ends within reach of float64's largest or in
+ * the subnormal range. The caller then scales by `overflowGuardScale` and runs again. Overflow
+ * cannot go unnoticed: Inf never turns finite again in sums and products.
+ */
+function inSafeRange<T extends { AtK: Matrix }>(run: (scale: number) => T): T | undefined {
+  let out: T;
+  try {
+    out = run(1);
+  } catch (e) {
+    if (e instanceof LowRankError && e.code === 'E_NONFINITE') return undefined;
+    throw e;
+  }
+  let big = 0;
+  const d = out.AtK.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (!(v <= SAFE_TOP)) return undefined;
+    if (v > big) big = v;
+  }
+  return big === 0 || big >= SAFE_BOTTOM ? out : undefined;
 }
 
 /**

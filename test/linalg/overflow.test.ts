@@ -61,6 +61,22 @@ describe('randomized SVD near float64\'s largest', () => {
   });
 });
 
+describe('randomized SVD of entries near float64\'s smallest normal values', () => {
+  const scale = 2 ** -1020; // ≈ 8.9e−308: entries just above the smallest normal, products below it unscaled
+  const { a, sigma } = rank3(300, 200, scale);
+  for (const options of [{ passes: 4 }, { krylov: false }, {}, { passes: 4, krylov: false }]) {
+    test(`${JSON.stringify(options)}: σ exact to 1e-12`, () => {
+      const r = randomizedSvd(a, 3, options);
+      for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.S[i] - sigma[i]) <= 1e-12 * sigma[0], `σ${i + 1} = ${r.S[i]}, exact ${sigma[i]}`);
+    });
+  }
+  test('near the largest too, with a fixed count', () => {
+    const big = rank3(300, 200, 2 ** 1015);
+    const r = randomizedSvd(big.a, 3, { passes: 4 });
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.S[i] - big.sigma[i]) <= 1e-12 * big.sigma[0], `σ${i + 1} = ${r.S[i]}, exact ${big.sigma[i]}`);
+  });
+});
+
 describe('operatorSvd near float64\'s largest (the dense path\'s guard)', () => {
   const scale = 2 ** 1015;
   const { a, sigma } = rank3(300, 200, scale);
