@@ -6,7 +6,7 @@
  * 2. MovieLens-100K-shaped synthetic ratings (943 × 1,682, 100,000 ratings, committed generator):
  *    ALS at k = 20, time to train and held-out RMSE beside the global-mean and bias-only baselines.
  * 3. 1,000,000 generated ratings (MovieLens-1M shape, 6,040 × 3,706) through the built CLI
- *    (`lowrank factor --format ratings`) under `/usr/bin/time -v`: peak memory (maximum resident
+ *    (`lowrank factor --format ratings --method als`; the default method is BPMF) under `/usr/bin/time -v`: peak memory (maximum resident
  *    set size) and the time of each ALS sweep, at k = 10 and k = 20. Targets: ≤ 1 GiB, ≤ 5 s/sweep.
  *
  * The machine is shared and noisy: the targets have a wide margin on purpose; read the ratios.
@@ -63,7 +63,7 @@ function movieLens(): void {
 }
 
 async function oneMillion(): Promise<void> {
-  console.log('\n# 1,000,000 generated ratings (6,040 × 3,706), lowrank factor --format ratings under /usr/bin/time -v');
+  console.log('\n# 1,000,000 generated ratings (6,040 × 3,706), lowrank factor --format ratings --method als under /usr/bin/time -v');
   if (!existsSync(CLI)) {
     console.log(`skipped: ${CLI} is missing (npm run build first)`);
     return;
@@ -83,7 +83,7 @@ async function oneMillion(): Promise<void> {
     console.log(`generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     console.log(['k', 'peak RSS MiB', 'wall s', 'mean sweep s', 'max sweep s', 'held-out RMSE', 'bias-only', 'global mean'].map((x, i) => (i === 0 ? x.padEnd(4) : x.padStart(14))).join(''));
     for (const k of quick ? [10] : [10, 20]) {
-      const r = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, 'factor', file, '--format', 'ratings', '--rank', String(k), '--reg', '0.05', '--test-fraction', '0.1', '--out', join(dir, `model-${k}`), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync('/usr/bin/time', ['-v', process.execPath, CLI, 'factor', file, '--format', 'ratings', '--method', 'als', '--rank', String(k), '--reg', '0.05', '--test-fraction', '0.1', '--out', join(dir, `model-${k}`), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r.status !== 0) {
         console.log(`k=${k}: failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         continue;
