@@ -6,8 +6,9 @@
  * 2. MovieLens-100K-shaped synthetic ratings (943 × 1,682, 100,000 ratings, committed generator):
  *    ALS at k = 20, time to train and held-out RMSE beside the global-mean and bias-only baselines.
  * 3. 1,000,000 generated ratings (MovieLens-1M shape, 6,040 × 3,706) through the built CLI
- *    (`lowrank factor --format ratings --method als`; the default method is BPMF) under `/usr/bin/time -v`: peak memory (maximum resident
- *    set size) and the time of each ALS sweep, at k = 10 and k = 20. Targets: ≤ 1 GiB, ≤ 5 s/sweep.
+ *    (`lowrank factor --format ratings --method als`; the default method is BPMF) under
+ *    `/usr/bin/time -v`: peak memory (maximum resident set size) and the time of each ALS sweep,
+ *    at k = 10 and k = 20. Targets: ≤ 1 GiB, ≤ 5 s/sweep.
  *
  * The machine is shared and noisy: the targets have a wide margin on purpose; read the ratios.
  */
