@@ -60,7 +60,8 @@ const startSample = cpuSample();
 
 /**
  * The default OpenBLAS thread count: the cores minus those that other processes keep busy (each
- * counted from {@link BUSY_CORE_SHARE} of a core), at least 1. Busy cores are measured over the
+ * counted from {@link BUSY_CORE_SHARE} of a core; when this process may use fewer cores than the
+ * machine has, its share of the others' load), at least 1. Busy cores are measured over the
  * window since this module loaded (in the CLI: while the command's modules load, ≈ 0.1 s) when
  * that is at least {@link MIN_SAMPLE_WINDOW_MS}; over a shorter one, from the 1-minute load
  * average less this process's own share. Used when neither `--threads` nor `LOWRANK_THREADS` is given.
@@ -81,6 +82,9 @@ export function defaultNativeThreads(options: { cores?: number; since?: CpuSampl
     const ownCores = now.at > 0 ? now.ownMs / now.at : 0;
     others = Math.max(0, loadavg()[0] - ownCores);
   }
-  const busy = Math.floor(others + (1 - BUSY_CORE_SHARE));
+  // CPU times are the whole machine's: with fewer cores of our own (an affinity mask, a cpuset),
+  // count the others' load as spread evenly and take our cores' share of it.
+  const share = Math.min(1, cores / Math.max(1, cpus().length));
+  const busy = Math.floor(others * share + (1 - BUSY_CORE_SHARE));
   return Math.max(1, Math.min(cores, cores - busy));
 }
