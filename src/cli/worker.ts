@@ -43,12 +43,13 @@ export function registerWorker(program: Command): void {
     .action(async (flags: { redis: string; concurrency: number; dataRoot?: string; lockMs?: number; allowUrlPrefix?: string[] }) => {
       const { redisConnection } = await import('../cluster/redis-url.js');
       const { startBlockWorker } = await import('../cluster/worker.js');
+      const { getBackend } = await import('../backend/select.js');
       const log = (line: string) => process.stderr.write(`lowrank worker ${process.pid}: ${line}\n`);
       const connection = redisConnection(flags.redis);
       const allowUrlPrefixes = flags.allowUrlPrefix ?? [];
       const worker = await startBlockWorker({ connection, concurrency: flags.concurrency, dataRoot: flags.dataRoot, lockMs: flags.lockMs, allowUrlPrefixes, log });
       worker.on('completed', (job) => log(`done ${job.id}`));
-      log(`ready on ${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}, concurrency ${flags.concurrency}, data root ${flags.dataRoot ?? process.cwd()}${allowUrlPrefixes.length > 0 ? `, URLs under ${allowUrlPrefixes.join(', ')}` : ''}`);
+      log(`ready on ${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}, concurrency ${flags.concurrency}, kernel tier ${getBackend().name}, data root ${flags.dataRoot ?? process.cwd()}${allowUrlPrefixes.length > 0 ? `, URLs under ${allowUrlPrefixes.join(', ')}` : ''}`);
       await new Promise<void>((resolve) => {
         const stop = () => void worker.close().then(resolve);
         process.once('SIGINT', stop);

@@ -34,7 +34,10 @@ export const DEFAULT_ALS_BLOCKS = 8;
 /** Per-block progress of distributed ALS: (sweep, half, blocks done, blocks in the half-sweep). */
 export type AlsBlockProgress = (sweep: number, half: 'users' | 'items', done: number, total: number) => void;
 
-/** Options of {@link distributedAls}: those of `alsFactorize` plus where and how to distribute. */
+/**
+ * Options of {@link distributedAls}: those of `alsFactorize` plus where and how to distribute.
+ * `backend` does not apply: the workers solve the rows on their own tier (`LOWRANK_BACKEND`).
+ */
 export interface DistributedAlsOptions extends AlsOptions, RoundOptions {
   /** redis:// or rediss:// URL of the queue served by `lowrank worker`. */
   url: string;

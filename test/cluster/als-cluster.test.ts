@@ -114,6 +114,11 @@ test('distributedAls: factors, biases and loss history of alsFactorize, small bl
       assert.deepEqual(got.biases, want.biases);
       assert.deepEqual(got.params, want.params);
     }
+    // The same run id with other ratings (one value changed) is another run, not a resume.
+    const r = ratings(150, 90, 15, 9);
+    r.values[7] = r.values[7] === 5 ? 4.5 : r.values[7] + 0.5;
+    const other = CsrMatrix.fromCoo(cooMatrix(150, 90, Int32Array.from(r.rows), Int32Array.from(r.cols), Float64Array.from(r.values)));
+    await assert.rejects(distributedAls(other, { ...cases[0], rank: 4, reg: 0.05, iterations: 4, seed: 3, url: h.url, dataRoot: shared, jobId: 'lib150' }), /--job-id lib150 belongs to another run/);
   } finally {
     await worker.close();
   }
@@ -174,7 +179,7 @@ test('malformed ALS payloads are refused with a one-line reason; a run directory
     }
     const run = h.cli([...FACTOR, ...CLUSTER(), '--out', 'refused'], JS);
     assert.equal(await run.exited, 1, run.out());
-    assert.match(run.out(), /lowrank: error: cluster: block 0 of sweep 1 \(users\) failed after 1 attempt\(s\): job payload: dir .* is outside the data root/);
+    assert.match(run.out(), /lowrank: error: cluster: block \d+ of sweep 1 \(users\) failed after 1 attempt\(s\): job payload: dir .* is outside the data root/);
   } finally {
     await h.stopAll();
   }

@@ -115,7 +115,7 @@ test('factor URL: one process and a worker allowed the prefix give the local fil
     await waitFor('worker ready', () => refusing.out().includes('ready'));
     const refused = h.cli(['factor', `${base}/data/a.npy`, ...FACTOR, '--cluster', h.url, '--out', 'refused']);
     assert.equal(await refused.exited, 1, refused.out());
-    assert.match(refused.out(), /lowrank: error: cluster: block 0 of pass 1 failed after 1 attempt\(s\): job payload: path "http:.*\/data\/a\.npy" is a URL; this worker reads URLs only under its --allow-url-prefix/);
+    assert.match(refused.out(), /lowrank: error: cluster: block \d+ of pass 1 failed after 1 attempt\(s\): job payload: path "http:.*\/data\/a\.npy" is a URL; this worker reads URLs only under its --allow-url-prefix/);
     assert.match(refusing.out(), /refused job .*: job payload: path "http:.*" is a URL/);
     await h.stopAll();
 
