@@ -5,6 +5,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
 import { safeNorm } from './norms.js';
+import { choleskyQr2 } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, gaussianSketch, matrixOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 import { svd } from './svd.js';
@@ -24,7 +25,8 @@ export interface BlockKrylovOptions {
   transpose?: boolean;
   /**
    * Re-normalization of op(A)ᵀ·Qᵢ before it is multiplied by op(A) again (default `qr`; `lu` is
-   * cheaper). The Krylov basis itself is always orthonormalized by Householder QR.
+   * cheaper). The Krylov basis itself is always orthonormalized by QR: CholeskyQR2 (GEMMs) for
+   * float64 blocks with κ ≤ 1e5, Householder otherwise.
    */
   normalizer?: RangeNormalizer;
   /** Work on scale·A (default 1), e.g. `overflowGuardScale`'s power of two. */
@@ -187,7 +189,7 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
   let stopReason: KrylovStopReason = tolRitz === undefined ? 'fixed' : 'max-passes';
   for (let i = 0; i <= q; i++) {
     const off = i * l;
-    const qi = off === 0 ? orthonormalize(y, { backend }) : extendBasis(K, off, y, rng, backend);
+    const qi = off === 0 ? orthonormalBlock(y, backend) : extendBasis(K, off, y, rng, backend);
     setColumns(K, off, qi);
     const z = op.applyT(qi);
     passes++;
@@ -209,7 +211,7 @@ export function blockKrylov(a: Matrix, blockSize: number, iterations: number, op
       prevEnergy = energy;
     }
     if (i < q) {
-      y = op.apply(normalizePanel(z, normalizer, backend));
+      y = op.apply(normalizer === 'qr' ? orthonormalBlock(z, backend) : normalizePanel(z, normalizer, backend));
       passes++;
       options.onPass?.(passes, total);
     }
@@ -237,6 +239,11 @@ function wantedRitzEnergy(AtK: Matrix, cols: number, k: number, backend: Backend
   let e = 0;
   for (let i = Math.max(0, values.length - k); i < values.length; i++) e += Math.max(0, values[i]);
   return { energy: e, gram };
+}
+
+/** An orthonormal basis of a tall panel's span: CholeskyQR2 (GEMMs) when it applies, else Householder QR. */
+function orthonormalBlock(y: Matrix, backend: Backend): Matrix {
+  return choleskyQr2(y, backend)?.Q ?? orthonormalize(y, { backend });
 }
 
 /** The first `cols` columns of X as a new matrix. */
@@ -270,7 +277,7 @@ function extendBasis(K: Matrix, cols: number, y: Matrix, rng: Rng, backend: Back
   const eps = dtypeEpsilon(y.dtype);
   const scale = safeNorm(y.data);
   projectOut(K, cols, y, backend);
-  const f = qr(y, { backend }); // Q n×l, R l×l (float64)
+  const f = choleskyQr2(y, backend) ?? qr(y, { backend }); // Q n×l, R l×l (float64)
   const small = svd(f.R, { backend });
   const tol = Math.max(n, cols + l) * eps * scale;
   let kept = 0;

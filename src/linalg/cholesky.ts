@@ -20,16 +20,8 @@ export function spdInverse(a: ArrayLike<number>, k: number, out: FloatArray): vo
       throw new LowRankError('E_DIVERGED', `Gram matrix (${k}×${k}) is not positive definite: a factor lost rank or holds NaN`);
     }
   }
-  // inv(L) in place (lower triangular), then inv(A) = inv(L)ᵀ inv(L).
-  const li = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    li[j * k + j] = 1 / l[j * k + j];
-    for (let i = j + 1; i < k; i++) {
-      let s = 0;
-      for (let p = j; p < i; p++) s += l[i * k + p] * li[p * k + j];
-      li[i * k + j] = -s / l[i * k + i];
-    }
-  }
+  // inv(L) (lower triangular), then inv(A) = inv(L)ᵀ inv(L).
+  const li = lowerInverse(l, k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
       let s = 0;
@@ -40,8 +32,40 @@ export function spdInverse(a: ArrayLike<number>, k: number, out: FloatArray): vo
   }
 }
 
-/** Cholesky factor of (a + ridge·I) into the lower triangle of `l`; false when not positive definite. */
-function cholesky(a: ArrayLike<number>, k: number, ridge: number, l: Float64Array): boolean {
+/**
+ * The inverse of a k×k lower triangular L (row-major, float64), by forward substitution column by
+ * column.
+ *
+ * @example
+ * ```ts
+ * lowerInverse(Float64Array.of(2, 0, 1, 4), 2); // [0.5, 0, −0.125, 0.25]
+ * ```
+ */
+export function lowerInverse(l: Float64Array, k: number): Float64Array {
+  const li = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    li[j * k + j] = 1 / l[j * k + j];
+    for (let i = j + 1; i < k; i++) {
+      let s = 0;
+      for (let p = j; p < i; p++) s += l[i * k + p] * li[p * k + j];
+      li[i * k + j] = -s / l[i * k + i];
+    }
+  }
+  return li;
+}
+
+/**
+ * Cholesky factor L of (a + ridge·I), k×k row-major, into the lower triangle of `l` (the rest
+ * zeroed): a = L·Lᵀ.
+ *
+ * @returns false when the matrix is not positive definite (a pivot ≤ 0 or NaN).
+ * @example
+ * ```ts
+ * const l = new Float64Array(4);
+ * cholesky(Float64Array.of(4, 2, 2, 5), 2, 0, l); // true; l = [2, 0, 1, 2]
+ * ```
+ */
+export function cholesky(a: ArrayLike<number>, k: number, ridge: number, l: Float64Array): boolean {
   l.fill(0);
   for (let j = 0; j < k; j++) {
     let d = a[j * k + j] + ridge;
