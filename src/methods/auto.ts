@@ -5,7 +5,7 @@ import type { Factorization } from './factorization.js';
 import { randomizedFactorize, type RandomizedOptions } from './randomized.js';
 import { rankFromSpectrum, resolveRankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import { svdFactorize } from './svd.js';
-import { checkInputMatrix } from './validate.js';
+import { checkNonEmpty } from './validate.js';
 
 /**
  * Largest min(n, m) for which `auto` always takes the exact SVD. The exact one-sided Jacobi SVD
@@ -67,7 +67,8 @@ export type ExactOptions = Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio'
  * ```
  */
 export function autoFactorize(a: Matrix, options: AutoOptions): Factorization<'svd' | 'randomized'> {
-  checkInputMatrix(a);
+  // The finite check is the chosen method's own (one pass over A, not two).
+  checkNonEmpty(a);
   const n = a.rows;
   const m = a.cols;
   const target = resolveRankTarget(options, n, m);
@@ -91,7 +92,7 @@ export function autoFactorize(a: Matrix, options: AutoOptions): Factorization<'s
  * ```
  */
 export function exactFactorize(a: Matrix, options: ExactOptions): Factorization<'svd'> {
-  checkInputMatrix(a);
+  checkNonEmpty(a); // svdFactorize checks that A is finite
   const target = resolveRankTarget(options, a.rows, a.cols);
   const known = target.criterion === 'rank' || target.criterion === 'ratio' ? (rankFromSpectrum([], target, a.rows, a.cols) as number) : null;
   return exactWithTarget(a, target, known, options);

@@ -10,7 +10,7 @@ import { dtypeEpsilon } from '../linalg/tolerance.js';
 import type { Factorization, Progress } from './factorization.js';
 import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
-import { checkInputMatrix } from './validate.js';
+import { checkInputMatrix, checkNonEmpty } from './validate.js';
 
 /** Options of {@link randomizedFactorize}: a rank target (exactly one of rank, energy, tol, ratio) and the algorithm's knobs. */
 export interface RandomizedOptions extends RankTarget {
@@ -87,7 +87,12 @@ const FIRST_GUESS = 32;
  */
 export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Factorization<'randomized'> {
   const t0 = performance.now();
-  checkInputMatrix(a);
+  checkNonEmpty(a);
+  const backend = options.backend ?? getBackend();
+  // One pass for both: Σa² is NaN or ±Inf when an entry is, and only then is A scanned for the
+  // entry to name (a finite A whose Σa² overflows passes that scan: the scaled norm below).
+  const total = backend.sumSquares(a.data);
+  if (!Number.isFinite(total)) checkInputMatrix(a);
   const n = a.rows;
   const m = a.cols;
   const target = resolveRankTarget(options, n, m);
@@ -96,8 +101,6 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     throw new LowRankError('E_ARG', `split must be left, right or balanced, got '${String(split)}'`);
   }
   const dtype = options.dtype ?? a.dtype;
-  const backend = options.backend ?? getBackend();
-  const total = backend.sumSquares(a.data);
   const svdOptions = {
     oversample: options.oversample,
     powerIters: options.powerIters,

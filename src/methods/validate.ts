@@ -38,10 +38,19 @@ export function checkInteger(name: string, value: number, min: number): void {
  * @throws {@link LowRankError} `E_SHAPE` for an empty matrix, `E_NONFINITE` for NaN/Inf.
  */
 export function checkInputMatrix(a: Matrix, what = 'input matrix'): void {
+  checkNonEmpty(a, what);
+  assertFinite(a, what);
+}
+
+/**
+ * The shape half of {@link checkInputMatrix}, for methods whose own first pass over A tells
+ * whether it is finite (a sum of squares is NaN or ±Inf when an entry is).
+ * @throws {@link LowRankError} `E_SHAPE` for an empty matrix.
+ */
+export function checkNonEmpty(a: Matrix, what = 'input matrix'): void {
   if (a.rows === 0 || a.cols === 0) {
     throw new LowRankError('E_SHAPE', `${what} is empty (${a.rows}×${a.cols})`);
   }
-  assertFinite(a, what);
 }
 
 /**
