@@ -20,7 +20,6 @@ import { singlePassSketch, sketchSizesFor } from '../linalg/single-pass-sketch.j
 import { splitFactors } from '../methods/randomized.js';
 import { SPECTRUM_TOP_FIRST, spectrumReport, type SpectrumReport } from '../methods/spectrum.js';
 import { DEFAULT_STREAM_MEMORY, MAX_BLOCK_BYTES, NpyBlockExecutor, planRowBlocks, type BlockProgress, type RowBlockPlan } from '../cluster/row-blocks.js';
-import { bytesOption } from './weights.js';
 import { printJson, pyShape } from './format.js';
 
 /** Flags of the streaming path. */
@@ -38,15 +37,6 @@ export interface StreamFlags {
   blockRows?: number;
   dataRoot?: string;
   force?: boolean;
-}
-
-/** Parses `--memory`: a size such as 2GiB, 1.5GB or 500MiB. */
-export function memoryOption(value: string): number {
-  try {
-    return bytesOption(value);
-  } catch {
-    throw new LowRankError('E_ARG', `--memory must be a size such as 2GiB, 1500MB or 500MiB, got '${value}'`);
-  }
 }
 
 /** The row-block plan of a streamed run: the same for one process and for a cluster (so both sum in one order). */

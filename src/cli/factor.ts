@@ -22,8 +22,9 @@ import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicabl
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
-import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, runFactorRatings, type RatingsFlags } from './factor-ratings.js';
-import { memoryOption, runStreamFactor, type StreamFlags } from './factor-stream.js';
+import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, type RatingsFlags } from './factor-ratings-options.js';
+import type { StreamFlags } from './factor-stream.js';
+import { memoryOption } from './size-options.js';
 
 interface FactorFlags {
   rank?: number;
@@ -100,9 +101,12 @@ export function registerFactor(program: Command): void {
       // --passes alone fixes the in-memory count; the single-pass sketch (1) exists only streamed.
       // Ratings take --memory and --cluster on their own path (factor-ratings-cluster.ts).
       const ratings = await isRatingsInput(input, flags, cmd);
-      if (!ratings && (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined)) return runStreamFactor(input, flags);
+      // The streaming and ratings pipelines are imported only by the runs that take them.
+      if (!ratings && (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined)) {
+        return (await import('./factor-stream.js')).runStreamFactor(input, flags);
+      }
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
-      if (ratings) return runFactorRatings(input, flags, cmd);
+      if (ratings) return (await import('./factor-ratings.js')).runFactorRatings(input, flags, cmd);
       await runFactor(input, flags);
     });
 }

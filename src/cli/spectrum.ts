@@ -8,7 +8,8 @@ import { pyShape, printJson } from './format.js';
 import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
 import { explainedLine } from './factor-sparse.js';
 import { intOption } from './options.js';
-import { memoryOption, streamSpectrum } from './factor-stream.js';
+import { streamSpectrum } from './factor-stream.js';
+import { memoryOption } from './size-options.js';
 
 /**
  * Registers `lowrank spectrum INPUT [--top N] [--seed S] [--json]`. Bad `--top` and unreadable

@@ -9,6 +9,7 @@ import { buildReport } from '../viz/report.js';
 import { printJson } from './format.js';
 import { choiceOption, intOption, numberOption } from './options.js';
 import { packageVersion } from './version.js';
+import { bytesOption } from './size-options.js';
 
 interface WeightsFlags {
   out?: string;
@@ -101,15 +102,6 @@ export function registerWeights(program: Command): void {
       if (flags.json ?? parent.json) printJson({ input, out, expanded: names });
       else process.stdout.write(`Expanded ${names.length} factored tensors of ${input} into ${out}\n`);
     });
-}
-
-/** `--bytes` values: a number with an optional unit (B, kB/KB = 1000, KiB = 1024, MB, MiB, GB, GiB). */
-export function bytesOption(value: string): number {
-  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kmgt]?i?b?)\s*$/i.exec(value);
-  const units: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 1024 ** 4 };
-  const mult = m ? units[m[2].toLowerCase()] : undefined;
-  if (!m || mult === undefined) throw new LowRankError('E_ARG', `--bytes must be a size such as 5000000, 5MB or 1.5GiB, got '${value}'`);
-  return Math.floor(Number(m[1]) * mult);
 }
 
 /** A regular-expression flag value; `E_ARG` naming the flag when it does not compile. */

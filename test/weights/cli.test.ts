@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { parseSafetensors } from '../../src/io/safetensors.js';
-import { bytesOption } from '../../src/cli/weights.js';
+import { bytesOption } from '../../src/cli/size-options.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
 import { decaying, tensor, withSpectrum, writeSafetensorsFile } from './weights-fixtures.js';
 import { assertLowRankError } from '../helpers.js';
