@@ -102,10 +102,16 @@ async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, 
   const skx = await startPeer(dir, true, { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' });
   const shipped = await startPeer(dir, false, shippedEnv);
   let ok = true;
+  // Like for like: lowrank runs on as many BLAS threads as the peer's OpenBLAS (its default
+  // leaves out cores other processes keep busy, torch's does not), restored afterwards.
+  const own = backend.threads;
+  const peerThreads = blasThreads(skx.head.blas);
+  if (peerThreads && backend.setThreads) backend.setThreads(peerThreads);
   try {
     console.log(`\n# Fast mode: lowrank passes 4 vs torch ${skx.head.torch} svd_lowrank(q=k+10, niter=2) (${skx.head.torch_threads ?? '?'} torch threads), interleaved rounds (lowrank, torch as shipped, torch SkylakeX), medians of ${repeats}; torch time = the faster median of its two BLAS settings`);
     console.log(`# peer BLAS as shipped: ${JSON.stringify(shipped.head.blas)}`);
     console.log(`# peer BLAS with OPENBLAS_CORETYPE=SkylakeX: ${JSON.stringify(skx.head.blas)}`);
+    console.log(`# lowrank threads: ${backend.threads} (the peer's BLAS threads: ${peerThreads ?? 'unknown'}; lowrank's own default here: ${own})`);
     console.log(`${'case'.padEnd(20)} ${'err/opt (lowrank)'.padStart(18)} ${'err/opt (torch)'.padStart(16)} ${'lowrank ms'.padStart(11)} ${'torch ms'.padStart(9)} ${'(shipped'.padStart(9)} ${'SkylakeX)'.padStart(9)} ${'time ratio'.padStart(10)}`);
     let a: Matrix | undefined;
     let file = '';
@@ -136,10 +142,19 @@ async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, 
       console.log(`${c.name.padEnd(20)} ${ratio.toFixed(6).padStart(18)} ${torchRatio.toFixed(6).padStart(16)} ${lr.toFixed(1).padStart(11)} ${torchMs.toFixed(1).padStart(9)} ${median(times.shipped).toFixed(1).padStart(9)} ${median(times.skx).toFixed(1).padStart(9)} ${(lr / torchMs).toFixed(2).padStart(10)}${good ? '' : '  MISSED'}`);
     }
   } finally {
+    if (backend.setThreads) backend.setThreads(own);
     shipped.close();
     skx.close();
   }
   return ok;
+}
+
+/** The thread count of the BLAS in a peer's `blas` report (threadpoolctl), if it names one. */
+function blasThreads(blas: unknown): number | undefined {
+  const pools = (blas as { threadpoolctl?: unknown } | undefined)?.threadpoolctl;
+  if (!Array.isArray(pools)) return undefined;
+  const b = pools.find((p: { user_api?: string }) => p.user_api === 'blas') as { num_threads?: number } | undefined;
+  return typeof b?.num_threads === 'number' ? b.num_threads : undefined;
 }
 
 /** Runs both parts; returns whether every goal was met. */
