@@ -18,9 +18,8 @@ import type { Matrix } from '../core/matrix.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { readDelimited, type Delimiter, type MissingCells } from '../io/csv.js';
 import { decodeImage, DEFAULT_MAX_PIXELS, IMAGE_FILE_EXTENSIONS, imageLuma } from '../io/image.js';
-import { looksLikeMatrixMarket, parseMatrixMarket } from '../io/matrix-market.js';
 import { readNpy } from '../io/npy.js';
-import { readNpzMatrix } from '../io/npz.js';
+// The .npz (fflate) and Matrix Market readers are imported when such an input is read.
 
 /** The path that means standard input (and, for `--out`, standard output). */
 export const STDIO_PATH = '-';
@@ -74,7 +73,7 @@ export async function readInput(path: string, options: ReadInputOptions = {}): P
   let bytes: Uint8Array;
   if (path === STDIO_PATH) {
     bytes = await readStdin();
-    kind = sniff(bytes);
+    kind = sniff(bytes, (await import('../io/matrix-market.js')).looksLikeMatrixMarket);
   } else {
     kind = extname(path).toLowerCase();
     if (!(INPUT_EXTENSIONS as readonly string[]).includes(kind)) {
@@ -88,9 +87,9 @@ export async function readInput(path: string, options: ReadInputOptions = {}): P
     case '.npy':
       return dense(readNpy(bytes, name, { copy: false }));
     case '.npz':
-      return dense(readNpzMatrix(bytes, name, array));
+      return dense((await import('../io/npz.js')).readNpzMatrix(bytes, name, array));
     case '.mtx': {
-      const mm = parseMatrixMarket(new TextDecoder('utf-8').decode(bytes), name);
+      const mm = (await import('../io/matrix-market.js')).parseMatrixMarket(new TextDecoder('utf-8').decode(bytes), name);
       if (mm.format === 'array') return dense(mm.matrix);
       if (options.sparse) return { kind: 'sparse', matrix: mm.matrix, name, notes };
       if (mm.matrix.rows * mm.matrix.cols > MAX_DENSIFIED_ENTRIES) {
@@ -141,7 +140,7 @@ export function checkOneStdin(paths: readonly string[]): void {
   }
 }
 
-function sniff(b: Uint8Array): string {
+function sniff(b: Uint8Array, looksLikeMatrixMarket: (head: string) => boolean): string {
   const starts = (sig: number[]): boolean => sig.every((x, i) => b[i] === x);
   if (starts([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return '.npy';
   if (starts([0x50, 0x4b, 0x03, 0x04]) || starts([0x50, 0x4b, 0x05, 0x06])) return '.npz';

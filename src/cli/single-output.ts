@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { checkOutputFile, writeFileAtomic } from '../io/files.js';
-import { writeNpz, type NpzArrayInput } from '../io/npz.js';
+import type { NpzArrayInput } from '../io/npz.js';
 import { STDIO_PATH, writeStdout } from './read-input.js';
 
 /** True when `--out` names one file (`.npz`) or stdout (`-`) rather than a directory. */
@@ -45,7 +45,7 @@ export async function checkSingleFileOutput(out: string, options: { inputs: stri
  * @returns the path to report (`<stdout>` for `-`).
  */
 export async function writeSingleFileOutput(out: string, arrays: Record<string, NpzArrayInput>, options: { inputs: string[]; force?: boolean }): Promise<string> {
-  const bytes = writeNpz(arrays);
+  const bytes = (await import('../io/npz.js')).writeNpz(arrays); // fflate: loaded by the runs that write one
   if (out === STDIO_PATH) {
     await writeStdout(bytes);
     return '<stdout>';
