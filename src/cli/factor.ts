@@ -199,7 +199,8 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
       onProgress: progress ? (p) => process.stderr.write(`epoch ${p.epoch}/${p.total}: loss ${p.loss.toExponential(4)}\n`) : undefined,
     });
   }
-  const evaluation = evaluateFactorization(a, result, { seed: f.seed });
+  // ‖A‖_F: the randomized method's own (its sum of squares), not a second pass over A.
+  const evaluation = evaluateFactorization(a, result, { seed: f.seed, normA: result.method === 'randomized' ? result.params.normA : undefined });
   const spectral = f.spectralError ? spectralErrorEstimate(a, result.U, result.V, { seed: f.seed }) : undefined;
   // One set: factors, figures and report.html replace the old set together (a reader never sees a mix).
   const outputs: OutputFile[] = [

@@ -94,6 +94,11 @@ export interface EvaluateFactorizationOptions {
   backend?: Backend;
   /** Seed of the randomized SVD that certifies the optimum when no exact one is computed (default 0). */
   seed?: number;
+  /**
+   * ‖A‖_F of this `a` when the caller already has it (a randomized factorization of `a` has it as
+   * `params.normA`): saves the pass over A that computes it. Taken as given, not checked.
+   */
+  normA?: number;
 }
 
 /**
@@ -125,7 +130,7 @@ export function evaluateFactorization(
   const n = a.rows;
   const m = a.cols;
   const k = f.rank;
-  const errors = approximationErrorsFromFactors(a, f.U, f.V, { backend });
+  const errors = approximationErrorsFromFactors(a, f.U, f.V, { backend, normA: options.normA });
   const eps = Math.max(dtypeEpsilon(a.dtype), dtypeEpsilon(f.U.dtype), dtypeEpsilon(f.V.dtype));
   const floor = Math.max(n, m) * eps * errors.normA;
   const base = {

@@ -15,6 +15,7 @@ import { ErrorAccumulator, frobeniusNorm, type ApproximationErrors } from './err
  * @param a n×m original (any dtype).
  * @param u n×k and @param v k×m factors (the product is formed in their common dtype, float64
  *   when they differ).
+ * @param options `normA`: ‖A‖_F when already known (it is then not recomputed; taken as given).
  * @throws {@link LowRankError} `E_SHAPE` when the factors do not fit A.
  * @example
  * ```ts
@@ -22,14 +23,14 @@ import { ErrorAccumulator, frobeniusNorm, type ApproximationErrors } from './err
  * ```
  */
 export function approximationErrorsFromFactors(
-  a: Matrix, u: Matrix, v: Matrix, options: { blockElements?: number; backend?: Backend } = {},
+  a: Matrix, u: Matrix, v: Matrix, options: { blockElements?: number; backend?: Backend; normA?: number } = {},
 ): ApproximationErrors {
   if (u.cols !== v.rows || u.rows !== a.rows || v.cols !== a.cols) {
     throw new LowRankError('E_SHAPE', `factors U ${u.rows}×${u.cols} and V ${v.rows}×${v.cols} do not fit the ${a.rows}×${a.cols} original`);
   }
   const x = a.data;
   const m = a.cols;
-  const acc = new ErrorAccumulator(frobeniusNorm(a, options.backend ?? getBackend()), a.data.length);
+  const acc = new ErrorAccumulator(options.normA ?? frobeniusNorm(a, options.backend ?? getBackend()), a.data.length);
   forEachProductBlock(u, v, (block, i0) => acc.add(x, i0 * m, block.data), options);
   return acc.result();
 }

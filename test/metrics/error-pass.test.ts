@@ -6,6 +6,9 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { AvgPercentBreakdown, NEAR_ZERO_RELATIVE, nearZeroThreshold } from '../../src/metrics/avg-percent.js';
 import { ErrorAccumulator, approximationErrors, frobeniusNorm } from '../../src/metrics/errors.js';
+import { evaluateFactorization } from '../../src/metrics/evaluate.js';
+import { randomizedFactorize } from '../../src/methods/randomized.js';
+import { Rng } from '../../src/core/rng.js';
 
 /** The figures by their definitions, entry by entry (the seed's formulas), and the histogram breakdown. */
 function byDefinition(a: Float64Array, b: Float64Array): { frob: number; pct: number; maxAbs: number; normA: number; near: ReturnType<AvgPercentBreakdown['result']> } {
@@ -67,5 +70,19 @@ describe('error pass: one fused loop with the near-zero threshold known up front
     const acc = new ErrorAccumulator(1, 4);
     acc.add([1, 0], 0, [1, 0]);
     assert.throws(() => acc.result(), /saw 2 entries, expected 4/);
+  });
+
+  test('a randomized factorization\'s ‖A‖_F (params.normA) stands in for the pass over A: same figures, bit for bit', () => {
+    const rng = new Rng(3);
+    const a = Matrix.zeros(300, 200);
+    for (let i = 0; i < a.data.length; i++) a.data[i] = rng.normal() * (1 + (i % 7));
+    const f = randomizedFactorize(a, { rank: 10, backend: jsBackend, seed: 1 });
+    const computed = evaluateFactorization(a, f, { backend: jsBackend });
+    const given = evaluateFactorization(a, f, { backend: jsBackend, normA: f.params.normA });
+    assert.equal(f.params.normA, frobeniusNorm(a, jsBackend), 'the method\'s norm is the one the pass computes');
+    assert.deepEqual(given, computed);
+    // The value is taken as given (the documented contract): a different one changes the relative error.
+    const doubled = evaluateFactorization(a, f, { backend: jsBackend, normA: 2 * f.params.normA });
+    assert.equal(doubled.relative, computed.relative / 2);
   });
 });
