@@ -49,7 +49,7 @@ export function registerWorker(program: Command): void {
       const allowUrlPrefixes = flags.allowUrlPrefix ?? [];
       const worker = await startBlockWorker({ connection, concurrency: flags.concurrency, dataRoot: flags.dataRoot, lockMs: flags.lockMs, allowUrlPrefixes, log });
       worker.on('completed', (job) => log(`done ${job.id}`));
-      log(`ready on ${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}, concurrency ${flags.concurrency}, kernel tier ${getBackend().name}, data root ${flags.dataRoot ?? process.cwd()}${allowUrlPrefixes.length > 0 ? `, URLs under ${allowUrlPrefixes.join(', ')}` : ''}`);
+      log(`ready on ${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}, concurrency ${flags.concurrency}, kernel tier ${getBackend().name} (${getBackend().threads} thread${getBackend().threads === 1 ? '' : 's'}), data root ${flags.dataRoot ?? process.cwd()}${allowUrlPrefixes.length > 0 ? `, URLs under ${allowUrlPrefixes.join(', ')}` : ''}`);
       await new Promise<void>((resolve) => {
         const stop = () => void worker.close().then(resolve);
         process.once('SIGINT', stop);

@@ -17,6 +17,11 @@ import { allowedUrl } from '../../src/cluster/jobs.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
 import { ClusterHarness, waitFor } from './harness.js';
 
+// Bitwise identity across processes needs the same kernel tier and thread count on every side (the
+// native tier's default thread count follows the machine's load at start-up; 1 and 2 threads differ
+// in the last bits): every process of this file runs one thread.
+process.env.LOWRANK_THREADS = '1';
+
 const dir = tempDir('lowrank-http-range-');
 const data = join(dir, 'data');
 mkdirSync(data);
