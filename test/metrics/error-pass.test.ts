@@ -66,6 +66,17 @@ describe('error pass: one fused loop with the near-zero threshold known up front
     assert.equal(nearZeroThreshold(1e-320), 0, 'subnormal threshold: none');
   });
 
+  test('a NaN difference at any position makes max abs NaN, whatever follows it', () => {
+    for (const at of [0, 1, 2, 3, 4]) {
+      const x = [1, -2, 3, -4, 5];
+      const y = [0, 0, 0, 0, 0];
+      y[at] = NaN;
+      const acc = new ErrorAccumulator(1, 5);
+      acc.add(x, 0, y);
+      assert.ok(Number.isNaN(acc.result().maxAbs), `NaN at ${at}`);
+    }
+  });
+
   test('an accumulator given fewer entries than announced refuses to report', () => {
     const acc = new ErrorAccumulator(1, 4);
     acc.add([1, 0], 0, [1, 0]);
