@@ -15,14 +15,13 @@ import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { writeNpy } from '../io/npy.js';
 import { npyVectorBytes } from '../io/npy-stream.js';
-import { DEFAULT_ALS_ITERATIONS, type AlsOptions } from '../methods/als.js';
-import type { Biases, Factorization, Progress } from '../methods/factorization.js';
-import { errorSums, valueRange } from '../methods/rating-model.js';
-import { checkInteger, checkPositive, checkRank } from '../methods/validate.js';
+import type { AlsOptions } from '../methods/als.js';
+import { alsRunResult, endAlsSweep, startAlsRun } from '../methods/als-run.js';
+import type { Factorization } from '../methods/factorization.js';
+import { checkInteger } from '../methods/validate.js';
 import { ALS_JOB_NAME, solvedRows, type AlsJobData, type AlsJobResult } from './als-jobs.js';
 import { BLOCK_QUEUE } from './jobs.js';
 import { claimRun, runIdOf, runJobRound, type RoundJob, type RoundOptions } from './job-rounds.js';
@@ -72,43 +71,16 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
  * ```
  */
 export async function distributedAls(r: CsrMatrix, options: DistributedAlsOptions): Promise<Factorization<'als'>> {
-  const t0 = performance.now();
-  const n = r.rows;
-  const m = r.cols;
-  const k = options.rank;
-  checkRank(k, n, m);
-  if (r.nnz === 0) throw new LowRankError('E_ARG', `ALS needs observed entries; the ${n}×${m} input has none`);
-  const reg = options.reg ?? 0.1;
-  checkPositive('reg', reg, true);
-  const iterations = options.iterations ?? DEFAULT_ALS_ITERATIONS;
-  checkInteger('iterations', iterations, 1);
-  const tol = options.lossTol ?? 0;
-  checkPositive('lossTol', tol, true);
   if (options.blockRows !== undefined) checkInteger('blockRows', options.blockRows, 1);
-  const useBiases = options.biases ?? false;
-  const seed = options.seed ?? 0;
-  const range = options.range === undefined ? valueRange(r.values) : options.range;
-  const validation = options.validation;
-  if (validation && (validation.rows !== n || validation.cols !== m)) {
-    throw new LowRankError('E_SHAPE', `validation entries are ${validation.rows}×${validation.cols} but the training matrix is ${n}×${m}`);
-  }
+  // The same checks and initial state as alsFactorize.
+  const als = startAlsRun(r, options);
+  const { n, m, k, reg, mu, u, w, bu, bi, seed } = als;
+  const useBiases = bu !== null;
   const connection = redisConnection(options.url, '--cluster');
   const run = runIdOf(options.jobId);
   const dir = join(resolve(options.dataRoot), `lowrank-als-${run}`);
 
-  // The same initial state as alsFactorize.
   const byCol = r.transpose();
-  let mu = 0;
-  if (useBiases) {
-    for (let p = 0; p < r.nnz; p++) mu += r.values[p];
-    mu /= r.nnz;
-  }
-  const u = new Float64Array(n * k);
-  const w = new Float64Array(m * k);
-  new Rng(seed).fillNormal(w, 0, 1 / Math.sqrt(k));
-  const bu = useBiases ? new Float64Array(n) : null;
-  const bi = useBiases ? new Float64Array(m) : null;
-  const biases: Biases | null = bu && bi ? { global: mu, user: bu, item: bi } : null;
   const blockRowsOf = (rows: number) => options.blockRows ?? Math.max(1, Math.ceil(rows / DEFAULT_ALS_BLOCKS));
 
   const queue = new Queue<AlsJobData, AlsJobResult>(BLOCK_QUEUE, { connection });
@@ -158,49 +130,14 @@ export async function distributedAls(r: CsrMatrix, options: DistributedAlsOption
       });
     };
 
-    const history = new Float64Array(iterations);
-    const sweepMs: number[] = [];
-    let epochsRun = 0;
-    let stoppedEarly = false;
-    for (let it = 0; it < iterations; it++) {
+    for (let it = 0; it < als.iterations; it++) {
       const ts = performance.now();
       await halfSweep(it + 1, 'users', w, bi, u, bu);
       await halfSweep(it + 1, 'items', u, bu, w, bi);
-      sweepMs.push(performance.now() - ts);
-      const loss = alsTrainingMse(r, u, w, k, biases);
-      history[it] = loss;
-      epochsRun = it + 1;
-      if (!Number.isFinite(loss)) throw new LowRankError('E_DIVERGED', `ALS diverged: the training loss became ${loss} at sweep ${it}`);
-      if (options.onProgress) {
-        const p: Progress = { epoch: it, total: iterations, loss };
-        if (validation) {
-          const s = errorSums(u, w, k, biases, validation, range);
-          p.validationRmse = s.count > 0 ? Math.sqrt(s.sse / s.count) : NaN;
-        }
-        options.onProgress(p);
-      }
-      if (tol > 0 && it > 0 && Math.abs(history[it - 1] - loss) <= tol * history[it - 1]) {
-        stoppedEarly = true;
-        break;
-      }
+      if (endAlsSweep(als, r, it, performance.now() - ts)) break;
     }
     if (!options.keepFiles) await rm(dir, { recursive: true, force: true });
-    const result: Factorization<'als'> = {
-      method: 'als',
-      rank: k,
-      U: new Matrix(n, k, u),
-      V: new Matrix(m, k, w).transpose(),
-      lossHistory: history.slice(0, epochsRun),
-      epochsRun,
-      timings: {
-        totalMs: performance.now() - t0,
-        sweepMsMean: sweepMs.reduce((a, b) => a + b, 0) / sweepMs.length,
-        sweepMsMax: Math.max(...sweepMs),
-      },
-      params: { reg, iterations, biases: useBiases, seed, lossTol: tol, stoppedEarly, nnz: r.nnz },
-    };
-    if (biases) result.biases = biases;
-    return result;
+    return alsRunResult(als, r.nnz);
   } finally {
     await queue.close();
   }
@@ -214,26 +151,4 @@ function checksum(arrays: readonly (Int32Array | Float64Array)[]): string {
     for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   }
   return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-/**
- * Training MSE over the observed entries, in the order and arithmetic of `alsFactorize`'s own
- * (so the loss history and the `lossTol` stop agree bit for bit).
- */
-function alsTrainingMse(r: CsrMatrix, u: Float64Array, w: Float64Array, k: number, biases: Biases | null): number {
-  const { indptr, indices, values } = r;
-  let sse = 0;
-  for (let i = 0; i < r.rows; i++) {
-    const ui = i * k;
-    const off = biases ? biases.global + biases.user[i] : 0;
-    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
-      const j = indices[p];
-      const wj = j * k;
-      let s = off + (biases ? biases.item[j] : 0);
-      for (let l = 0; l < k; l++) s += u[ui + l] * w[wj + l];
-      const e = s - values[p];
-      sse += e * e;
-    }
-  }
-  return sse / r.nnz;
 }

@@ -1,17 +1,12 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { LowRankError } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
 import type { CooMatrix, CsrMatrix } from '../core/sparse.js';
 import { alsHalfSweep } from './als-half-sweep.js';
+import { alsRunResult, endAlsSweep, startAlsRun } from './als-run.js';
 import { newAlsScratch } from './als-row-solve.js';
-import type { Biases, Factorization, Progress } from './factorization.js';
-import { errorSums, valueRange } from './rating-model.js';
-import { checkInteger, checkPositive, checkRank } from './validate.js';
+import type { Factorization, Progress } from './factorization.js';
 
-/** Default ALS sweeps: 10, Spark's `maxIter` default. */
-export const DEFAULT_ALS_ITERATIONS = 10;
+export { DEFAULT_ALS_ITERATIONS } from './als-run.js';
 
 /** Options of {@link alsFactorize}. */
 export interface AlsOptions {
@@ -75,105 +70,16 @@ export interface AlsOptions {
  * ```
  */
 export function alsFactorize(r: CsrMatrix, options: AlsOptions): Factorization<'als'> {
-  const t0 = performance.now();
-  const n = r.rows;
-  const m = r.cols;
-  const k = options.rank;
-  checkRank(k, n, m);
-  if (r.nnz === 0) throw new LowRankError('E_ARG', `ALS needs observed entries; the ${n}×${m} input has none`);
-  const reg = options.reg ?? 0.1;
-  checkPositive('reg', reg, true);
-  const iterations = options.iterations ?? DEFAULT_ALS_ITERATIONS;
-  checkInteger('iterations', iterations, 1);
-  const tol = options.lossTol ?? 0;
-  checkPositive('lossTol', tol, true);
-  const useBiases = options.biases ?? false;
-  const seed = options.seed ?? 0;
-  const range = options.range === undefined ? valueRange(r.values) : options.range;
-  const validation = options.validation;
-  if (validation && (validation.rows !== n || validation.cols !== m)) {
-    throw new LowRankError('E_SHAPE', `validation entries are ${validation.rows}×${validation.cols} but the training matrix is ${n}×${m}`);
-  }
-
+  const run = startAlsRun(r, options);
+  const { k, reg, mu, u, w, bu, bi } = run;
   const byCol = r.transpose();
-  let mu = 0;
-  if (useBiases) {
-    for (let p = 0; p < r.nnz; p++) mu += r.values[p];
-    mu /= r.nnz;
-  }
-  const u = new Float64Array(n * k);
-  const w = new Float64Array(m * k); // V transposed: column vectors contiguous
-  const rng = new Rng(seed);
-  rng.fillNormal(w, 0, 1 / Math.sqrt(k));
-  const bu = useBiases ? new Float64Array(n) : null;
-  const bi = useBiases ? new Float64Array(m) : null;
-  const scratch = newAlsScratch(k + (useBiases ? 1 : 0));
+  const scratch = newAlsScratch(k + (bu ? 1 : 0));
   const backend = options.backend ?? getBackend();
-  const biases: Biases | null = bu && bi ? { global: mu, user: bu, item: bi } : null;
-
-  const history = new Float64Array(iterations);
-  const sweepMs: number[] = [];
-  let epochsRun = 0;
-  let stoppedEarly = false;
-  for (let it = 0; it < iterations; it++) {
+  for (let it = 0; it < run.iterations; it++) {
     const ts = performance.now();
     alsHalfSweep({ rows: r, fixed: w, fixedBias: bi, out: u, outBias: bu, k, reg, mu, scratch, backend });
     alsHalfSweep({ rows: byCol, fixed: u, fixedBias: bu, out: w, outBias: bi, k, reg, mu, scratch, backend });
-    sweepMs.push(performance.now() - ts);
-    const loss = trainingMse(r, u, w, k, biases);
-    history[it] = loss;
-    epochsRun = it + 1;
-    if (!Number.isFinite(loss)) {
-      throw new LowRankError('E_DIVERGED', `ALS diverged: the training loss became ${loss} at sweep ${it}`);
-    }
-    if (options.onProgress) {
-      const p: Progress = { epoch: it, total: iterations, loss };
-      if (validation) {
-        const s = errorSums(u, w, k, biases, validation, range);
-        p.validationRmse = s.count > 0 ? Math.sqrt(s.sse / s.count) : NaN;
-      }
-      options.onProgress(p);
-    }
-    if (tol > 0 && it > 0 && Math.abs(history[it - 1] - loss) <= tol * history[it - 1]) {
-      stoppedEarly = true;
-      break;
-    }
+    if (endAlsSweep(run, r, it, performance.now() - ts)) break;
   }
-  const V = new Matrix(m, k, w).transpose();
-  const totalMs = performance.now() - t0;
-  const result: Factorization<'als'> = {
-    method: 'als',
-    rank: k,
-    U: new Matrix(n, k, u),
-    V,
-    lossHistory: history.slice(0, epochsRun),
-    epochsRun,
-    timings: {
-      totalMs,
-      sweepMsMean: sweepMs.reduce((a, b) => a + b, 0) / sweepMs.length,
-      sweepMsMax: Math.max(...sweepMs),
-    },
-    params: { reg, iterations, biases: useBiases, seed, lossTol: tol, stoppedEarly, nnz: r.nnz },
-  };
-  if (biases) result.biases = biases;
-  return result;
-}
-
-/** Mean squared error over the observed entries (no clipping). */
-function trainingMse(r: CsrMatrix, u: Float64Array, w: Float64Array, k: number, biases: Biases | null): number {
-  const { indptr, indices, values } = r;
-  let sse = 0;
-  for (let i = 0; i < r.rows; i++) {
-    const ui = i * k;
-    const off = biases ? biases.global + biases.user[i] : 0;
-    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
-      const j = indices[p];
-      const wj = j * k;
-      let s = off + (biases ? biases.item[j] : 0);
-      for (let l = 0; l < k; l++) s += u[ui + l] * w[wj + l];
-      const e = s - values[p];
-      sse += e * e;
-    }
-  }
-  return sse / r.nnz;
+  return alsRunResult(run, r.nnz);
 }
