@@ -69,11 +69,25 @@ void gemmUnlocked(bool transA, bool transB, int m, int n, int k, T alpha, const 
   gemm(&fa, &fb, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
 }
 
+/**
+ * Products of fewer multiply-adds than this run on one OpenBLAS thread: waking and joining the
+ * second thread costs more than it saves there, and much more when another process holds that
+ * core (30×30×2000: 126 µs on one thread, 237 µs on two; 60×60×4000: 0.73 ms against 1.1 ms; from
+ * 100×100×8000 on the two are even; 2 cores, load ≈ 3). Each output element is computed by the
+ * same kernel in the same order on any thread count, so the bits do not change.
+ */
+constexpr double kSmallGemmMacs = 16777216.0;
+
+/** Row-major GEMM under the BLAS lock; a small product on one thread (see {@link kSmallGemmMacs}). */
 template <typename T>
 void gemmRowMajor(bool transA, bool transB, int m, int n, int k, T alpha, const T* a, int lda, const T* b, int ldb,
                   T beta, T* c, int ldc) {
   std::lock_guard<std::mutex> lock(blasMutex());
+  const int threads = openblas_get_num_threads();
+  const bool narrow = threads > 1 && static_cast<double>(m) * n * k < kSmallGemmMacs;
+  if (narrow) openblas_set_num_threads(1);
   gemmUnlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (narrow) openblas_set_num_threads(threads);
 }
 
 /** LAPACK returns optimal workspace sizes as a floating-point number; round up safely. */
