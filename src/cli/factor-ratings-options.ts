@@ -12,12 +12,7 @@ import type { Command } from 'commander';
 import { escapeName } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
 import { detectRatingsText } from '../io/ratings.js';
-import { DEFAULT_ALS_ITERATIONS } from '../methods/als.js';
-import { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from '../methods/implicit-als.js';
-import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from '../methods/bpmf.js';
-import { DEFAULT_BATCH_SIZE } from '../methods/masked-gradient.js';
-import { DEFAULT_RATINGS_REG, RATINGS_METHODS, type RatingsMethod } from '../methods/fit-ratings.js';
-import { DEFAULT_TUNING_TRIALS } from '../methods/tuning.js';
+import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES, DEFAULT_ALS_ITERATIONS, DEFAULT_BATCH_SIZE, DEFAULT_RATINGS_REG, DEFAULT_TUNING_TRIALS, IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG, RATINGS_METHODS, type RatingsMethod } from '../methods/ratings-defaults.js';
 import type { ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import type { FlagScope } from './options.js';
 

@@ -11,9 +11,9 @@ import { spectralErrorEstimate } from '../linalg/error-estimators.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, exactFactorize, selectRank } from '../methods/auto.js';
 import type { Factorization, Progress } from '../methods/factorization.js';
-import { DEFAULT_EPOCHS, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, gradientFactorize, type OptimizerName } from '../methods/gradient.js';
+import { DEFAULT_EPOCHS, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, type OptimizerName } from '../methods/gradient-defaults.js';
 import { randomizedFactorize } from '../methods/randomized.js';
-import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR } from '../methods/svdpp.js';
+import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR } from '../methods/ratings-defaults.js';
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
 import { checkPositive } from '../methods/validate.js';
 import { evaluateFactorization } from '../metrics/evaluate.js';
@@ -187,6 +187,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     result = namingInput(input, () => randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs }));
   } else {
     const rank = selectRank(a, { ...targetFlags, ...randomizedKnobs, dtype: undefined });
+    const { gradientFactorize } = await import('../methods/gradient.js');
     result = gradientFactorize(a, {
       rank,
       optimizer: f.optimizer,

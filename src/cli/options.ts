@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { ADAPTIVE_OVERSAMPLE, AUTO_POWER_ITERS, DEFAULT_KRYLOV_OVERSAMPLE, DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, KRYLOV_FEW_ITERS } from '../linalg/randomized-svd.js';
-import { DEFAULT_LEARNING_RATE } from '../methods/gradient.js';
+import { ADAPTIVE_OVERSAMPLE, AUTO_POWER_ITERS, DEFAULT_KRYLOV_OVERSAMPLE, DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, KRYLOV_FEW_ITERS } from '../linalg/randomized-svd-defaults.js';
+import { DEFAULT_LEARNING_RATE } from '../methods/gradient-defaults.js';
 
 /** Parses an integer flag value; `E_ARG` naming the flag otherwise. */
 export function intOption(flag: string, min = -Infinity): (value: string) => number {

@@ -6,9 +6,9 @@ import type { AlsOptions } from './als.js';
 import type { Biases, Factorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
 
-/** Default ALS sweeps: 10, Spark's `maxIter` default. */
-export const DEFAULT_ALS_ITERATIONS = 10;
+export { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
 
 /**
  * The validated settings, the state and the record of one ALS run: what `alsFactorize` and the

@@ -8,13 +8,12 @@ import type { Factorization, Progress } from './factorization.js';
 import { biasBaseline, globalMeanBaseline } from './baselines.js';
 import { valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from './ratings-defaults.js';
+
+export { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from './ratings-defaults.js';
 
 /** Default rank of each BPMF sample (10, as Salakhutdinov & Mnih's smaller Netflix runs). */
 export const BPMF_DEFAULT_RANK = 10;
-/** Default Gibbs sweeps after burn-in whose predictions are averaged. */
-export const BPMF_DEFAULT_SAMPLES = 40;
-/** Default burn-in sweeps whose samples are discarded. */
-export const BPMF_DEFAULT_BURN_IN = 10;
 /** Default observation precision α (the paper's α = 2, i.e. noise σ ≈ 0.71 on a 1–5 scale). */
 export const BPMF_DEFAULT_ALPHA = 2;
 /** Default number of posterior samples kept in the returned model (stacked factors; see {@link bpmfFactorize}). */

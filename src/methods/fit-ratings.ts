@@ -5,37 +5,13 @@ import { biasBaseline } from './baselines.js';
 import { bpmfFactorize } from './bpmf.js';
 import type { Factorization, MaskedGradientFactorization, Progress } from './factorization.js';
 import { maskedGradientFactorize, type MaskedOptimizerName } from './masked-gradient.js';
-import { svdppFactorize, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './svdpp.js';
+import { svdppFactorize } from './svdpp.js';
 import { errorSums, valueRange, type SeenItems } from './rating-model.js';
 import { splitEntries } from './split.js';
 import { checkChoice } from './validate.js';
+import { DEFAULT_RATINGS_METHOD, DEFAULT_RATINGS_RANK, DEFAULT_RATINGS_REG, RATINGS_METHODS, type RatingsMethod } from './ratings-defaults.js';
 
-/** The methods that learn explicit ratings. */
-export type RatingsMethod = 'bpmf' | 'svdpp' | 'als' | 'gradient';
-
-/** Every {@link RatingsMethod}, in the order tables list them. */
-export const RATINGS_METHODS: readonly RatingsMethod[] = ['bpmf', 'svdpp', 'als', 'gradient'];
-
-/**
- * The default ratings method: Bayesian PMF, the best held-out RMSE measured on MovieLens
- * latest-small (5-fold mean 0.844 against ALS 0.860, SVD++ 0.864 and the bias baseline 0.873;
- * `bench/ratings.ts`)
- * in a few seconds per fold.
- */
-export const DEFAULT_RATINGS_METHOD: RatingsMethod = 'bpmf';
-
-/**
- * Default rank per method, chosen on MovieLens latest-small (`bench/ratings.ts`): BPMF 10 (the
- * paper's; higher ranks gain < 0.003 RMSE for 3× the time), SVD++ 20 (Surprise's), ALS 20 and gradient 20.
- */
-export const DEFAULT_RATINGS_RANK: Readonly<Record<RatingsMethod, number>> = { bpmf: 10, svdpp: SVDPP_DEFAULT_RANK, als: 20, gradient: 20 };
-
-/**
- * Default λ per method: ALS 0.1 (weighted-λ, Spark's default; best of 0.05/0.1/0.2 at rank 20 on
- * latest-small), gradient 0.1 (with early stopping: held-out RMSE 0.856 against 0.873 at 0.02 and
- * 0.861 at 0.2 on a latest-small fold; Surprise's 0.02 overfits there), SVD++ 0.02 (Surprise's); BPMF learns its own.
- */
-export const DEFAULT_RATINGS_REG: Readonly<Record<Exclude<RatingsMethod, 'bpmf'>, number>> = { svdpp: SVDPP_DEFAULT_REG, als: 0.1, gradient: 0.1 };
+export { DEFAULT_RATINGS_METHOD, DEFAULT_RATINGS_RANK, DEFAULT_RATINGS_REG, RATINGS_METHODS, type RatingsMethod } from './ratings-defaults.js';
 
 /** Fraction of the training ratings the gradient method holds out for early stopping when no validation set is given. */
 export const EARLY_STOPPING_FRACTION = 0.1;

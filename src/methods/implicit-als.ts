@@ -7,6 +7,9 @@ import type { CsrMatrix } from '../core/sparse.js';
 import { choleskySolveInPlace } from '../linalg/cholesky.js';
 import type { Factorization, Progress } from './factorization.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from './ratings-defaults.js';
+
+export { IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG } from './ratings-defaults.js';
 
 /**
  * Default rank of implicit ALS (32: on MovieLens latest-small interactions, rank 64 ranked worse —
@@ -19,10 +22,6 @@ export const IMPLICIT_DEFAULT_RANK = 32;
  * α = 10 on binary interactions).
  */
 export const IMPLICIT_DEFAULT_ALPHA = 2;
-/** Default ridge λ (the paper's scale; `implicit`'s default is 0.01, nearly none). */
-export const IMPLICIT_DEFAULT_REG = 0.1;
-/** Default sweeps (15, `implicit`'s). */
-export const IMPLICIT_DEFAULT_ITERATIONS = 15;
 
 /** Options of {@link implicitAlsFactorize}. */
 export interface ImplicitAlsOptions {

@@ -6,12 +6,12 @@ import type { AdamHyperParameters, Biases, MaskedGradientFactorization, Progress
 import { errorSums, valueRange } from './rating-model.js';
 import { checkFinalLoss, checkLossFinite } from './divergence.js';
 import { checkAdamHyperParameters, checkInteger, checkPositive, checkRank } from './validate.js';
+import { DEFAULT_BATCH_SIZE } from './ratings-defaults.js';
+
+export { DEFAULT_BATCH_SIZE } from './ratings-defaults.js';
 
 /** Optimizers of {@link maskedGradientFactorize}. */
 export type MaskedOptimizerName = 'adam' | 'sgd';
-
-/** Default observed entries per update: 1024 for Adam (mini-batches), 1 for SGD (Surprise's per-rating steps). */
-export const DEFAULT_BATCH_SIZE: Readonly<Record<MaskedOptimizerName, number>> = { adam: 1024, sgd: 1 };
 
 /** Options of {@link maskedGradientFactorize}. */
 export interface MaskedGradientOptions extends AdamHyperParameters {

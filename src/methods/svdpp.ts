@@ -5,15 +5,9 @@ import type { CooMatrix, CsrMatrix } from '../core/sparse.js';
 import type { Factorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './ratings-defaults.js';
 
-/** Default rank of SVD++ (20, Surprise's `SVDpp`). */
-export const SVDPP_DEFAULT_RANK = 20;
-/** Default epochs (20, Surprise's). */
-export const SVDPP_DEFAULT_EPOCHS = 20;
-/** Default SGD step (0.007, Surprise's `lr_all`). */
-export const SVDPP_DEFAULT_LR = 0.007;
-/** Default L2 regularisation (0.02, Surprise's `reg_all`). */
-export const SVDPP_DEFAULT_REG = 0.02;
+export { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './ratings-defaults.js';
 
 /** Options of {@link svdppFactorize}. */
 export interface SvdppOptions {

@@ -5,6 +5,9 @@ import { summarizeFolds, type FoldSummary } from './cross-validation.js';
 import { fitRatings, type FitRatingsOptions, type RatingsMethod } from './fit-ratings.js';
 import { errorSums, transposeData, valueRange } from './rating-model.js';
 import { checkInteger } from './validate.js';
+import { DEFAULT_TUNING_TRIALS } from './ratings-defaults.js';
+
+export { DEFAULT_TUNING_TRIALS } from './ratings-defaults.js';
 
 /** The options one candidate of a search sets: rank, and λ (or BPMF's α). */
 export interface TuningParams {
@@ -59,13 +62,6 @@ export const TUNING_SPACE: Readonly<Record<RatingsMethod, TuningSpace>> = {
   als: { rank: [5, 100], reg: [0.02, 0.5] },
   gradient: { rank: [5, 100], reg: [0.02, 0.5] },
 };
-
-/**
- * Default number of random-search candidates: 10, about the grid's 9, so the two cost alike
- * (Bergstra & Bengio 2012: random search matches a grid with as many points, and beats it when
- * one parameter matters more).
- */
-export const DEFAULT_TUNING_TRIALS = 10;
 
 /** The candidates of a grid: every rank with every λ (or α), rank-major. */
 export function gridCandidates(grid: TuningGrid): TuningParams[] {
