@@ -11,7 +11,6 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { escapeName } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
-import { detectRatingsText } from '../io/ratings.js';
 import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES, DEFAULT_ALS_ITERATIONS, DEFAULT_BATCH_SIZE, DEFAULT_RATINGS_REG, DEFAULT_TUNING_TRIALS, IMPLICIT_DEFAULT_ITERATIONS, IMPLICIT_DEFAULT_REG, RATINGS_METHODS, type RatingsMethod } from '../methods/ratings-defaults.js';
 import type { ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import type { FlagScope } from './options.js';
@@ -119,8 +118,9 @@ const NOT_TEXT = new Set(['.npy', '.npz', '.png', '.jpg', '.jpeg', '.gif', '.web
 
 /**
  * Like {@link isRatingsRun}, and without `--format`, looks at the file's first lines
- * ({@link detectRatingsText}): a MovieLens-style file (`userId,movieId,rating[,timestamp]` header,
- * u.data's tab-separated timestamps, `::`) is read as ratings whatever its extension (a note on
+ * (`detectRatingsText` of io/ratings.ts, imported only for a text input): a MovieLens-style file
+ * (`userId,movieId,rating[,timestamp]` header, u.data's tab-separated timestamps, `::`) is read as
+ * ratings whatever its extension (a note on
  * stderr says so); an ambiguous narrow table stays dense, with one line suggesting `--format ratings`
  * or `--format dense`. Sets `flags.format` to what was decided.
  */
@@ -142,6 +142,7 @@ export async function isRatingsInput(input: string, flags: RatingsFlags, cmd: Co
     return isRatingsRun(flags); // the reader names the problem
   }
   if (head.includes('\0')) return isRatingsRun(flags);
+  const { detectRatingsText } = await import('../io/ratings.js');
   const d = detectRatingsText(head);
   const talk = !flags.quiet && !flags.json;
   if (d.kind === 'ratings') {
