@@ -16,22 +16,27 @@ import type { ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import type { FlagScope } from './options.js';
 
 /** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
-export interface RatingsFlags extends ClusterRatingsFlags {
+/** The flags of `factor` that dense and ratings runs share (rank options, training, output). */
+export interface CommonFactorFlags {
   rank?: number;
   energy?: number;
   ratio?: number;
-  lossTol?: number;
-  method: string;
-  optimizer: string;
+  tol?: number;
   epochs: number;
   lr?: number;
-  tol?: number;
+  lossTol?: number;
   momentum: number;
   dtype?: DType;
   seed: number;
   out?: string;
   json?: boolean;
   quiet?: boolean;
+}
+
+/** The flags of a `factor` run on data with holes (ratings, missing entries). */
+export interface RatingsFlags extends ClusterRatingsFlags, CommonFactorFlags {
+  method: string;
+  optimizer: string;
   format?: 'matrix' | 'dense' | 'ratings';
   missing?: 'nan';
   mask?: string;

@@ -1,7 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { Matrix, assertFinite, type DType } from '../core/matrix.js';
+import { Matrix, assertFinite } from '../core/matrix.js';
 import { checkOutputDir, writeOutputDir, type OutputFile } from '../io/files.js';
 import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
 import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
@@ -22,15 +22,11 @@ import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicabl
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
-import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, type RatingsFlags } from './factor-ratings-options.js';
+import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, type CommonFactorFlags, type RatingsFlags } from './factor-ratings-options.js';
 import type { StreamFlags } from './factor-stream.js';
 import { memoryOption } from './size-options.js';
 
-interface FactorFlags {
-  rank?: number;
-  energy?: number;
-  tol?: number;
-  ratio?: number;
+interface FactorFlags extends CommonFactorFlags {
   method: 'auto' | 'svd' | 'randomized' | 'gradient';
   oversample?: number;
   powerIters?: number | 'auto';
@@ -41,15 +37,6 @@ interface FactorFlags {
   passes?: number;
   spectralError?: boolean;
   optimizer: OptimizerName;
-  epochs: number;
-  lr?: number;
-  lossTol?: number;
-  momentum: number;
-  dtype?: DType;
-  seed: number;
-  out?: string;
-  json?: boolean;
-  quiet?: boolean;
   png?: boolean;
   report?: boolean;
   maxPixels: number;
