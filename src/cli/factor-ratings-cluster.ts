@@ -14,6 +14,7 @@ import { formatBytes } from '../core/size-guard.js';
 import type { CooMatrix } from '../core/sparse.js';
 import { CsrMatrix } from '../core/sparse.js';
 import { DEFAULT_RATINGS_RANK, DEFAULT_RATINGS_REG, type FitRatingsOptions, type FittedRatings } from '../methods/fit-ratings.js';
+import type { AlsBlockProgress } from '../cluster/als-coordinator.js';
 
 /** The flags of `factor` this file reads on the ratings path. */
 export interface ClusterRatingsFlags {
@@ -111,9 +112,24 @@ export async function fitRatingsOnCluster(train: CooMatrix, options: FitRatingsO
     rank: options.rank ?? DEFAULT_RATINGS_RANK.als, reg, iterations: options.sweeps, biases: options.biases ?? true,
     seed: options.seed ?? 0, lossTol: options.lossTol, validation: options.validation, range: options.range, onProgress: options.onProgress,
     url: f.cluster!, dataRoot: f.dataRoot ?? process.cwd(), jobId: f.jobId, blockRows: f.blockRows,
-    onBlock: talk ? (sweep, half, done, total) => {
-      if (done === total) process.stderr.write(`sweep ${sweep} ${half}: ${total} block${total === 1 ? '' : 's'} done on the cluster\n`);
-    } : undefined,
+    onBlock: talk ? alsBlockProgressPrinter() : undefined,
   });
   return { model: { ...model, seen: { indptr: r.indptr, indices: r.indices } }, reg };
+}
+
+/** Per-block progress lines of distributed ALS on stderr: sweep and side, blocks done/total, blocks/s, ETA of the half-sweep. */
+function alsBlockProgressPrinter(): AlsBlockProgress {
+  let started = Date.now();
+  let current = '';
+  return (sweep, half, done, total) => {
+    const key = `${sweep} ${half}`;
+    if (key !== current) {
+      current = key;
+      started = Date.now();
+    }
+    const s = (Date.now() - started) / 1000;
+    const rate = s > 0 ? done / s : 0;
+    const eta = done > 0 ? (s / done) * (total - done) : 0;
+    process.stderr.write(`sweep ${sweep} ${half}: block ${done}/${total}, ${rate.toFixed(1)} blocks/s, ETA ${eta.toFixed(1)} s\n`);
+  };
 }

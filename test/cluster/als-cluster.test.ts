@@ -135,7 +135,9 @@ test('a coordinator killed after sweep 1 and restarted with the same --job-id re
     const w = h.worker(shared, LOCK_MS, JS);
     const args = [...FACTOR.filter((x) => x !== '--quiet'), ...CLUSTER(), '--out', 'resumed', '--job-id', 'alsresume'];
     const first = h.cli(args, JS);
-    await waitFor('sweep 1 done', () => first.out().includes('sweep 1 items'));
+    await waitFor('sweep 1 done', () => first.out().includes('sweep 1 items: block 3/3'));
+    // per-block progress: blocks done / total, throughput and ETA of the half-sweep
+    assert.match(first.out(), /sweep 1 users: block 4\/4, [\d.]+ blocks\/s, ETA [\d.]+ s/);
     first.child.kill('SIGKILL');
     await first.exited;
     const second = h.cli(args, JS);
