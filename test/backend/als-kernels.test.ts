@@ -179,13 +179,13 @@ for (const tier of kernelTiers) describe(`${tier.name} ALS half-sweep`, { skip: 
   it('one thread and two threads give the same bits (a problem large enough to be split)', () => {
     const big = ratings(3000, 800, 150_000, 6);
     const threads = kernel.threads;
-    const fit = (t: number) => {
+    const fitOnThreads = (t: number) => {
       kernel.setThreads!(t);
       return alsFactorize(big, { rank: 20, reg: 0.05, iterations: 2, biases: true, backend: kernel });
     };
     try {
-      const one = fit(1);
-      const two = fit(2);
+      const one = fitOnThreads(1);
+      const two = fitOnThreads(2);
       assertSameBits(two.U.data as Float64Array, one.U.data as Float64Array, 'U');
       assertSameBits(two.V.data as Float64Array, one.V.data as Float64Array, 'V');
       assertSameBits(two.biases!.user, one.biases!.user, 'user biases');
@@ -233,13 +233,13 @@ for (const tier of kernelTiers) describe(`${tier.name} implicit ALS half-sweep`,
     const indptr = Int32Array.from(big.indptr, (p) => Math.max(0, p - cut));
     const m = new CsrMatrix(big.rows, big.cols, indptr, big.indices.slice(cut), big.values.slice(cut));
     const threads = kernel.threads;
-    const fit = (t: number) => {
+    const fitOnThreads = (t: number) => {
       kernel.setThreads!(t);
       return implicitAlsFactorize(m, { rank: 16, iterations: 2, backend: kernel });
     };
     try {
-      const one = fit(1);
-      const two = fit(2);
+      const one = fitOnThreads(1);
+      const two = fitOnThreads(2);
       assertSameBits(two.U.data as Float64Array, one.U.data as Float64Array, 'U');
       assertSameBits(two.V.data as Float64Array, one.V.data as Float64Array, 'V');
       assert.ok(Array.from(one.U.data.subarray(0, 10 * 16)).every((x) => x === 0));

@@ -34,14 +34,14 @@ describe('ratings models are the same bytes on every kernel tier', () => {
   for (const mode of modes) {
     for (const tier of tiers) {
       it(`${mode.name}: --backend ${tier.name} writes the TypeScript tier's bytes`, { skip: tier.skip }, () => {
-        const fit = (backend: string): string => {
+        const modelBytesOn = (backend: string): string => {
           const out = `${mode.name.replace(/\W+/g, '-')}-${backend}`;
           const r = runCli(['factor', 'r.csv', '--format', 'ratings', ...mode.args, '--test-fraction', '0.2', '--seed', '2', '--backend', backend, '--out', out], dir);
           assert.equal(r.code, 0, r.stderr);
           return join(dir, out);
         };
-        const js = fit('js');
-        const other = fit(tier.name);
+        const js = modelBytesOn('js');
+        const other = modelBytesOn(tier.name);
         for (const f of [...files, ...mode.extra]) {
           assert.ok(readFileSync(join(other, f)).equals(readFileSync(join(js, f))), `${f} differs between --backend ${tier.name} and js`);
         }
