@@ -28,6 +28,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { selectBackend } from '../src/backend/native/index.js';
 import { pythonWith } from './demo.js';
+import { benchArgs } from './bench-args.js';
 
 interface PeerResult { ratio: number; median_ms: number }
 interface PeerCase {
@@ -150,7 +151,5 @@ export function benchAccuracy(opts: { repeats?: number; quick?: boolean; backend
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
-  const at = args.indexOf('--repeats');
-  const be = args.indexOf('--backend');
-  benchAccuracy({ repeats: at >= 0 ? Number(args[at + 1]) : undefined, quick: args.includes('--quick'), backend: be >= 0 ? args[be + 1] : undefined });
+  benchAccuracy({ ...benchArgs(args), quick: args.includes('--quick') });
 }

@@ -26,6 +26,7 @@ import { readNpy } from '../src/io/npy.js';
 import { frobeniusErrorBlocked } from '../src/linalg/error-estimators.js';
 import { DEFAULT_TOL_RITZ, randomizedSvd, type RandomizedSvdOptions, type RandomizedSvdResult } from '../src/linalg/randomized-svd.js';
 import { selectBackend } from '../src/backend/native/index.js';
+import { benchArgs } from './bench-args.js';
 
 interface PeerCase { name: string; title: string; file: string; shape: [number, number]; k: number; optimum: number; torch?: { ratio: number; median_ms: number } }
 interface PeerOutput { numpy: string; torch: string; torch_threads?: number; blas?: unknown; cases: PeerCase[] }
@@ -186,7 +187,5 @@ export async function benchRandomizedAdaptive(opts: { repeats?: number; backend?
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
-  const at = args.indexOf('--repeats');
-  const be = args.indexOf('--backend');
-  void benchRandomizedAdaptive({ repeats: at >= 0 ? Number(args[at + 1]) : undefined, backend: be >= 0 ? args[be + 1] : undefined, skipFast: args.includes('--skip-fast') });
+  void benchRandomizedAdaptive({ ...benchArgs(args), skipFast: args.includes('--skip-fast') });
 }
