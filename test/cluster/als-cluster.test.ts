@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Job, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Rng } from '../../src/core/rng.js';
 import { cooMatrix, CsrMatrix } from '../../src/core/sparse.js';
 import { alsFactorize } from '../../src/methods/als.js';
@@ -19,7 +19,7 @@ import { distributedAls } from '../../src/cluster/als-coordinator.js';
 import { startBlockWorker } from '../../src/cluster/worker.js';
 import { ALS_INLINE_BYTES } from '../../src/cluster/als-jobs.js';
 import { runCli, tempDir } from '../cli/run-cli.js';
-import { ClusterHarness, waitFor } from './harness.js';
+import { assertPayloadsRefused, ClusterHarness, waitFor } from './harness.js';
 
 // Bitwise identity across processes needs the same kernel tier and thread count on every side (the
 // native tier's default thread count follows the machine's load at start-up; 1 and 2 threads differ
@@ -172,15 +172,7 @@ test('malformed ALS payloads are refused with a one-line reason; a run directory
     ];
     const queue = new Queue('lowrank-blocks', { connection: h.connection });
     try {
-      for (const [id, patch] of cases) await queue.add('als', { ...base, ...patch } as never, { jobId: `badals-${id}`, attempts: 3 });
-      for (const [id, , reason] of cases) {
-        await waitFor(`job ${id} failed`, async () => (await (await Job.fromId(queue, `badals-${id}`))?.getState()) === 'failed');
-        const job = (await Job.fromId(queue, `badals-${id}`))!;
-        assert.match(job.failedReason, reason);
-        assert.equal(job.attemptsMade, 1, 'a refused payload is not retried');
-        const line = w.out().split('\n').find((l) => l.includes(`refused job badals-${id}:`));
-        assert.ok(line && reason.test(line), `logged: ${w.out()}`);
-      }
+      await assertPayloadsRefused(queue, 'als', 'badals', base, cases, w.out);
     } finally {
       await queue.close();
     }

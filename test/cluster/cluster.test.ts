@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue, Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { CLI_ARGS, runCli, tempDir } from '../cli/run-cli.js';
-import { ClusterHarness, waitFor } from './harness.js';
+import { assertPayloadsRefused, ClusterHarness, waitFor } from './harness.js';
 
 // Bitwise identity across processes needs the same kernel tier and thread count on every side (the
 // native tier's default thread count follows the machine's load at start-up; 1 and 2 threads differ
@@ -131,17 +131,7 @@ test('malformed payloads are refused with a one-line reason; a run outside the d
     ['negative', { block: -1 }, /block must be a non-negative integer/],
     ['huge', { count: 1e8, rows: 1e9, cols: 1e6 }, /exceeds the .*block limit/],
   ];
-  for (const [id, patch, reason] of cases) {
-    await queue.add('block', { ...base, ...patch } as never, { jobId: `bad-${id}`, attempts: 3 });
-  }
-  for (const [id, , reason] of cases) {
-    await waitFor(`job ${id} failed`, async () => (await (await Job.fromId(queue, `bad-${id}`))?.getState()) === 'failed');
-    const job = (await Job.fromId(queue, `bad-${id}`))!;
-    assert.match(job.failedReason, reason);
-    assert.equal(job.attemptsMade, 1, 'a refused payload is not retried');
-    const line = w.out().split('\n').find((l) => l.includes(`refused job bad-${id}:`));
-    assert.ok(line && reason.test(line), `logged: ${w.out()}`);
-  }
+  await assertPayloadsRefused(queue, 'block', 'bad', base, cases, w.out);
   } finally {
     await queue.close();
   }

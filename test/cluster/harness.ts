@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { CLI_ARGS } from '../cli/run-cli.js';
 
 /** A free TCP port on 127.0.0.1. */
@@ -26,6 +26,25 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
   while (!(await cond())) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Enqueues one job per malformed payload (`base` patched by each case, job id `prefix-<case>`) and
+ * checks that the worker refuses each: failed, its reason matching, not retried, and one line
+ * `refused job <id>: <reason>` in the worker's log `workerOut()`.
+ */
+export async function assertPayloadsRefused(
+  queue: Queue, jobName: string, prefix: string, base: object, cases: readonly [string, object, RegExp][], workerOut: () => string,
+): Promise<void> {
+  for (const [id, patch] of cases) await queue.add(jobName, { ...base, ...patch } as never, { jobId: `${prefix}-${id}`, attempts: 3 });
+  for (const [id, , reason] of cases) {
+    await waitFor(`job ${id} failed`, async () => (await (await Job.fromId(queue, `${prefix}-${id}`))?.getState()) === 'failed');
+    const job = (await Job.fromId(queue, `${prefix}-${id}`))!;
+    assert.match(job.failedReason, reason);
+    assert.equal(job.attemptsMade, 1, 'a refused payload is not retried');
+    const line = workerOut().split('\n').find((l) => l.includes(`refused job ${prefix}-${id}:`));
+    assert.ok(line && reason.test(line), `logged: ${workerOut()}`);
   }
 }
 
