@@ -86,6 +86,11 @@ export interface RandomizedSvdOptions {
   seed?: number;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /**
+   * ‖A‖²_F as `backend.sumSquares(a.data)` gives it, when the caller has already computed it
+   * (the adaptive stop and the overflow guard use it; default: computed here, one pass over A).
+   */
+  sumSquares?: number;
   /** Progress: called after each pass over A with the passes done and planned (2q + 2). */
   onPass?: (done: number, total: number) => void;
 }
@@ -272,7 +277,7 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   // Entries near float64's largest (or in the subnormal range) run as c·A, c a power of two.
   // The adaptive stop needs ‖A‖²_F, which settles c in the common case; a fixed count runs
   // unscaled first and pays the guard's pass over A only when that run left the safe range.
-  const sumSquares = krylov && adaptive ? backend.sumSquares(a.data) : undefined;
+  const sumSquares = krylov && adaptive ? (options.sumSquares ?? backend.sumSquares(a.data)) : undefined;
   const run = (scale: number): Omit<BlockKrylovBasis, 'iterations'> & { q: number } => {
     const rng = new Rng(seed);
     if (krylov) {

@@ -110,6 +110,7 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     tolRitz: options.tolRitz,
     seed: options.seed,
     backend,
+    sumSquares: total,
     onPass: options.onProgress && ((done: number, total: number) => options.onProgress?.({ epoch: done, total, loss: NaN })),
   };
 
