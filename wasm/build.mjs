@@ -37,8 +37,9 @@ const VARIANTS = {
 
 function build(workDir) {
   cpSync(join(here, 'src'), workDir, { recursive: true });
-  // The ALS row solves are one C/C++ source shared with the native addon (wasm/src/als.h includes it).
-  cpSync(join(root, 'native', 'src', 'row-kernels.h'), join(workDir, 'row-kernels.h'));
+  // The ALS row solves and the residual statistics are C/C++ sources shared with the native addon
+  // (wasm/src/als.h and wasm/src/residual.h include them).
+  for (const shared of ['row-kernels.h', 'residual-lanes.h']) cpSync(join(root, 'native', 'src', shared), join(workDir, shared));
   const out = {};
   for (const [name, flags] of Object.entries(VARIANTS)) {
     execFileSync(CLANG, [...COMMON, ...flags, 'kernels.c', '-o', name], { cwd: workDir, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -25,6 +25,7 @@
 #include "als-bindings.h"
 #include "kernels.h"
 #include "napi-args.h"
+#include "residual-stats.h"
 
 namespace {
 
@@ -398,10 +399,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("factorGradient", Napi::Function::New(env, FactorGradient, "factorGradient"));
   exports.Set("adamEpochs", Napi::Function::New(env, AdamEpochs, "adamEpochs"));
   lowrank::registerAlsBindings(env, exports);
+  lowrank::registerResidualBindings(env, exports);
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads, "getThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

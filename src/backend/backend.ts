@@ -123,9 +123,26 @@ export interface Backend {
    */
   implicitAlsHalfSweep?(args: ImplicitAlsHalfSweepKernelArgs): number;
 
+  /**
+   * The error pass's per-entry statistics of y[t] (Â) against x[offset + t] (A), t < y.length,
+   * accumulated into `lanes` (read first, written back), with the same bits on every tier:
+   * see {@link RESIDUAL_LANES_LENGTH} for the lanes and their order. Tiers without it use the
+   * TypeScript loop (`residualLanes`, src/backend/js/residual-lanes.ts).
+   */
+  residualLanes?(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
+
   /** Sets the number of threads of large kernels (the tier's {@link Backend.threads}). */
   setThreads?(threads: number): void;
 }
+
+/**
+ * Doubles in the lanes block of {@link Backend.residualLanes}: entry t of a call goes to lane
+ * t mod 4, and each lane l accumulates in float64, in the order of t, with d = a − â and
+ * r = |d| / (|a| + 1e-8): `lanes[l] += d²`, `lanes[4 + l] += r`, `lanes[16 + l]` = |d| when
+ * |d| > it or |d| is NaN, and when |a| < `below`: `lanes[8 + l] += 1`, `lanes[12 + l] += r`.
+ * No multiply-add is fused. The lanes are combined in the order ((l0 + l1) + (l2 + l3)).
+ */
+export const RESIDUAL_LANES_LENGTH = 20;
 
 /**
  * Arguments of {@link Backend.svd}: `A (rows×cols) = U·diag(s)·Vt`, r = min(rows, cols), all

@@ -1,6 +1,7 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
+import { combineResidualLanes, isFloatArray, newResidualLanes, residualLanes } from '../backend/js/residual-lanes.js';
 import { nearZeroSummary, nearZeroThreshold, type AvgPercentNearZero } from './avg-percent.js';
 import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
 
@@ -50,13 +51,16 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
  * of a product never formed whole), in one fused pass per piece with float64 sums. ‖A‖_F and the
  * entry count are given up front (one BLAS pass, {@link frobeniusNorm}), so the near-zero
  * threshold of the avg-percent breakdown ({@link nearZeroThreshold}) is known before the pass and
- * each entry costs one branch instead of a histogram update. The sum of squared differences is
- * scaled ({@link ScaledSumOfSquares}), so the Frobenius and relative errors stay finite for entries
- * up to float64's largest, as LAPACK's `dnrm2` does.
+ * each entry costs one branch instead of a histogram update. The pass over a piece is the
+ * backend's {@link Backend.residualLanes} (memory speed on the native and WebAssembly tiers; the
+ * same bits on every tier), its four lanes combined per piece. The
+ * sum of squared differences is scaled ({@link ScaledSumOfSquares}), so the Frobenius and relative
+ * errors stay finite for entries up to float64's largest, as LAPACK's `dnrm2` does.
  */
 export class ErrorAccumulator {
   private readonly ss = new ScaledSumOfSquares();
   private readonly below: number;
+  private readonly lanes = newResidualLanes();
   private pct = 0;
   private nearCount = 0;
   private nearPct = 0;
@@ -66,36 +70,26 @@ export class ErrorAccumulator {
   /**
    * @param normA ‖A‖_F of the whole original (finite for finite A: {@link frobeniusNorm}).
    * @param entries n·m, the entries that will be added in all.
+   * @param backend whose {@link Backend.residualLanes} runs the pass (default, or without one: the TypeScript loop).
    */
-  constructor(private readonly normA: number, private readonly entries: number) {
+  constructor(private readonly normA: number, private readonly entries: number, private readonly backend?: Backend) {
     this.below = nearZeroThreshold(entries === 0 ? 0 : normA / Math.sqrt(entries));
   }
 
   /** Adds the entries `y[t]` (of Â) against `x[offset + t]` (of A), t = 0 … y.length − 1. */
   add(x: ArrayLike<number>, offset: number, y: ArrayLike<number>): void {
-    let { pct, maxAbs, nearCount, nearPct } = this;
-    const below = this.below;
-    let ss = 0;
+    const lanes = this.lanes;
+    lanes.fill(0);
+    const b = this.backend;
+    if (b?.residualLanes && isFloatArray(x) && isFloatArray(y)) b.residualLanes(x, offset, y, this.below, lanes);
+    else residualLanes(x, offset, y, this.below, lanes);
+    const s = combineResidualLanes(lanes);
     const len = y.length;
-    for (let t = 0; t < len; t++) {
-      const ai = x[offset + t];
-      const d = ai - y[t];
-      const ad = Math.abs(d);
-      const aa = Math.abs(ai);
-      const r = ad / (aa + 1e-8);
-      ss += d * d;
-      pct += r;
-      if (ad > maxAbs || Number.isNaN(ad)) maxAbs = ad;
-      if (aa < below) {
-        nearCount++;
-        nearPct += r;
-      }
-    }
-    this.ss.addBlock(ss, len, (t) => x[offset + t] - y[t]);
-    this.pct = pct;
-    this.maxAbs = maxAbs;
-    this.nearCount = nearCount;
-    this.nearPct = nearPct;
+    this.ss.addBlock(s.sumSquares, len, (t) => x[offset + t] - y[t]);
+    this.pct += s.relativeSum;
+    if (s.maxAbs > this.maxAbs || Number.isNaN(s.maxAbs)) this.maxAbs = s.maxAbs;
+    this.nearCount += s.nearCount;
+    this.nearPct += s.nearSum;
     this.count += len;
   }
 

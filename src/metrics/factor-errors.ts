@@ -30,7 +30,8 @@ export function approximationErrorsFromFactors(
   }
   const x = a.data;
   const m = a.cols;
-  const acc = new ErrorAccumulator(options.normA ?? frobeniusNorm(a, options.backend ?? getBackend()), a.data.length);
-  forEachProductBlock(u, v, (block, i0) => acc.add(x, i0 * m, block.data), options);
+  const backend = options.backend ?? getBackend();
+  const acc = new ErrorAccumulator(options.normA ?? frobeniusNorm(a, backend), a.data.length, backend);
+  forEachProductBlock(u, v, (block, i0) => acc.add(x, i0 * m, block.data), { ...options, backend });
   return acc.result();
 }

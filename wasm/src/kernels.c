@@ -68,6 +68,9 @@
 // ---- ALS half-sweeps (float64): explicit, implicit ----------------------------------------------
 #include "als.h"
 
+// ---- the error pass's residual statistics (any pair of element types) ---------------------------
+#include "residual.h"
+
 // ---- Jobs shared by threads: GEMM, ALS rows ------------------------------------------------------
 
 /**

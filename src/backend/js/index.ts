@@ -2,6 +2,7 @@ import type { Backend } from '../backend.js';
 import { adamStep, momentumStep, sumSquares } from './elementwise.js';
 import { factorGradient } from './factor-gradient.js';
 import { gemm } from './gemm.js';
+import { residualLanes } from './residual-lanes.js';
 
 /** The plain TypeScript tier: runs everywhere (Node and browsers), one thread. */
 export const jsBackend: Backend = {
@@ -12,4 +13,5 @@ export const jsBackend: Backend = {
   momentumStep,
   sumSquares,
   factorGradient,
+  residualLanes,
 };

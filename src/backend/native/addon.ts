@@ -28,6 +28,8 @@ export interface NativeAddon {
   axpy(alpha: number, x: FloatArray, y: FloatArray): void;
   sumSquares(x: FloatArray): number;
   factorGradient(n: number, m: number, k: number, u: FloatArray, v: FloatArray, a: FloatArray, gu: FloatArray, gv: FloatArray, scale: number): number;
+  /** The error pass's lane sums (native/src/residual-lanes.h); x and y may differ in element type. */
+  residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
   adamEpochs(args: object): number;
   alsHalfSweep(
     rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, values: Float64Array,
@@ -44,4 +46,4 @@ export interface NativeAddon {
 }
 
 /** The addon interface version this TypeScript expects (`abiVersion` in addon.cc). */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;

@@ -1,5 +1,6 @@
 import { LowRankError } from '../../core/errors.js';
 import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { FloatArray } from '../../core/matrix.js';
 import type { NativeAddon } from './addon.js';
 
 /** The native tier: every {@link Backend} kernel, including the optional LAPACK ones. */
@@ -14,6 +15,7 @@ export interface NativeBackend extends Backend {
   adamEpochs(args: AdamEpochsArgs): number;
   alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   implicitAlsHalfSweep(args: ImplicitAlsHalfSweepKernelArgs): number;
+  residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
   setThreads(threads: number): void;
   /** OpenBLAS's build string and the CPU kernel it selected, e.g. `Haswell`. */
   readonly config: { openblas: string; core: string };
@@ -64,6 +66,8 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     momentumStep: (param, grad, velocity, lr, momentum) => addon.momentumStep(param, grad, velocity, lr, momentum),
     sumSquares: (x) => addon.sumSquares(x),
     factorGradient: (f) => addon.factorGradient(f.n, f.m, f.k, f.u, f.v, f.a, f.gu, f.gv, f.scale),
+    // Zero copy, one thread, no BLAS (so not under the BLAS lock): SSE2 or AVX2, the TypeScript loop's bits.
+    residualLanes: (x, offset, y, below, lanes) => addon.residualLanes(x, offset, y, below, lanes),
     svd,
     svdAsync: (s) =>
       enqueue(async () => {

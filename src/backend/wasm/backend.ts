@@ -1,5 +1,6 @@
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
+import { RESIDUAL_LANES_LENGTH } from '../backend.js';
 import type {
   AdamEpochsArgs, AdamParams, AlsHalfSweepKernelArgs, Backend, FactorGradientArgs, GemmArgs, ImplicitAlsHalfSweepKernelArgs, SvdArgs,
 } from '../backend.js';
@@ -17,12 +18,13 @@ export interface WasmConfig {
   sharedMemory: boolean;
 }
 
-/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD, ALS half-sweeps (threaded). */
+/** The WebAssembly tier: SIMD128 GEMM (threaded), fused factor gradient, Adam, Adam epochs, dense SVD, ALS half-sweeps (threaded), the error pass's residual statistics. */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
   svd(args: SvdArgs): void;
   alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   implicitAlsHalfSweep(args: ImplicitAlsHalfSweepKernelArgs): number;
+  residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
   adamEpochs(args: AdamEpochsArgs): number;
   setThreads(threads: number): void;
   readonly config: WasmConfig;
@@ -36,6 +38,13 @@ function span(rows: number, cols: number, ld: number): number {
 }
 
 const bytesOf = (elements: number, f64: boolean): number => Math.ceil((elements * (f64 ? 8 : 4)) / 16) * 16;
+
+/**
+ * Entries per copy of {@link Backend.residualLanes}' operands into linear memory: a multiple of 4
+ * (so the lanes continue across chunks as in one call) small enough that the copies are still in
+ * cache when the kernel reads them.
+ */
+export const RESIDUAL_CHUNK = 1 << 15;
 
 /** The two Adam scalars that need `pow`, computed once per step as the TypeScript tier does. */
 function adamScalars(p: { lr: number; beta1: number; beta2: number }, step: number): [number, number] {
@@ -146,6 +155,39 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
   };
 
   /**
+   * The error pass's lane sums (wasm/src/residual.h over native/src/residual-lanes.h, the
+   * TypeScript loop's bits): A's and Â's entries are copied into linear memory
+   * {@link RESIDUAL_CHUNK} at a time, each in its own element type.
+   */
+  const residualLanes = (x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void => {
+    const len = y.length;
+    if (!(Number.isInteger(offset) && offset >= 0 && offset + len <= x.length) || lanes.length < RESIDUAL_LANES_LENGTH) {
+      throw new LowRankError('E_ARG', `residualLanes: x holds ${x.length} elements, needs ${offset} + ${len}; lanes hold ${lanes.length}, need ${RESIDUAL_LANES_LENGTH}`);
+    }
+    const xf64 = x instanceof Float64Array;
+    const yf64 = y instanceof Float64Array;
+    const ex = rt.ex;
+    const kernel = xf64
+      ? (yf64 ? ex.residual_lanes_f64_f64 : ex.residual_lanes_f64_f32)
+      : (yf64 ? ex.residual_lanes_f32_f64 : ex.residual_lanes_f32_f32);
+    const chunk = Math.min(len, RESIDUAL_CHUNK);
+    rt.begin(bytesOf(chunk, xf64) + bytesOf(chunk, yf64) + bytesOf(lanes.length, true));
+    const xp = rt.alloc(chunk, xf64);
+    const yp = rt.alloc(chunk, yf64);
+    const lp = rt.put(lanes);
+    // Each view has its operand's element type, so set() copies bytes without converting.
+    const xv: { set(src: ArrayLike<number>, at: number): void } = rt.view(xf64);
+    const yv: { set(src: ArrayLike<number>, at: number): void } = rt.view(yf64);
+    for (let t0 = 0; t0 < len; t0 += chunk) {
+      const n = Math.min(chunk, len - t0);
+      xv.set(x.subarray(offset + t0, offset + t0 + n), xp / (xf64 ? 8 : 4));
+      yv.set(y.subarray(t0, t0 + n), yp / (yf64 ? 8 : 4));
+      kernel(xp, yp, n, below, lp);
+    }
+    rt.get(lp, lanes);
+  };
+
+  /**
    * Dense thin SVD (kernels.c `svd_f64`: Golub–Reinsch bidiagonalization and implicit-shift QR,
    * f64x2), the tier's {@link Backend.svd}: same contract as the native tier's LAPACK `dgesdd`.
    */
@@ -194,6 +236,7 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
     factorGradient,
     adamStep,
     adamEpochs,
+    residualLanes,
     setThreads: (threads: number): void => {
       if (!Number.isInteger(threads) || threads < 1) {
         throw new LowRankError('E_ARG', `threads must be a positive integer, got ${threads}`);

@@ -57,6 +57,10 @@ interface KernelExports {
   adam_f32(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
   adam_f64(len: number, p: number, g: number, m: number, v: number, b1: number, b2: number, eps: number, stepSize: number, invSqrtBc2: number): void;
   svd_f64(m: number, n: number, a: number, s: number, u: number, vt: number, work: number): number;
+  residual_lanes_f64_f64(x: number, y: number, len: number, below: number, lanes: number): void;
+  residual_lanes_f64_f32(x: number, y: number, len: number, below: number, lanes: number): void;
+  residual_lanes_f32_f32(x: number, y: number, len: number, below: number, lanes: number): void;
+  residual_lanes_f32_f64(x: number, y: number, len: number, below: number, lanes: number): void;
   svd_f64_work(m: number, n: number): number;
   als_scratch_doubles(d: number): number;
   als_sweep_bytes(): number;
