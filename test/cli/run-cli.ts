@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Path of the built CLI (npm test builds dist/ first). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** Path of the built CLI: the bundle that package.json's `bin` names (npm test builds it first: tsc, then scripts/build-cli.mjs). */
+export const CLI = fileURLToPath(new URL('../../dist/bin/lowrank.js', import.meta.url));
 
 /**
- * The node arguments that start the CLI: the built `dist/` by default, or the TypeScript
+ * The node arguments that start the CLI: the bundled `dist/bin/lowrank.js` by default, or the TypeScript
  * sources through tsx when `LOWRANK_TEST_FROM_SOURCE=1` (development without a build).
  */
 export const CLI_ARGS: readonly string[] = process.env.LOWRANK_TEST_FROM_SOURCE === '1'

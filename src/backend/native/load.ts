@@ -16,8 +16,12 @@ export interface NativeStatus {
   path: string;
 }
 
-/** Package root: this file is `src/backend/native/load.ts` or `dist/backend/native/load.js`. */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/**
+ * Package root: the nearest folder above this module that holds a package.json. This file is
+ * `src/backend/native/load.ts`, `dist/backend/native/load.js`, or a chunk of the bundled CLI in
+ * `dist/bin/` (scripts/build-cli.mjs), so the depth differs.
+ */
+const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 const ADDON = 'lowrank_native.node';
 /** Where node-gyp puts the addon: `native/build/Release` (npm install), or `build/Release`. */
 const CANDIDATES = [join(ROOT, 'native', 'build', 'Release', ADDON), join(ROOT, 'build', 'Release', ADDON)];
@@ -66,5 +70,14 @@ function tryLoad(): NativeStatus {
   } catch (err) {
     const msg = String((err as Error)?.message ?? err).split('\n')[0];
     return { backend: null, reason: `${shown} failed to load (${msg}); ${FIX}`, path };
+  }
+}
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; ) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return join(from, '..', '..', '..');
+    dir = up;
   }
 }
