@@ -31,15 +31,43 @@ export const CHOLESKY_QR_MAX_COND = 1e5;
  * ```
  */
 export function choleskyQr2(y: Matrix, backend: Backend): { Q: Matrix; R: Matrix } | undefined {
-  const n = y.rows;
-  const l = y.cols;
-  if (y.dtype !== 'float64' || n < l || l === 0) return undefined;
+  if (y.dtype !== 'float64' || y.rows < y.cols || y.cols === 0) return undefined;
+  const f = choleskyQr2Core(y.data as Float64Array, y.rows, y.cols, false, backend);
+  return f && { Q: new Matrix(y.rows, y.cols, f.q), R: f.R };
+}
+
+/**
+ * {@link choleskyQr2} of a panel held by rows: given Yᵀ (l×n, float64, l ≤ n), Qᵀ (l×n, orthonormal
+ * rows) and R (l×l upper triangular) with Y = Q·R — the layout in which the products with a large
+ * matrix come out fastest (`blockKrylov` keeps its blocks so). The same GEMMs with the transpose
+ * flags swapped; also gives a lower bound of R's smallest singular value,
+ * 1/(‖R₁⁻¹‖_F·‖R₂⁻¹‖_F) (R = R₂·R₁, the two rounds' factors), for free.
+ *
+ * @returns undefined when CholeskyQR2 is refused (as {@link choleskyQr2}).
+ * @example
+ * ```ts
+ * const f = choleskyQr2Rows(yt, backend); // f.Qt: l×n, yt = (f.Qt)ᵀ·f.R transposed
+ * ```
+ */
+export function choleskyQr2Rows(yt: Matrix, backend: Backend): { Qt: Matrix; R: Matrix; minSingularBound: number } | undefined {
+  if (yt.dtype !== 'float64' || yt.cols < yt.rows || yt.rows === 0) return undefined;
+  const f = choleskyQr2Core(yt.data as Float64Array, yt.cols, yt.rows, true, backend);
+  return f && { Qt: new Matrix(yt.rows, yt.cols, f.q), R: f.R, minSingularBound: f.minSingularBound };
+}
+
+/**
+ * The two rounds of CholeskyQR2 on an n×l panel Y held as `y`: row-major Y (`rows` false) or
+ * row-major Yᵀ (`rows` true); Q comes back in the same layout.
+ */
+function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, backend: Backend): { q: Float64Array; R: Matrix; minSingularBound: number } | undefined {
   let q = y;
   let r: Float64Array | undefined;
+  let invNorms = 1;
   const low = new Float64Array(l * l);
+  const ld = rows ? n : l;
   for (let round = 0; round < 2; round++) {
     const g = new Float64Array(l * l);
-    backend.gemm({ transA: true, transB: false, m: l, n: l, k: n, alpha: 1, a: q.data, lda: l, b: q.data, ldb: l, beta: 0, c: g, ldc: l });
+    backend.gemm({ transA: !rows, transB: rows, m: l, n: l, k: n, alpha: 1, a: q, lda: ld, b: q, ldb: ld, beta: 0, c: g, ldc: l });
     // G = L·Lᵀ = RᵀR with R = Lᵀ; the pivots' spread bounds κ(Y) from below (√κ(G) ≥ it).
     if (!cholesky(g, l, 0, low)) return undefined;
     let lo = Infinity;
@@ -49,15 +77,20 @@ export function choleskyQr2(y: Matrix, backend: Backend): { Q: Matrix; R: Matrix
       hi = Math.max(hi, low[i * l + i]);
     }
     if (!(hi <= (round === 0 ? CHOLESKY_QR_MAX_COND : 10) * lo)) return undefined;
-    // Y ← Y·R⁻¹ = Y·(L⁻¹)ᵀ.
-    const next = Matrix.zeros(n, l);
-    backend.gemm({ transA: false, transB: true, m: n, n: l, k: l, alpha: 1, a: q.data, lda: l, b: lowerInverse(low, l), ldb: l, beta: 0, c: next.data, ldc: l });
+    // Y ← Y·R⁻¹ = Y·(L⁻¹)ᵀ, or by rows Yᵀ ← L⁻¹·Yᵀ.
+    const inv = lowerInverse(low, l);
+    let sq = 0;
+    for (let i = 0; i < inv.length; i++) sq += inv[i] * inv[i];
+    invNorms *= Math.sqrt(sq);
+    const next = new Float64Array(n * l);
+    if (rows) backend.gemm({ transA: false, transB: false, m: l, n, k: l, alpha: 1, a: inv, lda: l, b: q, ldb: n, beta: 0, c: next, ldc: n });
+    else backend.gemm({ transA: false, transB: true, m: n, n: l, k: l, alpha: 1, a: q, lda: l, b: inv, ldb: l, beta: 0, c: next, ldc: l });
     q = next;
     const rr = new Float64Array(l * l);
     for (let i = 0; i < l; i++) for (let j = i; j < l; j++) rr[i * l + j] = low[j * l + i];
     r = r ? upperProduct(rr, r, l) : rr;
   }
-  return { Q: q, R: new Matrix(l, l, r as Float64Array) };
+  return { q, R: new Matrix(l, l, r as Float64Array), minSingularBound: 1 / invNorms };
 }
 
 /** A·B for l×l upper triangular A and B, row-major. */

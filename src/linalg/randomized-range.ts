@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix, allocFloat, type DType } from '../core/matrix.js';
+import { Matrix, allocFloat, type DType, type FloatArray } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
@@ -77,6 +77,59 @@ export function matrixOperator(a: Matrix, transpose = false, backend: Backend = 
     dtype: a.dtype,
     apply: (x) => gemm(transpose, x, rows, cols),
     applyT: (y) => gemm(!transpose, y, cols, rows),
+  };
+}
+
+/** op(A) acting on panels held by rows (their transposes): see {@link matrixRowsOperator}. */
+export interface MatrixRowsOperator {
+  /** Rows of op(A). */
+  readonly rows: number;
+  /** Columns of op(A). */
+  readonly cols: number;
+  /** The storage dtype of A; every operand must have it. */
+  readonly dtype: DType;
+  /** (op(A)·X)ᵀ, l×rows, for Xᵀ (l×cols) — or for X (cols×l) with `xTall`; into `out` when given. */
+  apply(xt: Matrix, xTall?: boolean, out?: FloatArray): Matrix;
+  /** (op(A)ᵀ·Y)ᵀ = Yᵀ·op(A), l×cols, for Yᵀ (l×rows); into `out` when given. */
+  applyT(yt: Matrix, out?: FloatArray): Matrix;
+}
+
+/**
+ * A (or Aᵀ) as an operator on panels held by rows: `apply(Xᵀ) = (op(A)·X)ᵀ` and
+ * `applyT(Yᵀ) = (op(A)ᵀ·Y)ᵀ`, l×rows and l×cols results for l×cols and l×rows operands — the same
+ * products as {@link matrixOperator}'s, computed as Xᵀ·op(A)ᵀ and Yᵀ·op(A). With a few columns
+ * against a large A, OpenBLAS produces the wide l×n result about 1.5–2× faster than the tall n×l
+ * one (measured on 2000×2000 and 5000×300, l = 30–70). `apply` also takes X itself (cols×l, with
+ * `xTall`), e.g. a Gaussian sketch drawn row by row. Results are written into `out` when given
+ * (l·rows or l·cols entries, e.g. a view of a basis's rows), else into a new array.
+ *
+ * @example
+ * ```ts
+ * const op = matrixRowsOperator(a, false, backend);
+ * const yt = op.apply(omega, true);   // (A·Ω)ᵀ, l×n
+ * const zt = op.applyT(qt);           // (Aᵀ·Q)ᵀ = Qᵀ·A, l×m
+ * ```
+ */
+export function matrixRowsOperator(a: Matrix, transpose = false, backend: Backend = getBackend(), scale = 1): MatrixRowsOperator {
+  const rows = transpose ? a.cols : a.rows;
+  const cols = transpose ? a.rows : a.cols;
+  // C (l×outCols) = X·B, X l×inner (or inner×l with transX), B = A or Aᵀ (transB).
+  const gemm = (transB: boolean, x: Matrix, transX: boolean, outCols: number, inner: number, out?: FloatArray): Matrix => {
+    const l = transX ? x.cols : x.rows;
+    if ((transX ? x.rows : x.cols) !== inner || x.dtype !== a.dtype) {
+      throw new LowRankError('E_SHAPE', `operator: operand is ${x.rows}×${x.cols} ${x.dtype}, expected ${inner} ${transX ? 'rows' : 'columns'} of ${a.dtype}`);
+    }
+    const c = out ? new Matrix(l, outCols, out) : Matrix.zeros(l, outCols, a.dtype);
+    const xs = scale === 1 ? x.data : x.data.map((v) => v * scale);
+    backend.gemm({ transA: transX, transB, m: l, n: outCols, k: inner, alpha: 1, a: xs, lda: x.cols, b: a.data, ldb: a.cols, beta: 0, c: c.data, ldc: outCols });
+    return c;
+  };
+  return {
+    rows,
+    cols,
+    dtype: a.dtype,
+    apply: (xt: Matrix, xTall = false, out?: FloatArray): Matrix => gemm(!transpose, xt, xTall, rows, cols, out),
+    applyT: (yt: Matrix, out?: FloatArray): Matrix => gemm(transpose, yt, false, cols, rows, out),
   };
 }
 

@@ -3,11 +3,11 @@ import { Matrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { blockKrylov, type BlockKrylovBasis, type KrylovStopReason } from './block-krylov.js';
-import { rayleighRitzFromGram } from './rayleigh-ritz-gram.js';
+import { blockKrylovRows, type BlockKrylovRows, type KrylovStopReason } from './block-krylov.js';
+import { rayleighRitzFromGram, ritzGram } from './rayleigh-ritz-gram.js';
 import { matmul } from './matmul.js';
 import { householderQr, qr } from './qr.js';
-import { checkNormalizer, matrixOperator, overflowGuardScale, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
+import { checkNormalizer, matrixRowsOperator, overflowGuardScale, randomizedRangeFinder, type RangeNormalizer } from './randomized-range.js';
 import { svd, type ThinSvd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
 import { rankTolerance } from './tolerance.js';
@@ -278,43 +278,47 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   // The adaptive stop needs ‖A‖²_F, which settles c in the common case; a fixed count runs
   // unscaled first and pays the guard's pass over A only when that run left the safe range.
   const sumSquares = krylov && adaptive ? (options.sumSquares ?? backend.sumSquares(a.data)) : undefined;
-  const run = (scale: number): Omit<BlockKrylovBasis, 'iterations'> & { q: number } => {
+  const run = (scale: number): Omit<BlockKrylovRows, 'iterations'> & { q: number } => {
     const rng = new Rng(seed);
     if (krylov) {
       const adaptiveOptions = adaptive ? { tolRitz, wanted: k, sumSquares } : {};
-      const b = blockKrylov(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions });
+      const b = blockKrylovRows(a, l, q, { rng, transpose: transposed, normalizer, backend, scale, onPass: options.onPass, ...adaptiveOptions });
       return { ...b, q: b.iterations };
     }
     const onPass = options.onPass;
-    const K = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) });
-    const AtK = matrixOperator(a, transposed, backend, scale).applyT(K);
+    const Kt = randomizedRangeFinder(a, l, { powerIters: q, normalizer, rng, transpose: transposed, backend, scale, onPass: onPass && ((d) => onPass(d, 2 * q + 2)) }).transpose();
+    const Zt = matrixRowsOperator(a, transposed, backend, scale).applyT(Kt);
     onPass?.(2 * q + 2, 2 * q + 2);
-    return { K, AtK, passes: 2 * q + 2, q, stopReason: 'fixed', ritzChange: NaN };
+    return { Kt, Zt, passes: 2 * q + 2, q, stopReason: 'fixed', ritzChange: NaN };
   };
   let scale = sumSquares === undefined ? 1 : overflowGuardScale(a, sumSquares);
-  let basis = scale === 1 ? inSafeRange(run) : undefined;
+  let basis = scale === 1 ? inSafeRange(run, backend) : undefined;
   if (!basis) {
     scale = overflowGuardScale(a);
     basis = run(scale);
   }
-  const { K, AtK, passes, stopReason, ritzChange, gram } = basis;
+  const { Kt, Zt, passes, stopReason, ritzChange } = basis;
   q = basis.q;
-  // The adaptive stop's eigenpairs of ZᵀZ give the Ritz triplets at the cost of two GEMMs when
-  // the wanted values are not too far below σ̂₁ (see rayleighRitzFromGram); else Z is factored.
-  const rr = (gram && rayleighRitzFromGram(K, AtK, gram, k, backend)) ?? rayleighRitz(K, AtK, k, backend);
-  unscaleSingularValues(rr.S, scale);
-  // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
+  // Rayleigh–Ritz from the eigenpairs of ZᵀZ (the adaptive stop's, else computed here: one small
+  // GEMM and an L×L eigensolve) when the wanted values are not too far below σ̂₁ (see
+  // rayleighRitzFromGram); else Z is factored.
+  const gram = basis.gram ?? ritzGram(Zt, Zt.rows, backend);
+  const fromGram = gram && rayleighRitzFromGram(Kt, Zt, gram, k, transposed, backend);
   let U: Matrix;
   let Vt: Matrix;
-  if (transposed) {
-    U = rr.right;
-    Vt = rr.left.transpose();
+  let ritz: Float64Array;
+  if (fromGram) {
+    ({ U, Vt, S: ritz } = fromGram);
   } else {
-    U = rr.left;
-    Vt = rr.right.transpose();
+    const rr = rayleighRitz(Kt.transpose(), Zt.transpose(), k, backend);
+    ritz = rr.S;
+    // rr is the SVD of op(A); A = op(A) or op(A)ᵀ.
+    U = transposed ? rr.right : rr.left;
+    Vt = (transposed ? rr.left : rr.right).transpose();
   }
-  const tol = rankTolerance(n, m, a.dtype, rr.S[0] ?? 0);
-  const S = rr.S.slice(0, k);
+  unscaleSingularValues(ritz, scale);
+  const tol = rankTolerance(n, m, a.dtype, ritz[0] ?? 0);
+  const S = ritz.slice(0, k);
   let numericalRank = 0;
   for (let i = 0; i < k; i++) {
     if (S[i] > tol) numericalRank = i + 1;
@@ -325,9 +329,9 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
     U,
     S,
     Vt,
-    ritzValues: rr.S,
+    ritzValues: ritz,
     sketchSize: l,
-    basisSize: K.cols,
+    basisSize: Kt.rows,
     powerIters: q,
     krylov,
     passes,
@@ -348,9 +352,11 @@ const SAFE_BOTTOM = 2 ** -900;
  * is needed: a product overflowed (Inf or NaN reached a factorization, which refuses it with
  * `E_NONFINITE`, or op(A)ᵀ·K itself), or op(A)ᵀ·K ends within reach of float64's largest or in
  * the subnormal range. The caller then scales by `overflowGuardScale` and runs again. Overflow
- * cannot go unnoticed: Inf never turns finite again in sums and products.
+ * cannot go unnoticed: Inf never turns finite again in sums and products. The common case is
+ * settled by the backend's sum of squares of op(A)ᵀ·K: finite and positive means every entry is
+ * below 2⁵¹² and one is above 2⁻⁵³⁸ (its square is not 0); else the entries are scanned.
  */
-function inSafeRange<T extends { AtK: Matrix }>(run: (scale: number) => T): T | undefined {
+function inSafeRange<T extends { Zt: Matrix }>(run: (scale: number) => T, backend: Backend): T | undefined {
   let out: T;
   try {
     out = run(1);
@@ -358,8 +364,10 @@ function inSafeRange<T extends { AtK: Matrix }>(run: (scale: number) => T): T | 
     if (e instanceof LowRankError && e.code === 'E_NONFINITE') return undefined;
     throw e;
   }
+  const d = out.Zt.data;
+  const sq = backend.sumSquares(d);
+  if (sq > 0 && sq < Infinity) return out;
   let big = 0;
-  const d = out.AtK.data;
   for (let i = 0; i < d.length; i++) {
     const v = Math.abs(d[i]);
     if (!(v <= SAFE_TOP)) return undefined;

@@ -1,12 +1,13 @@
 /**
- * Rayleigh–Ritz from the eigenpairs of the Gram matrix ZᵀZ that the adaptive block Krylov stop
- * has already computed, instead of factoring Z again.
+ * Rayleigh–Ritz from the eigenpairs of the Gram matrix ZᵀZ (the ones the adaptive block Krylov
+ * stop has already computed, or one small GEMM and eigensolve after a fixed count), instead of
+ * factoring Z.
  *
  * @module
  */
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
-import type { SymmetricEigen } from './eigh.js';
+import { symmetricEigen, type SymmetricEigen } from './eigh.js';
 import { dtypeEpsilon } from './tolerance.js';
 
 /**
@@ -19,50 +20,96 @@ import { dtypeEpsilon } from './tolerance.js';
 export const GRAM_RITZ_MIN_RATIO = 1e-2;
 
 /**
- * Rayleigh–Ritz on an orthonormal basis K (n×L) given Z = op(A)ᵀ·K (m×L) and the eigenpairs of
- * ZᵀZ = Vz·Σ²·Vzᵀ: op(A) ≈ K·Kᵀ·op(A) = K·Zᵀ = (K·Vz)·Σ·(Z·Vz·Σ⁻¹)ᵀ (Halko et al. 2011, Alg. 5.1,
- * with the SVD of Z read off its Gram matrix). Returns what `rayleighRitz` returns — the first
- * `count` left vectors K·Vz (n×count) and right vectors Z·Vz·Σ⁻¹ (m×count) as float64, and all L
- * values σ̂ descending — or undefined when σ̂_count < {@link GRAM_RITZ_MIN_RATIO}·σ̂₁ (the caller
- * then factors Z). The trailing values below √(L·ε)·σ̂₁, where squaring leaves only rounding, are
- * reported as 0, which keeps each a lower bound of its singular value.
+ * Smallest σ̂₁² for which {@link rayleighRitzFromGram} reads the SVD off the Gram matrix: below it
+ * (entries of op(A)ᵀ·K under ≈ 1e−135) the products that make the Gram matrix fall towards the
+ * subnormal range and lose digits, and the caller factors Z as usual.
+ */
+export const GRAM_RITZ_MIN_TOP = 2 ** -900;
+
+/**
+ * The eigenpairs of the Gram matrix ZᵀZ of Z = op(A)ᵀ·K's first `cols` columns, given by rows
+ * (Zᵀ, L×m, any float dtype): one GEMM of m·cols² flops in float64 and a cols×cols symmetric
+ * eigensolve (LAPACK `dsyevd` on the native tier). The eigenvalues are the squared Ritz values of
+ * those columns of the basis. Undefined when the squares leave float64's range (entries beyond
+ * ≈ 1e154).
+ *
+ * @example
+ * ```ts
+ * const gram = ritzGram(basis.Zt, basis.Zt.rows, backend); // gram.values: σ̂², ascending
+ * ```
+ */
+export function ritzGram(Zt: Matrix, cols: number, backend: Backend): SymmetricEigen | undefined {
+  const m = Zt.cols;
+  const head = Zt.data.subarray(0, cols * m);
+  const z = head instanceof Float64Array ? head : Float64Array.from(head);
+  const g = new Matrix(cols, cols, new Float64Array(cols * cols));
+  backend.gemm({ transA: false, transB: true, m: cols, n: cols, k: m, alpha: 1, a: z, lda: m, b: z, ldb: m, beta: 0, c: g.data, ldc: cols });
+  for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) return undefined;
+  // Solved as c·G, c a power of two that brings the largest diagonal entry near 1: exact, and the
+  // eigensolver's own squares (Jacobi's off-diagonal test) stay in range for tiny or huge data.
+  let top = 0;
+  for (let i = 0; i < cols; i++) top = Math.max(top, g.data[i * cols + i]);
+  const c = top > 0 ? 2 ** -Math.round(Math.log2(top)) : 1;
+  if (c !== 1) for (let i = 0; i < g.data.length; i++) g.data[i] *= c;
+  const eig = symmetricEigen(g, { backend });
+  if (c !== 1) for (let i = 0; i < cols; i++) eig.values[i] /= c;
+  return eig;
+}
+
+/**
+ * Rayleigh–Ritz on an orthonormal basis K (n×L) given Z = op(A)ᵀ·K (m×L), both held by rows
+ * (Kᵀ, Zᵀ), and the eigenpairs of ZᵀZ = Vz·Σ²·Vzᵀ: op(A) ≈ K·Kᵀ·op(A) = K·Zᵀ =
+ * (K·Vz)·Σ·(Z·Vz·Σ⁻¹)ᵀ (Halko et al. 2011, Alg. 5.1, with the SVD of Z read off its Gram matrix).
+ * Returns the rank-`count` factors of A itself — U = K·Vz and Vᵀ = Σ⁻¹·Vzᵀ·Zᵀ when op(A) = A, or
+ * U = Z·Vz·Σ⁻¹ and Vᵀ = Vzᵀ·Kᵀ when op(A) = Aᵀ (`transposed`), float64 — with all L values σ̂
+ * descending; or undefined when σ̂_count < {@link GRAM_RITZ_MIN_RATIO}·σ̂₁ or σ̂₁² < {@link GRAM_RITZ_MIN_TOP}
+ * (the caller then factors Z). The trailing values below √(L·ε)·σ̂₁, where squaring leaves only rounding, are reported as 0,
+ * which keeps each a lower bound of its singular value.
  *
  * Cost: two GEMMs (n·L·count and m·L·count flops) instead of a QR of Z, an L×L SVD and the
  * product with Q.
  *
  * @example
  * ```ts
- * const basis = blockKrylov(a, 40, 4, { tolRitz: 2e-4, wanted: 20 });
- * const rr = basis.gram && rayleighRitzFromGram(basis.K, basis.AtK, basis.gram, 20, getBackend());
+ * const basis = blockKrylovRows(a, 40, 4, { tolRitz: 2e-4, wanted: 20 });
+ * const f = basis.gram && rayleighRitzFromGram(basis.Kt, basis.Zt, basis.gram, 20, false, getBackend());
  * ```
  */
-export function rayleighRitzFromGram(K: Matrix, Z: Matrix, gram: SymmetricEigen, count: number, backend: Backend): { left: Matrix; right: Matrix; S: Float64Array } | undefined {
-  const L = K.cols;
-  const m = Z.rows;
-  const n = K.rows;
+export function rayleighRitzFromGram(Kt: Matrix, Zt: Matrix, gram: SymmetricEigen, count: number, transposed: boolean, backend: Backend): { U: Matrix; S: Float64Array; Vt: Matrix } | undefined {
+  const L = Kt.rows;
   const w = gram.values; // ascending
   if (w.length !== L || count > L) return undefined;
   const top = Math.max(0, w[L - 1]);
   const kth = w[L - count];
-  if (!(top > 0) || !(kth >= GRAM_RITZ_MIN_RATIO * GRAM_RITZ_MIN_RATIO * top)) return undefined;
+  if (!(top >= GRAM_RITZ_MIN_TOP) || !(kth >= GRAM_RITZ_MIN_RATIO * GRAM_RITZ_MIN_RATIO * top)) return undefined;
   const S = new Float64Array(L);
   const floor = L * dtypeEpsilon('float64') * top;
   for (let i = 0; i < L; i++) {
     const v = w[L - 1 - i];
     S[i] = v > floor ? Math.sqrt(v) : 0;
   }
-  // The `count` leading eigenvectors, descending, as an L×count matrix in K's and Z's dtypes.
-  const vz = new Float64Array(L * count);
+  // The `count` leading eigenvectors, descending, as an L×count matrix in K's and Z's dtype.
+  const vz = Kt.dtype === 'float64' ? new Float64Array(L * count) : new Float32Array(L * count);
   const ev = gram.vectors.data;
   for (let r = 0; r < L; r++) for (let j = 0; j < count; j++) vz[r * count + j] = ev[r * L + (L - 1 - j)];
-  const product = (x: Matrix, rows: number): Matrix => {
-    const v = x.dtype === 'float64' ? vz : Float32Array.from(vz);
-    const out = Matrix.zeros(rows, count, x.dtype);
-    backend.gemm({ transA: false, transB: false, m: rows, n: count, k: L, alpha: 1, a: x.data, lda: x.cols, b: v, ldb: count, beta: 0, c: out.data, ldc: count });
+  // Xᵀ·Vz (N×count) or Vzᵀ·Xᵀ (count×N) for a basis held by rows (Xᵀ, L×N), in float64.
+  const product = (xt: Matrix, tall: boolean): Matrix => {
+    const N = xt.cols;
+    const out = tall ? Matrix.zeros(N, count, xt.dtype) : Matrix.zeros(count, N, xt.dtype);
+    if (tall) backend.gemm({ transA: true, transB: false, m: N, n: count, k: L, alpha: 1, a: xt.data, lda: N, b: vz, ldb: count, beta: 0, c: out.data, ldc: count });
+    else backend.gemm({ transA: true, transB: false, m: count, n: N, k: L, alpha: 1, a: vz, lda: count, b: xt.data, ldb: N, beta: 0, c: out.data, ldc: N });
     return out.dtype === 'float64' ? out : out.astype('float64');
   };
-  const left = product(K, n);
-  const right = product(Z, m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < count; j++) right.data[i * count + j] /= S[j];
-  return { left, right, S };
+  const left = product(Kt, !transposed); // K·Vz, or its transpose
+  const right = product(Zt, transposed); // Z·Vz, or its transpose (Σ⁻¹ applied below)
+  const d = right.data;
+  if (transposed) {
+    for (let i = 0; i < right.rows; i++) for (let j = 0; j < count; j++) d[i * count + j] /= S[j];
+    return { U: right, S, Vt: left };
+  }
+  for (let j = 0; j < count; j++) {
+    const inv = 1 / S[j];
+    for (let i = j * right.cols, e = i + right.cols; i < e; i++) d[i] *= inv;
+  }
+  return { U: left, S, Vt: right };
 }

@@ -3,10 +3,9 @@ import { describe, test } from 'node:test';
 
 import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { blockKrylov, ritzSettled } from '../../src/linalg/block-krylov.js';
+import { blockKrylovRows, ritzSettled } from '../../src/linalg/block-krylov.js';
 import { getBackend } from '../../src/backend/select.js';
-import { symmetricEigen } from '../../src/linalg/eigh.js';
-import { rayleighRitzFromGram } from '../../src/linalg/rayleigh-ritz-gram.js';
+import { rayleighRitzFromGram, ritzGram } from '../../src/linalg/rayleigh-ritz-gram.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { DEFAULT_OVERSAMPLE, DEFAULT_TOL_RITZ, randomizedSvd, rayleighRitz } from '../../src/linalg/randomized-svd.js';
 import { svd } from '../../src/linalg/svd.js';
@@ -30,34 +29,40 @@ describe('adaptive randomized SVD (tolRitz) and fixed passes', () => {
   test('Rayleigh–Ritz from the Gram eigenpairs equals the factored path; refused on a steep spectrum', () => {
     const a = signalPlusNoise(300, 200, 15, 0.1, 21);
     const backend = getBackend();
-    const basis = blockKrylov(a, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 }); // stops at the first check, Gram kept
+    const basis = blockKrylovRows(a, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 }); // stops at the first check, Gram kept
     assert.equal(basis.stopReason, 'converged');
     const gram = basis.gram;
     assert.ok(gram, 'the adaptive stop returns its eigenpairs');
-    const fast = rayleighRitzFromGram(basis.K, basis.AtK, gram, 10, backend);
-    const slow = rayleighRitz(basis.K, basis.AtK, 10, backend);
+    const fast = rayleighRitzFromGram(basis.Kt, basis.Zt, gram, 10, false, backend);
+    const slow = rayleighRitz(basis.Kt.transpose(), basis.Zt.transpose(), 10, backend);
     assert.ok(fast);
     for (let i = 0; i < 10; i++) assert.ok(Math.abs(fast.S[i] - slow.S[i]) <= 1e-12 * slow.S[0], `σ̂${i + 1}`);
-    // Same rank-10 approximation (sign-free): left·diag(S)·rightᵀ.
-    const rebuild = (r: { left: Matrix; right: Matrix; S: Float64Array }): Matrix => {
-      const l = r.left.clone();
-      for (let i = 0; i < l.rows; i++) for (let j = 0; j < 10; j++) l.data[i * 10 + j] *= r.S[j];
-      return matmul(l, r.right, { transB: true });
+    // Same rank-10 approximation (sign-free): U·diag(S)·Vᵀ; and the transposed orientation gives its transpose.
+    const rebuild = (u: Matrix, s: Float64Array, vt: Matrix): Matrix => {
+      const l = u.clone();
+      for (let i = 0; i < l.rows; i++) for (let j = 0; j < 10; j++) l.data[i * 10 + j] *= s[j];
+      return matmul(l, vt);
     };
-    const x = rebuild(fast);
-    const y = rebuild(slow);
+    const x = rebuild(fast.U, fast.S, fast.Vt);
+    const y = rebuild(slow.left, slow.S, slow.right.transpose());
     let diff = 0;
     for (let i = 0; i < x.data.length; i++) diff = Math.max(diff, Math.abs(x.data[i] - y.data[i]));
     assert.ok(diff <= 1e-10 * slow.S[0], `max difference ${diff}`);
+    const flipped = rayleighRitzFromGram(basis.Kt, basis.Zt, gram, 10, true, backend);
+    assert.ok(flipped);
+    const xt = rebuild(flipped.U, flipped.S, flipped.Vt);
+    let diffT = 0;
+    for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) diffT = Math.max(diffT, Math.abs(xt.data[j * x.rows + i] - x.data[i * x.cols + j]));
+    assert.ok(diffT <= 1e-12 * slow.S[0], `transposed orientation differs by ${diffT}`);
     // Right vectors orthonormal to the QR path's rounding.
-    const g = matmul(fast.right, fast.right, { transA: true });
+    const g = matmul(fast.Vt, fast.Vt, { transB: true });
     for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) assert.ok(Math.abs(g.data[i * 10 + j] - (i === j ? 1 : 0)) <= 1e-11);
     // Negative control: σ̂_k far below σ̂₁ (here a rank-3 signal with k = 10) is left to the factored path.
     const steep = matmul(randn(300, 3, 5), randn(3, 200, 6));
-    const b2 = blockKrylov(steep, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 });
-    const z = b2.AtK;
-    const eig = b2.gram ?? symmetricEigen(matmul(z, z, { transA: true }));
-    assert.equal(rayleighRitzFromGram(b2.K, z, eig, 10, backend), undefined);
+    const b2 = blockKrylovRows(steep, 20, 3, { seed: 4, tolRitz: 1e9, wanted: 10 });
+    const eig = b2.gram ?? ritzGram(b2.Zt, b2.Zt.rows, backend);
+    assert.ok(eig);
+    assert.equal(rayleighRitzFromGram(b2.Kt, b2.Zt, eig, 10, false, backend), undefined);
   });
 
   test('a well-separated signal stops early, converged, within 1e-4 of the optimum and of the fixed count', () => {
