@@ -2,6 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { combineResidualLanes, isFloatArray, newResidualLanes, residualLanes } from '../backend/js/residual-lanes.js';
+import { getBackend } from '../backend/select.js';
 import { nearZeroSummary, nearZeroThreshold, type AvgPercentNearZero } from './avg-percent.js';
 import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
 
@@ -28,7 +29,8 @@ export interface ApproximationErrors {
 
 /**
  * Error figures of an approximation `approx` of `a` (same shape; dtypes may differ, as the
- * seed compares a float64 original with a float32 product). One pass over both after ‖A‖_F, no temporaries.
+ * seed compares a float64 original with a float32 product). One pass over both after ‖A‖_F, no temporaries,
+ * by the default backend's residual kernel (the same figures, bit for bit, on every tier).
  *
  * @throws {@link LowRankError} `E_SHAPE` when the shapes differ.
  * @example
@@ -41,7 +43,7 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
   if (a.rows !== approx.rows || a.cols !== approx.cols) {
     throw new LowRankError('E_SHAPE', `approximation is ${approx.rows}×${approx.cols} but the original is ${a.rows}×${a.cols}`);
   }
-  const acc = new ErrorAccumulator(frobeniusNorm(a), a.data.length);
+  const acc = new ErrorAccumulator(frobeniusNorm(a), a.data.length, getBackend());
   acc.add(a.data, 0, approx.data);
   return acc.result();
 }
