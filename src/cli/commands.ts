@@ -33,10 +33,11 @@ export const COMMAND_MODULES: ReadonlyArray<readonly [name: string, load: () => 
 const GLOBAL_VALUE_OPTIONS = new Set(['--backend', '--threads']);
 
 /**
- * The commands whose modules `argv` needs: the named command alone when the first non-option
- * argument names one, none for a bare `--version`/`-V`, else all (help, unknown command).
+ * Index in `argv` of the command name: the first argument that is neither an option nor the value
+ * of a global option taking one (`--backend native factor …`); -1 when there is none (or only
+ * after `--`).
  */
-export function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [string, () => Promise<Register>]> {
+export function commandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') break;
@@ -44,7 +45,19 @@ export function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [st
       if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
       continue;
     }
-    const named = COMMAND_MODULES.filter(([name]) => name === arg);
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The commands whose modules `argv` needs: the named command alone when the first non-option
+ * argument names one, none for a bare `--version`/`-V`, else all (help, unknown command).
+ */
+export function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [string, () => Promise<Register>]> {
+  const at = commandIndex(argv);
+  if (at >= 0) {
+    const named = COMMAND_MODULES.filter(([name]) => name === argv[at]);
     return named.length ? named : COMMAND_MODULES;
   }
   const helpAsked = argv.some((a) => a === '--help' || a === '-h');

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // First: starts the window over which the default thread count measures the other processes' load.
 import '../backend/native/threads.js';
-import { commandsFor } from './commands.js';
+import { commandIndex, commandsFor } from './commands.js';
+import { prefetchCommandInput } from './prefetch.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -11,6 +12,8 @@ import { packageVersion } from './version.js';
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   const commands = commandsFor(argv);
+  // The input file is read on the thread pool while the modules below load.
+  prefetchCommandInput(argv, commandIndex(argv));
   // A bare --version needs no other module: answered as commander would, before anything loads.
   if (commands.length === 0) {
     process.stdout.write(`${packageVersion()}\n`);

@@ -19,6 +19,7 @@ import type { CsrMatrix } from '../core/sparse.js';
 import { readDelimited, type Delimiter, type MissingCells } from '../io/csv.js';
 import { decodeImage, DEFAULT_MAX_PIXELS, IMAGE_FILE_EXTENSIONS, imageLuma } from '../io/image.js';
 import { readNpy } from '../io/npy.js';
+import { takePrefetched } from './prefetch.js';
 // The .npz (fflate) and Matrix Market readers are imported when such an input is read.
 
 /** The path that means standard input (and, for `--out`, standard output). */
@@ -191,6 +192,9 @@ export async function writeStdout(bytes: Uint8Array | string): Promise<void> {
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {
+  // Read ahead by main.ts while the modules loaded (prefetch.ts); else, or when that failed, here.
+  const ahead = await takePrefetched(path);
+  if (ahead) return ahead;
   try {
     if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     // One synchronous read: nothing else runs meanwhile, and fs.promises.readFile's 512 KiB
