@@ -102,6 +102,61 @@ export class Rng {
     for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.uniform();
   }
 
+  /**
+   * Fills `out` with standard normal draws for random sketches (the Gaussian test matrices of
+   * randomized SVDs): the Marsaglia polar method on 32-bit uniforms, (i + ½)·2⁻³¹ for the next
+   * draws i as signed integers, with the generator's state held in locals — about 3× faster than
+   * {@link Rng.fillNormal}, whose uniforms carry 53 bits. A different stream from
+   * {@link Rng.normal} and {@link Rng.fillNormal} (which it leaves as they are); |draws| ≤ 9.4.
+   * Advances this generator like any other draw.
+   *
+   * @example
+   * ```ts
+   * const omega = new Float64Array(2000 * 30);
+   * new Rng(0).fillNormalSketch(omega);
+   * ```
+   */
+  fillNormalSketch(out: Float32Array | Float64Array): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      // Two xoshiro128** steps, as nextUint32 (results kept signed).
+      let x = Math.imul(s1, 5);
+      const a = Math.imul((x << 7) | (x >>> 25), 9);
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      x = Math.imul(s1, 5);
+      const b = Math.imul((x << 7) | (x >>> 25), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const u = (a + 0.5) * 4.656612873077393e-10; // 2⁻³¹: in (−1, 1), never 0
+      const v = (b + 0.5) * 4.656612873077393e-10;
+      const r = u * u + v * v;
+      if (r >= 1) continue;
+      const f = Math.sqrt((-2 * Math.log(r)) / r);
+      out[i++] = u * f;
+      if (i < n) out[i++] = v * f;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** Fills `out` with N(mean, std²) draws. */
   fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();

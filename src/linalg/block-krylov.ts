@@ -7,7 +7,7 @@ import { matmul } from './matmul.js';
 import { safeNorm } from './norms.js';
 import { choleskyQr2Rows } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
-import { checkNormalizer, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
+import { checkNormalizer, fastGaussianSketch, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 import { ritzGram } from './rayleigh-ritz-gram.js';
 import { svd } from './svd.js';
 import type { SymmetricEigen } from './eigh.js';
@@ -205,7 +205,7 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
   const totalSq = tolRitz === undefined ? NaN : (options.sumSquares ?? backend.sumSquares(a.data)) * s * s;
 
   const total = 2 * q + 2;
-  let yt = op.apply(gaussianSketch(m, l, rng, a.dtype), true);
+  let yt = op.apply(fastGaussianSketch(m, l, rng, a.dtype), true);
   let passes = 1;
   options.onPass?.(passes, total);
   let prevEnergy = NaN;

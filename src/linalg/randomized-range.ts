@@ -262,6 +262,23 @@ export function gaussianSketch(rows: number, cols: number, rng: Rng, dtype: DTyp
 }
 
 /**
+ * An m×l standard Gaussian test matrix Ω like {@link gaussianSketch}, drawn by
+ * `Rng.fillNormalSketch` (the polar method on 32-bit uniforms, ≈ 3× faster; a different stream
+ * from `Rng.normal`): the starting sketch of the randomized range finder and of block Krylov.
+ * The same seed gives the same Ω in every environment.
+ *
+ * @example
+ * ```ts
+ * const omega = fastGaussianSketch(3000, 60, new Rng(0)); // 3000×60 float64
+ * ```
+ */
+export function fastGaussianSketch(rows: number, cols: number, rng: Rng, dtype: DType = 'float64'): Matrix {
+  const out = Matrix.zeros(rows, cols, dtype);
+  rng.fillNormalSketch(out.data);
+  return out;
+}
+
+/**
  * The permuted lower factor P·L of a partially pivoted LU of a tall n×l matrix Y
  * (`Y = (P·L)·U`, scipy's `lu(Y, permute_l=True)[0]`): a basis of Y's column space with unit
  * entries at the pivots and all entries in [−1, 1]. Computed in float64, returned in Y's dtype.
@@ -411,7 +428,7 @@ export function operatorRangeFinder(op: MatrixOperator, size: number, options: R
   const normalizer = options.normalizer ?? 'qr';
   checkNormalizer(normalizer);
   const rng = options.rng ?? new Rng(options.seed ?? 0);
-  const omega = gaussianSketch(op.cols, size, rng, op.dtype);
+  const omega = fastGaussianSketch(op.cols, size, rng, op.dtype);
   const total = 2 * q + 1;
   let y = op.apply(omega);
   options.onPass?.(1, total);

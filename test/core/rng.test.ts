@@ -51,6 +51,35 @@ describe('Rng (xoshiro128** seeded by SplitMix32)', () => {
     assert.ok(Math.abs(beyond2 / n - 0.0455) < 0.003, `tail ${beyond2 / n}`);
   });
 
+  it('fillNormalSketch: mean 0, variance 1, the right tail mass, |z| ≤ 9.4, deterministic, normal() stream untouched', () => {
+    const n = 200_001; // odd: the last pair is cut
+    const z = new Float64Array(n);
+    new Rng(11).fillNormalSketch(z);
+    let s = 0;
+    let s2 = 0;
+    let beyond2 = 0;
+    for (const x of z) {
+      assert.ok(Number.isFinite(x) && Math.abs(x) <= 9.4);
+      s += x;
+      s2 += x * x;
+      if (Math.abs(x) > 2) beyond2++;
+    }
+    assert.ok(Math.abs(s / n) < 5 / Math.sqrt(n), `mean ${s / n}`);
+    assert.ok(Math.abs(s2 / n - 1) < 0.02, `variance ${s2 / n}`);
+    assert.ok(Math.abs(beyond2 / n - 0.0455) < 0.003, `tail ${beyond2 / n}`);
+    const again = new Float32Array(n);
+    new Rng(11).fillNormalSketch(again);
+    for (let i = 0; i < n; i += 997) assert.equal(again[i], Math.fround(z[i]));
+    // normal() and fillNormal keep their own stream: the first draws of a fresh Rng(11).
+    const a = new Rng(11);
+    const b = new Rng(11);
+    const first = Array.from({ length: 4 }, () => a.normal());
+    const filled = new Float64Array(4);
+    b.fillNormal(filled);
+    assert.deepEqual(Array.from(filled), first);
+    assert.notEqual(first[0], z[0]);
+  });
+
   it('int(n) covers [0, n) evenly', () => {
     const rng = new Rng(3);
     const counts = new Array(5).fill(0);
