@@ -1,13 +1,16 @@
 /**
  * The native tier (OpenBLAS + LAPACK addon) against its peers, one table:
  *
- *   npx tsx bench/native.ts [--quick] [--only=gemm,svd,rsvd,adam] [--reps=N]
+ *   npx tsx bench/native.ts [--quick] [--only=gemm,svd,rsvd,adam,errpass] [--reps=N]
  *   (also the first part of `npm run bench`)
  *
  * Rows (issue 4): GEMM 1024³ and 2048³ float32/float64 vs numpy; exact SVD 1000², 2000² and
  * (issue 15) tall 4000×1000, 10000×500 and wide 1000×4000 float64 vs numpy.linalg.svd; randomized SVD on case (a) of the randomized-SVD issue vs
  * scikit-learn's randomized_svd and torch.svd_lowrank (time and error ÷ optimum); the seed demo
- * (100×50, rank 10, 500 Adam epochs) and a 2000×2000, k = 50, 100-epoch gradient run vs PyTorch.
+ * (100×50, rank 10, 500 Adam epochs) and a 2000×2000, k = 50, 100-epoch gradient run vs PyTorch;
+ * (issue 15) the error pass of `lowrank factor` (approximationErrorsFromFactors: U·V in row blocks,
+ * compared with A by the native residual kernel) at 2000² and 8000×2000, k = 50, vs numpy's
+ * `A − U @ V` and the same figures (the WebAssembly tier's time beside ours).
  *
  * Peers run from bench/native_peers.py in the same invocation, one task right after ours, so
  * that both see the same machine load. Every time is a median of several runs (after a warm-up
@@ -30,6 +33,8 @@ import { frobeniusErrorBlocked } from '../src/linalg/error-estimators.js';
 import { randomizedSvd, type RandomizedSvdOptions } from '../src/linalg/randomized-svd.js';
 import { svd } from '../src/linalg/svd.js';
 import { gradientFactorize } from '../src/methods/gradient.js';
+import { approximationErrorsFromFactors } from '../src/metrics/factor-errors.js';
+import { loadWasmNode } from '../src/backend/wasm/node.js';
 
 const PEERS = fileURLToPath(new URL('./native_peers.py', import.meta.url));
 
@@ -363,6 +368,51 @@ export async function benchNative(opts: { quick?: boolean; reps?: number; only?:
           goal: i === 0 ? c.goal : NaN,
           goalText: i === 0 ? c.goalText : '(extra peer, no identity-input GEMMs)',
         });
+      });
+    }
+
+    // ---- The error pass of `lowrank factor` (issue 15) -------------------------------------
+    const errShapes: ReadonlyArray<[number, number]> = quick ? [[2000, 2000]] : [[2000, 2000], [8000, 2000]];
+    const wasm = want('errpass') ? loadWasmNode(1).backend : null;
+    for (const [n, m] of want('errpass') ? errShapes : []) {
+      const k = 50;
+      const rng = new Rng(15 + n);
+      const gaussian = (r: number, c: number): Matrix => {
+        const x = Matrix.zeros(r, c);
+        for (let i = 0; i < x.data.length; i++) x.data[i] = rng.normal();
+        return x;
+      };
+      const a = gaussian(n, m);
+      const u = gaussian(n, k);
+      const v = gaussian(k, m);
+      const files = { a: join(dir, 'ea.npy'), u: join(dir, 'eu.npy'), v: join(dir, 'ev.npy') };
+      writeFileSync(files.a, writeNpy(a));
+      writeFileSync(files.u, writeNpy(u));
+      writeFileSync(files.v, writeNpy(v));
+      for (const p of numpys) await p.call({ op: 'errpass_setup', ...files });
+      const normA = Math.sqrt(native.sumSquares(a.data));
+      const t = await interleaved(
+        () => once(() => approximationErrorsFromFactors(a, u, v, { backend: native, normA })),
+        [
+          ...(wasm ? [async () => once(() => approximationErrorsFromFactors(a, u, v, { backend: wasm, normA }))] : []),
+          ...numpys.map((p) => async () => (await p.call({ op: 'errpass' })).ms),
+        ],
+        opts.reps ?? 5,
+        1,
+      );
+      // The WebAssembly tier ran as the first "peer": its median, then numpy's.
+      const wasmMs = wasm ? (t.peers.shift() as number) : NaN;
+      const bestIdx = t.peers.length ? t.peers.indexOf(Math.min(...t.peers)) : -1;
+      rows.push({
+        benchmark: `error pass ${n}×${m}, k = ${k} float64`,
+        oursMs: t.ours,
+        oursNote: `U·V in blocks + residual kernel${wasm ? `; wasm tier ${fmtMs(wasmMs)}` : ''}`,
+        peer: bestIdx >= 0 ? `${numpyName(numpys[bestIdx])} A − U @ V, figures` : 'numpy missing',
+        peerMs: bestIdx >= 0 ? t.peers[bestIdx] : NaN,
+        others: numpys.map((p, i) => `${numpyName(p)}: ${fmtMs(t.peers[i])}`),
+        speedup: bestIdx >= 0 ? t.peers[bestIdx] / t.ours : NaN,
+        goal: NaN,
+        goalText: '',
       });
     }
   } finally {

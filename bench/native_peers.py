@@ -91,6 +91,23 @@ def op_svd(_):
     return {"ms": timed(lambda: np.linalg.svd(a, full_matrices=False))[1]}
 
 
+def op_errpass_setup(req):
+    state["errpass"] = tuple(np.load(req[name]) for name in ("a", "u", "v"))
+    return {}
+
+
+def op_errpass(_):
+    """The error figures of lowrank's error pass, the numpy way: the whole product, then the formulas."""
+    a, u, v = state["errpass"]
+
+    def run():
+        d = a - u @ v
+        ad = np.abs(d)
+        return (np.linalg.norm(d), np.mean(ad / (np.abs(a) + 1e-8)), ad.max())
+
+    return {"ms": timed(run)[1]}
+
+
 def op_rsvd_setup(req):
     rng = np.random.default_rng(20110217)  # case (a) of bench/randomized_peers.py
     n, k = 2000, 50

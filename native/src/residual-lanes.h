@@ -50,12 +50,12 @@ typedef long long lr_rl_v2l __attribute__((vector_size(16)));
 #define LR_RL_FN static inline
 #endif
 
-// GCC on x86-64 Linux: an AVX2 clone (VEX three-operand forms) beside the SSE2 baseline; both
-// perform the same operations on each lane, so they give the same bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LR_RL_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LR_RL_CLONES
+// GCC on x86-64: beside the SSE2 loop, an AVX2 one where the four lanes are one 4×double
+// register, chosen at run time (__builtin_cpu_supports); both perform the same operations on
+// each lane, so they give the same bits. AVX2 does not bring FMA (a separate target feature).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LR_RL_AVX2 1
+#include <immintrin.h>
 #endif
 
 LR_RL_FN lr_rl_v2d lr_rl_load_f64(const double* p) {
@@ -132,40 +132,93 @@ LR_RL_FN void lr_rl_pair_add(lr_rl_pair* p, lr_rl_v2d a, lr_rl_v2d b, lr_rl_v2d 
   p->near += (lr_rl_v2d)(isNear & (lr_rl_v2l)r);
 }
 
-/** Defines NAME over A entries of type XT (loaded by LOADX) and Â entries of type YT (LOADY). */
-#define LR_RL_DEFINE(NAME, XT, LOADX, YT, LOADY)                                                   \
-LR_RL_CLONES LR_RL_FN void NAME(const XT* x, const YT* y, long len, double below, double* lanes) { \
-  lr_rl_pair lo, hi;                                                                               \
-  lr_rl_pair_load(&lo, lanes);                                                                     \
-  lr_rl_pair_load(&hi, lanes + 2);                                                                 \
-  const lr_rl_v2d lim = {below, below};                                                            \
-  long t = 0;                                                                                      \
-  for (; t + LR_RL_LANES <= len; t += LR_RL_LANES) {                                               \
-    lr_rl_pair_add(&lo, LOADX(x + t), LOADY(y + t), lim);                                          \
-    lr_rl_pair_add(&hi, LOADX(x + t + 2), LOADY(y + t + 2), lim);                                  \
-  }                                                                                                \
-  lr_rl_pair_store(&lo, lanes);                                                                    \
-  lr_rl_pair_store(&hi, lanes + 2);                                                                \
-  for (; t < len; t++) {                                                                           \
-    const int l = (int)(t & (LR_RL_LANES - 1));                                                    \
-    const double a = (double)x[t];                                                                 \
-    const double d = a - (double)y[t];                                                             \
-    const double ad = __builtin_fabs(d);                                                           \
-    const double aa = __builtin_fabs(a);                                                           \
-    const double r = ad / (aa + 1e-8);                                                             \
-    lanes[l] += d * d;                                                                             \
-    lanes[4 + l] += r;                                                                             \
-    if (ad > lanes[16 + l] || ad != ad) lanes[16 + l] = ad;                                        \
-    if (aa < below) {                                                                              \
-      lanes[8 + l] += 1;                                                                           \
-      lanes[12 + l] += r;                                                                          \
-    }                                                                                              \
-  }                                                                                                \
+/** The SSE2 / SIMD128 loop of NAME over whole groups of 4 entries; returns the entries done. */
+#define LR_RL_DEFINE_PAIRS(NAME, XT, LOADX, YT, LOADY)                                        \
+LR_RL_FN long NAME##_pairs(const XT* x, const YT* y, long len, double below, double* lanes) { \
+  lr_rl_pair lo, hi;                                                                          \
+  lr_rl_pair_load(&lo, lanes);                                                                \
+  lr_rl_pair_load(&hi, lanes + 2);                                                            \
+  const lr_rl_v2d lim = {below, below};                                                       \
+  long t = 0;                                                                                 \
+  for (; t + LR_RL_LANES <= len; t += LR_RL_LANES) {                                          \
+    lr_rl_pair_add(&lo, LOADX(x + t), LOADY(y + t), lim);                                     \
+    lr_rl_pair_add(&hi, LOADX(x + t + 2), LOADY(y + t + 2), lim);                             \
+  }                                                                                           \
+  lr_rl_pair_store(&lo, lanes);                                                               \
+  lr_rl_pair_store(&hi, lanes + 2);                                                           \
+  return t;                                                                                   \
 }
 
-LR_RL_DEFINE(lr_residual_f64_f64, double, lr_rl_load_f64, double, lr_rl_load_f64)
-LR_RL_DEFINE(lr_residual_f64_f32, double, lr_rl_load_f64, float, lr_rl_load_f32)
-LR_RL_DEFINE(lr_residual_f32_f32, float, lr_rl_load_f32, float, lr_rl_load_f32)
-LR_RL_DEFINE(lr_residual_f32_f64, float, lr_rl_load_f32, double, lr_rl_load_f64)
+#if LR_RL_AVX2
+#define lr_rl_load4_f64(p) _mm256_loadu_pd(p)
+#define lr_rl_load4_f32(p) _mm256_cvtps_pd(_mm_loadu_ps(p))
+/** The AVX2 loop of NAME (lane l = element l of one register); returns the entries done. */
+#define LR_RL_DEFINE_QUAD(NAME, XT, LOAD4X, YT, LOAD4Y)                                                     \
+__attribute__((target("avx2"))) LR_RL_FN long NAME##_quad(const XT* x, const YT* y, long len, double below, \
+                                                          double* lanes) {                                  \
+  __m256d ss = _mm256_loadu_pd(lanes), pct = _mm256_loadu_pd(lanes + 4), cnt = _mm256_loadu_pd(lanes + 8);  \
+  __m256d near = _mm256_loadu_pd(lanes + 12), mx = _mm256_loadu_pd(lanes + 16), nan = _mm256_setzero_pd();  \
+  const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));                    \
+  const __m256d eps = _mm256_set1_pd(1e-8), lim = _mm256_set1_pd(below), one = _mm256_set1_pd(1);           \
+  long t = 0;                                                                                               \
+  for (; t + LR_RL_LANES <= len; t += LR_RL_LANES) {                                                        \
+    const __m256d a = LOAD4X(x + t);                                                                        \
+    const __m256d d = _mm256_sub_pd(a, LOAD4Y(y + t));                                                      \
+    const __m256d ad = _mm256_and_pd(d, absMask), aa = _mm256_and_pd(a, absMask);                           \
+    const __m256d r = _mm256_div_pd(ad, _mm256_add_pd(aa, eps));                                            \
+    ss = _mm256_add_pd(ss, _mm256_mul_pd(d, d));                                                            \
+    pct = _mm256_add_pd(pct, r);                                                                            \
+    mx = _mm256_max_pd(ad, mx);                                                                             \
+    nan = _mm256_or_pd(nan, _mm256_cmp_pd(ad, ad, _CMP_UNORD_Q));                                           \
+    const __m256d isNear = _mm256_cmp_pd(aa, lim, _CMP_LT_OQ);                                              \
+    cnt = _mm256_add_pd(cnt, _mm256_and_pd(isNear, one));                                                   \
+    near = _mm256_add_pd(near, _mm256_and_pd(isNear, r));                                                   \
+  }                                                                                                         \
+  _mm256_storeu_pd(lanes, ss);                                                                              \
+  _mm256_storeu_pd(lanes + 4, pct);                                                                         \
+  _mm256_storeu_pd(lanes + 8, cnt);                                                                         \
+  _mm256_storeu_pd(lanes + 12, near);                                                                       \
+  _mm256_storeu_pd(lanes + 16, _mm256_or_pd(mx, nan));                                                      \
+  return t;                                                                                                 \
+}
+#define LR_RL_VECTOR(NAME, x, y, len, below, lanes) \
+  (__builtin_cpu_supports("avx2") ? NAME##_quad(x, y, len, below, lanes) : NAME##_pairs(x, y, len, below, lanes))
+#else
+#define LR_RL_DEFINE_QUAD(NAME, XT, LOAD4X, YT, LOAD4Y)
+#define LR_RL_VECTOR(NAME, x, y, len, below, lanes) NAME##_pairs(x, y, len, below, lanes)
+#endif
+
+/**
+ * Defines NAME (the vector loop, then the definition entry by entry for the last len mod 4),
+ * NAME##_pairs and NAME##_quad (the loops, see above) and NAME##_tail (entries [t, len) one by one).
+ */
+#define LR_RL_DEFINE(NAME, XT, LOADX, LOAD4X, YT, LOADY, LOAD4Y)                                     \
+LR_RL_DEFINE_PAIRS(NAME, XT, LOADX, YT, LOADY)                                                       \
+LR_RL_DEFINE_QUAD(NAME, XT, LOAD4X, YT, LOAD4Y)                                                      \
+LR_RL_FN void NAME##_tail(const XT* x, const YT* y, long t, long len, double below, double* lanes) { \
+  for (; t < len; t++) {                                                                             \
+    const int l = (int)(t & (LR_RL_LANES - 1));                                                      \
+    const double a = (double)x[t];                                                                   \
+    const double d = a - (double)y[t];                                                               \
+    const double ad = __builtin_fabs(d);                                                             \
+    const double aa = __builtin_fabs(a);                                                             \
+    const double r = ad / (aa + 1e-8);                                                               \
+    lanes[l] += d * d;                                                                               \
+    lanes[4 + l] += r;                                                                               \
+    if (ad > lanes[16 + l] || ad != ad) lanes[16 + l] = ad;                                          \
+    if (aa < below) {                                                                                \
+      lanes[8 + l] += 1;                                                                             \
+      lanes[12 + l] += r;                                                                            \
+    }                                                                                                \
+  }                                                                                                  \
+}                                                                                                    \
+LR_RL_FN void NAME(const XT* x, const YT* y, long len, double below, double* lanes) {                \
+  NAME##_tail(x, y, LR_RL_VECTOR(NAME, x, y, len, below, lanes), len, below, lanes);                 \
+}
+
+LR_RL_DEFINE(lr_residual_f64_f64, double, lr_rl_load_f64, lr_rl_load4_f64, double, lr_rl_load_f64, lr_rl_load4_f64)
+LR_RL_DEFINE(lr_residual_f64_f32, double, lr_rl_load_f64, lr_rl_load4_f64, float, lr_rl_load_f32, lr_rl_load4_f32)
+LR_RL_DEFINE(lr_residual_f32_f32, float, lr_rl_load_f32, lr_rl_load4_f32, float, lr_rl_load_f32, lr_rl_load4_f32)
+LR_RL_DEFINE(lr_residual_f32_f64, float, lr_rl_load_f32, lr_rl_load4_f32, double, lr_rl_load_f64, lr_rl_load4_f64)
 
 #endif  // LOWRANK_RESIDUAL_LANES_H

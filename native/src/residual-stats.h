@@ -21,7 +21,7 @@ namespace residual {
 
 using namespace napi_args;
 
-/** residualLanes(x, offset, y, below, lanes): see the header comment. */
+/** residualLanes(x, offset, y, below, lanes[, baseline]): see the header comment. */
 inline Napi::Value ResidualLanes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 5) throwType(env, "residualLanes takes 5 arguments");
@@ -36,16 +36,25 @@ inline Napi::Value ResidualLanes(const Napi::CallbackInfo& info) {
   checkLength(env, lanes, LR_RL_DOUBLES, "lanes");
   checkLength(env, x, offset + y.length, "x");
   const long len = static_cast<long>(y.length);
+  // Testing only: a 6th argument `true` runs the SSE2 loop even where AVX2 is chosen, so that
+  // both loops are checked against the TypeScript bits on an AVX2 machine.
+  const bool baseline = info.Length() > 5 && info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();
   double* l = lanes.as<double>();
+#define LR_RL_CALL(NAME, XT, YT)                                                           \
+  do {                                                                                     \
+    const XT* xp = x.as<XT>() + offset;                                                    \
+    const YT* yp = y.as<YT>();                                                             \
+    if (baseline) NAME##_tail(xp, yp, NAME##_pairs(xp, yp, len, below, l), len, below, l); \
+    else NAME(xp, yp, len, below, l);                                                      \
+  } while (0)
   if (x.dtype == DType::F64) {
-    const double* xp = x.as<double>() + offset;
-    if (y.dtype == DType::F64) lr_residual_f64_f64(xp, y.as<double>(), len, below, l);
-    else lr_residual_f64_f32(xp, y.as<float>(), len, below, l);
+    if (y.dtype == DType::F64) LR_RL_CALL(lr_residual_f64_f64, double, double);
+    else LR_RL_CALL(lr_residual_f64_f32, double, float);
   } else {
-    const float* xp = x.as<float>() + offset;
-    if (y.dtype == DType::F64) lr_residual_f32_f64(xp, y.as<double>(), len, below, l);
-    else lr_residual_f32_f32(xp, y.as<float>(), len, below, l);
+    if (y.dtype == DType::F64) LR_RL_CALL(lr_residual_f32_f64, float, double);
+    else LR_RL_CALL(lr_residual_f32_f32, float, float);
   }
+#undef LR_RL_CALL
   return env.Undefined();
 }
 

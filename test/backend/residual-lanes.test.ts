@@ -1,7 +1,8 @@
 /**
  * The error pass's residual statistics — native (native/src/residual-lanes.h through the addon)
  * and WebAssembly (the same header through wasm/src/residual.h, operands copied in chunks) —
- * against the TypeScript loop they replace (src/backend/js/residual-lanes.ts). All three perform
+ * against the TypeScript loop they replace (src/backend/js/residual-lanes.ts); the native addon's
+ * SSE2 loop as well as its AVX2 one, which it picks where the CPU has AVX2. All perform
  * each lane's floating-point operations in the same order without fused multiply-adds, so the lane
  * sums and hence every figure of ApproximationErrors must be equal bit for bit (the kernels'
  * documented contract; NaN compared as NaN): on NaN, ±Inf, zeros, entries near zero, 1e±150 scales
@@ -9,17 +10,33 @@
  * offsets into A, float32 and float64 on either side, and one pass split into blocks.
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { RESIDUAL_LANES_LENGTH, type Backend } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backend/js/index.js';
 import { RESIDUAL_CHUNK } from '../../src/backend/wasm/backend.js';
+import { loadNative } from '../../src/backend/native/index.js';
+import type { NativeAddon } from '../../src/backend/native/addon.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { ErrorAccumulator, approximationErrors, frobeniusNorm, type ApproximationErrors } from '../../src/metrics/errors.js';
 import { availableBackends } from './backends.js';
 
-const tiers = availableBackends().filter((b) => b.residualLanes && b !== jsBackend);
+/** The kernels under test, each with a label for the messages. */
+const tiers: Array<{ label: string; backend: Backend }> = availableBackends()
+  .filter((b) => b.residualLanes && b !== jsBackend)
+  .map((backend) => ({ label: backend.name, backend }));
+const nativeStatus = loadNative();
+/**
+ * The native addon's SSE2 loop even on an AVX2 machine (its testing argument), as one more tier:
+ * both of its loops must give the TypeScript bits.
+ */
+if (nativeStatus.backend) {
+  const addon = createRequire(import.meta.url)(nativeStatus.path) as NativeAddon;
+  const backend: Backend = { ...nativeStatus.backend, residualLanes: (x, offset, y, below, lanes) => addon.residualLanes(x, offset, y, below, lanes, true) };
+  tiers.push({ label: 'native SSE2 loop', backend });
+}
 
 /** Lane sums of one call on a tier, as numbers (deepEqual compares typed float arrays with !==, failing on NaN). */
 function lanesOf(backend: Backend, x: Float32Array | Float64Array, offset: number, y: Float32Array | Float64Array, below: number): number[] {
@@ -55,7 +72,7 @@ const DTYPES = [Float64Array, Float32Array] as const;
 
 describe('residual statistics: native and WebAssembly kernels give the TypeScript loop\'s bits', () => {
   it('finds the kernel tiers (native when built, WebAssembly always)', () => {
-    assert.ok(tiers.some((b) => b.name === 'wasm'), 'the WebAssembly tier loads in Node');
+    assert.ok(tiers.some((t) => t.label === 'wasm'), 'the WebAssembly tier loads in Node');
   });
 
   it('lane sums and ApproximationErrors equal bit for bit, whole or in blocks (property)', () => {
@@ -81,9 +98,9 @@ describe('residual statistics: native and WebAssembly kernels give the TypeScrip
           const refLanes = lanesOf(jsBackend, x, offset, y, below);
           const ref = errorsOn(undefined, x, offset, y, normA, block);
           assert.deepEqual(errorsOn(jsBackend, x, offset, y, normA, block), ref);
-          for (const backend of tiers) {
-            assert.deepEqual(lanesOf(backend, x, offset, y, below), refLanes, `${backend.name} lanes`);
-            assert.deepEqual(errorsOn(backend, x, offset, y, normA, block), ref, `${backend.name} figures, blocks of ${block}`);
+          for (const { label, backend } of tiers) {
+            assert.deepEqual(lanesOf(backend, x, offset, y, below), refLanes, `${label} lanes`);
+            assert.deepEqual(errorsOn(backend, x, offset, y, normA, block), ref, `${label} figures, blocks of ${block}`);
           }
         },
       ),
@@ -105,9 +122,9 @@ describe('residual statistics: native and WebAssembly kernels give the TypeScrip
         }
         x[offset + 2 * RESIDUAL_CHUNK + 5] = NaN;
         const ref = lanesOf(jsBackend, x, offset, y, 2 ** -10);
-        for (const backend of tiers) {
+        for (const { label, backend } of tiers) {
           const got = lanesOf(backend, x, offset, y, 2 ** -10);
-          assert.deepEqual(got, ref, `${backend.name} ${X.name}/${Y.name}`);
+          assert.deepEqual(got, ref, `${label} ${X.name}/${Y.name}`);
           assert.ok(Number.isNaN(got[16 + ((2 * RESIDUAL_CHUNK + 5) % 4)]), 'the NaN entry\'s lane max is NaN');
         }
       }
@@ -122,16 +139,15 @@ describe('residual statistics: native and WebAssembly kernels give the TypeScrip
       const want = Math.sqrt(125) * scale;
       const ref = approximationErrors(new Matrix(2, 5, a), new Matrix(2, 5, b));
       assert.ok(Math.abs(ref.frobenius - want) <= 4e-16 * want, `${ref.frobenius} vs ${want}`);
-      for (const backend of tiers) {
-        assert.deepEqual(errorsOn(backend, a, 0, b, frobeniusNorm(new Matrix(2, 5, a)), 4), errorsOn(undefined, a, 0, b, frobeniusNorm(new Matrix(2, 5, a)), 4), backend.name);
-      }
+      const normA = frobeniusNorm(new Matrix(2, 5, a));
+      for (const { label, backend } of tiers) assert.deepEqual(errorsOn(backend, a, 0, b, normA, 4), errorsOn(undefined, a, 0, b, normA, 4), label);
     }
   });
 
   it('kernels refuse an A too short for the offset and a short lanes block, before reading', () => {
-    for (const backend of tiers) {
-      assert.throws(() => lanesOf(backend, new Float64Array(4), 1, new Float64Array(4), 0), /x holds 4 elements, needs/, backend.name);
-      assert.throws(() => backend.residualLanes!(new Float64Array(4), 0, new Float64Array(4), 0, new Float64Array(19)), /lanes holds? 19/, backend.name);
+    for (const { label, backend } of tiers) {
+      assert.throws(() => lanesOf(backend, new Float64Array(4), 1, new Float64Array(4), 0), /x holds 4 elements, needs/, label);
+      assert.throws(() => backend.residualLanes!(new Float64Array(4), 0, new Float64Array(4), 0, new Float64Array(19)), /lanes holds? 19/, label);
     }
   });
 });

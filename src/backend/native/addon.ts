@@ -28,8 +28,11 @@ export interface NativeAddon {
   axpy(alpha: number, x: FloatArray, y: FloatArray): void;
   sumSquares(x: FloatArray): number;
   factorGradient(n: number, m: number, k: number, u: FloatArray, v: FloatArray, a: FloatArray, gu: FloatArray, gv: FloatArray, scale: number): number;
-  /** The error pass's lane sums (native/src/residual-lanes.h); x and y may differ in element type. */
-  residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
+  /**
+   * The error pass's lane sums (native/src/residual-lanes.h); x and y may differ in element type.
+   * `baseline` (tests only): the SSE2 loop even where the AVX2 one would run.
+   */
+  residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array, baseline?: boolean): void;
   adamEpochs(args: object): number;
   alsHalfSweep(
     rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, values: Float64Array,
