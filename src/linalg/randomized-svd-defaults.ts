@@ -21,8 +21,8 @@ export const DEFAULT_KRYLOV_OVERSAMPLE = 2;
  * (p = 10) instead of {@link DEFAULT_KRYLOV_OVERSAMPLE}: with one or no iteration the basis has
  * only one or two blocks, and Halko et al.'s p = 10 pays. Measured with
  * `bench/randomized-adaptive.ts` (`passes: 4`, q = 1, 2000×2000 rank-100 signal + noise): at
- * k = 20 the error ÷ optimum is 1.01448 with p = 2 and 1.00879 with p = 10 (torch.svd_lowrank
- * with q = k + 10, niter = 2: 1.01384), for about the same time.
+ * k = 20 the error ÷ optimum is 1.01452 with p = 2 and 1.00826 with p = 10 (torch.svd_lowrank
+ * with q = k + 10, niter = 2: 1.01621), for about the same time.
  */
 export const KRYLOV_FEW_ITERS = 1;
 
@@ -33,8 +33,12 @@ export const KRYLOV_FEW_ITERS = 1;
  * σ_k/σ_{l+1}: Musco & Musco 2015, Thm. 1), so the settling test can fire after fewer passes,
  * and on a machine where a pass over A is memory-bound a wider block costs little more per pass.
  * Measured with `bench/randomized-adaptive.ts` on the four accuracy cases: with p = 2 they stop
- * at 8–10 passes; with p = 20 at 6, within 1.1e−5 of the optimum. p = 10 stopped a smooth image
- * plus noise at rank 8 at 6 passes 9.7e−4 above the optimum, p = 20 2.3e−4 above.
+ * at 8–10 passes; with p = 20 at 6, within 1.2e−5 of the optimum. p = 10 stopped a smooth image
+ * plus noise at rank 8 at 6 passes 7.3e−4 above the optimum, p = 20 2.5e−4 above. A pass costs
+ * about the same for blocks of 25–32 columns and for 33–40 on OpenBLAS (its kernels take the
+ * columns in groups of 8), so p = 12 (l = 32 at k = 20) would make the 6 passes ≈ 20% cheaper; but
+ * it stops (c) and (d) at 6 passes only with tolRitz ≥ 5e−4, and then lands up to 1.0e−4 above the
+ * optimum over seeds 0–5 (the image 4.5–7.9e−4): too close to the goal for a default.
  */
 export const ADAPTIVE_OVERSAMPLE = 20;
 
@@ -58,11 +62,11 @@ export const AUTO_POWER_ITERS = {
  * observe the Ritz values of block Krylov settle within a few blocks; Halko et al. (2011, §4.5)
  * note power iterations pay only on slow spectra — so the count should follow the matrix.
  * Measured with `bench/randomized-adaptive.ts` on the four cases of `bench/accuracy.ts`
- * (block of {@link ADAPTIVE_OVERSAMPLE}): all four stop at 6 passes, 4e−14 … 1.1e−5 above the
- * optimum (the tail predicted up to 7e−5). The tail can under-estimate where the rate slows after
- * the strong directions are found: a smooth image plus noise at rank 8
+ * (block of {@link ADAPTIVE_OVERSAMPLE}): all four stop at 6 passes, 5e−14 … 1.2e−5 above the
+ * optimum over seeds 0–5 (the tail measured up to 1.6e−4). The tail can under-estimate where the
+ * rate slows after the strong directions are found: a smooth image plus noise at rank 8
  * (test/methods/image-large.test.ts), whose wanted values include three of a flat noise floor,
- * stops at 6 passes 2.3e−4 above the optimum (the tail said 3.3e−5). The previous rule (the last
+ * stops at 6 passes 2.3–4.3e−4 above the optimum (the tail said 2.2–4.9e−5). The previous rule (the last
  * gain alone, tolerance 1e−3, p = 2) needed 8–10 passes on the four cases.
  */
 export const DEFAULT_TOL_RITZ = 2e-4;

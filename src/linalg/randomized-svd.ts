@@ -194,11 +194,13 @@ export function useKrylov(l: number, q: number, n: number, m: number): boolean {
  * 2. Basis Q (n×L, orthonormal) of a sketch of A's range: randomized subspace iteration (Halko,
  *    Martinsson & Tropp 2011, Alg. 4.4, L = l = k + p) or randomized block Krylov (Musco & Musco
  *    2015, Alg. 2, L = (q + 1)·l), re-normalized every pass (QR, or LU on request).
- * 3. Rayleigh–Ritz (Halko et al. Alg. 5.1): B = QᵀA (L×m) from the last pass, B = Ũ·Σ·Vᵀ by the
- *    exact dense {@link svd} (LAPACK on the native tier, one-sided Jacobi otherwise) of Bᵀ's
- *    triangular factor when L ≪ m, U = Q·Ũ — or, when the adaptive stop fired, from the
- *    eigenpairs of BBᵀ it already computed (`rayleighRitzFromGram`: two GEMMs, taken when
- *    σ̂_k ≥ 1e−2·σ̂₁ so that squaring costs no accuracy that matters).
+ * 3. Rayleigh–Ritz (Halko et al. Alg. 5.1): B = QᵀA (L×m) from the last pass, B = Ũ·Σ·Vᵀ from
+ *    the eigenpairs of BBᵀ (`rayleighRitzFromGram`: the adaptive stop's, else one small GEMM and
+ *    an L×L symmetric eigensolve, then two GEMMs; taken when σ̂_k ≥ 1e−2·σ̂₁ so that squaring
+ *    costs no accuracy that matters), else by the exact dense {@link svd} (LAPACK on the native
+ *    tier, one-sided Jacobi otherwise) of Bᵀ's triangular factor when L ≪ m, U = Q·Ũ. Block
+ *    Krylov keeps Q and B by rows (`blockKrylovRows`), the layout in which the passes over A run
+ *    fastest.
  * 4. Singular values under max(n, m)·ε·σ̂₁ are set to 0 (rank-deficient input: the true rank's
  *    worth of non-zero values, not rounding noise), and signs are normalized with
  *    {@link svdFlip}.
