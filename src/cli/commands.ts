@@ -3,6 +3,7 @@
  * run imports only the command it runs (see {@link commandsFor}).
  */
 import type { Command } from 'commander';
+import { commandIndex, versionOnly } from './argv.js';
 
 /** A command module's registration function: defines the command, its options and its action on `program`. */
 export type Register = (program: Command) => void;
@@ -29,27 +30,6 @@ export const COMMAND_MODULES: ReadonlyArray<readonly [name: string, load: () => 
   ['worker', async () => (await import('./worker.js')).registerWorker],
 ];
 
-/** Global options that take a value as the next argument (so that value is not the command name). */
-const GLOBAL_VALUE_OPTIONS = new Set(['--backend', '--threads']);
-
-/**
- * Index in `argv` of the command name: the first argument that is neither an option nor the value
- * of a global option taking one (`--backend native factor …`); -1 when there is none (or only
- * after `--`).
- */
-export function commandIndex(argv: readonly string[]): number {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') break;
-    if (arg.startsWith('-')) {
-      if (GLOBAL_VALUE_OPTIONS.has(arg)) i++;
-      continue;
-    }
-    return i;
-  }
-  return -1;
-}
-
 /**
  * The commands whose modules `argv` needs: the named command alone when the first non-option
  * argument names one, none for a bare `--version`/`-V`, else all (help, unknown command).
@@ -60,6 +40,5 @@ export function commandsFor(argv: readonly string[]): ReadonlyArray<readonly [st
     const named = COMMAND_MODULES.filter(([name]) => name === argv[at]);
     return named.length ? named : COMMAND_MODULES;
   }
-  const helpAsked = argv.some((a) => a === '--help' || a === '-h');
-  return !helpAsked && argv.some((a) => a === '--version' || a === '-V') ? [] : COMMAND_MODULES;
+  return versionOnly(argv) ? [] : COMMAND_MODULES;
 }

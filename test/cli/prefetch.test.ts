@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commandIndex } from '../../src/cli/commands.js';
+import { commandIndex } from '../../src/cli/argv.js';
 import { prefetchCommandInput, prefetchFile, takePrefetched } from '../../src/cli/prefetch.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { writeNpy } from '../../src/io/npy.js';
