@@ -8,9 +8,9 @@ import { safeNorm } from './norms.js';
 import { choleskyQr2Rows } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, fastGaussianSketch, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
-import { ritzGram } from './rayleigh-ritz-gram.js';
+import { ritzGram, type RitzGram } from './rayleigh-ritz-gram.js';
 import { svd } from './svd.js';
-import type { SymmetricEigen } from './eigh.js';
+import { eigenvectorColumns, type SymmetricEigen } from './eigh.js';
 import { dtypeEpsilon } from './tolerance.js';
 
 /** Re-orthogonalization passes of a new block against the basis before giving up (two suffice once deflated blocks are replaced). */
@@ -150,16 +150,18 @@ export function ritzSettled(before: number, prev: number, next: number, totalSq:
  * ```
  */
 export function blockKrylov(a: Matrix, blockSize: number, iterations: number, options: BlockKrylovOptions = {}): BlockKrylovBasis {
-  const { Kt, Zt, ...rest } = blockKrylovRows(a, blockSize, iterations, options);
-  return { K: Kt.transpose(), AtK: Zt.transpose(), ...rest };
+  const { Kt, Zt, gram, ...rest } = blockKrylovRows(a, blockSize, iterations, options);
+  return { K: Kt.transpose(), AtK: Zt.transpose(), ...rest, gram: gram && { values: gram.values, vectors: eigenvectorColumns(gram.vectorRows, Kt.rows) } };
 }
 
 /** The basis of {@link blockKrylovRows}: {@link BlockKrylovBasis} with K and op(A)ᵀ·K held by rows. */
-export interface BlockKrylovRows extends Omit<BlockKrylovBasis, 'K' | 'AtK'> {
+export interface BlockKrylovRows extends Omit<BlockKrylovBasis, 'K' | 'AtK' | 'gram'> {
   /** Kᵀ, L×rows(op(A)), orthonormal rows; A's dtype. */
   Kt: Matrix;
   /** (op(A)ᵀ·K)ᵀ = Kᵀ·op(A), L×cols(op(A)); A's dtype. */
   Zt: Matrix;
+  /** When the adaptive stop fired: the eigenpairs of ZᵀZ for the returned basis (see {@link BlockKrylovBasis.gram}). */
+  gram?: RitzGram;
 }
 
 /**
@@ -210,7 +212,7 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
   options.onPass?.(passes, total);
   let prevEnergy = NaN;
   let beforeEnergy = NaN;
-  let gram: SymmetricEigen | undefined;
+  let gram: RitzGram | undefined;
   let ritzChange = NaN;
   let ran = q;
   let stopReason: KrylovStopReason = tolRitz === undefined ? 'fixed' : 'max-passes';
@@ -251,7 +253,7 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
  * (squaring loses nothing the settling test needs: it compares energies, which is what Frobenius
  * errors are made of).
  */
-function wantedEnergy(gram: SymmetricEigen, k: number): number {
+function wantedEnergy(gram: RitzGram, k: number): number {
   const values = gram.values; // ascending
   let e = 0;
   for (let i = Math.max(0, values.length - k); i < values.length; i++) e += Math.max(0, values[i]);
@@ -308,7 +310,7 @@ function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Ba
   if (fast && fast.minSingularBound > tol) {
     qi = fast.Qt;
   } else {
-    const f = fast ? { Q: fast.Qt.transpose(), R: fast.R } : qr(yt.transpose(), { backend }); // Q n×l, R l×l (float64)
+    const f = fast ? { Q: fast.Qt.transpose(), R: fast.rFactor() } : qr(yt.transpose(), { backend }); // Q n×l, R l×l (float64)
     const small = svd(f.R, { backend });
     let kept = 0;
     while (kept < l && small.S[kept] > tol) kept++;

@@ -33,12 +33,12 @@ export const CHOLESKY_QR_MAX_COND = 1e5;
 export function choleskyQr2(y: Matrix, backend: Backend): { Q: Matrix; R: Matrix } | undefined {
   if (y.dtype !== 'float64' || y.rows < y.cols || y.cols === 0) return undefined;
   const f = choleskyQr2Core(y.data as Float64Array, y.rows, y.cols, false, backend);
-  return f && { Q: new Matrix(y.rows, y.cols, f.q), R: f.R };
+  return f && { Q: new Matrix(y.rows, y.cols, f.q), R: f.rFactor() };
 }
 
 /**
  * {@link choleskyQr2} of a panel held by rows: given Yᵀ (l×n, float64, l ≤ n), Qᵀ (l×n, orthonormal
- * rows) and R (l×l upper triangular) with Y = Q·R — the layout in which the products with a large
+ * rows) and R (l×l upper triangular, formed on request by `rFactor()`) with Y = Q·R — the layout in which the products with a large
  * matrix come out fastest (`blockKrylov` keeps its blocks so). The same GEMMs with the transpose
  * flags swapped; also gives a lower bound of R's smallest singular value,
  * 1/(‖R₁⁻¹‖_F·‖R₂⁻¹‖_F) (R = R₂·R₁, the two rounds' factors), for free.
@@ -49,19 +49,19 @@ export function choleskyQr2(y: Matrix, backend: Backend): { Q: Matrix; R: Matrix
  * const f = choleskyQr2Rows(yt, backend); // f.Qt: l×n, yt = (f.Qt)ᵀ·f.R transposed
  * ```
  */
-export function choleskyQr2Rows(yt: Matrix, backend: Backend): { Qt: Matrix; R: Matrix; minSingularBound: number } | undefined {
+export function choleskyQr2Rows(yt: Matrix, backend: Backend): { Qt: Matrix; rFactor: () => Matrix; minSingularBound: number } | undefined {
   if (yt.dtype !== 'float64' || yt.cols < yt.rows || yt.rows === 0) return undefined;
   const f = choleskyQr2Core(yt.data as Float64Array, yt.cols, yt.rows, true, backend);
-  return f && { Qt: new Matrix(yt.rows, yt.cols, f.q), R: f.R, minSingularBound: f.minSingularBound };
+  return f && { Qt: new Matrix(yt.rows, yt.cols, f.q), rFactor: f.rFactor, minSingularBound: f.minSingularBound };
 }
 
 /**
  * The two rounds of CholeskyQR2 on an n×l panel Y held as `y`: row-major Y (`rows` false) or
- * row-major Yᵀ (`rows` true); Q comes back in the same layout.
+ * row-major Yᵀ (`rows` true); Q comes back in the same layout, R = R₂·R₁ on request.
  */
-function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, backend: Backend): { q: Float64Array; R: Matrix; minSingularBound: number } | undefined {
+function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, backend: Backend): { q: Float64Array; rFactor: () => Matrix; minSingularBound: number } | undefined {
   let q = y;
-  let r: Float64Array | undefined;
+  const lows: Float64Array[] = [];
   let invNorms = 1;
   const low = new Float64Array(l * l);
   const ld = rows ? n : l;
@@ -86,11 +86,15 @@ function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, b
     if (rows) backend.gemm({ transA: false, transB: false, m: l, n, k: l, alpha: 1, a: inv, lda: l, b: q, ldb: n, beta: 0, c: next, ldc: n });
     else backend.gemm({ transA: false, transB: true, m: n, n: l, k: l, alpha: 1, a: q, lda: l, b: inv, ldb: l, beta: 0, c: next, ldc: l });
     q = next;
+    lows.push(low.slice());
+  }
+  // R = R₂·R₁ with Rᵢ = Lᵢᵀ.
+  const upper = (low: Float64Array): Float64Array => {
     const rr = new Float64Array(l * l);
     for (let i = 0; i < l; i++) for (let j = i; j < l; j++) rr[i * l + j] = low[j * l + i];
-    r = r ? upperProduct(rr, r, l) : rr;
-  }
-  return { q, R: new Matrix(l, l, r as Float64Array), minSingularBound: 1 / invNorms };
+    return rr;
+  };
+  return { q, rFactor: () => new Matrix(l, l, upperProduct(upper(lows[1]), upper(lows[0]), l)), minSingularBound: 1 / invNorms };
 }
 
 /** A·B for l×l upper triangular A and B, row-major. */

@@ -54,11 +54,42 @@ export function symmetricEigen(a: Matrix, options: SymmetricEigenOptions = {}): 
   // Row-major working copy; on return, row i = eigenvector i.
   const w = a.astype('float64').data as Float64Array;
   const values = new Float64Array(n);
-  if (n > 0) {
-    if (backend.syevd) backend.syevd({ n, a: w, w: values });
-    else jacobiEigen(w, n, values, maxSweeps);
-  }
-  // Column i of V = row i of w, sign-normalized.
+  eigenRowsInPlace(w, n, values, backend, maxSweeps);
+  return { values, vectors: eigenvectorColumns(w, n) };
+}
+
+/**
+ * The eigen-decomposition of the symmetric n×n matrix held (upper triangle, row-major) in `w`, in
+ * place and without {@link symmetricEigen}'s checks and copies: on return `values` holds the
+ * eigenvalues ascending and row i of `w` a unit eigenvector of values[i] (signs as the solver
+ * leaves them). LAPACK `dsyevd` when the backend has it, else cyclic Jacobi. For callers that
+ * have checked the matrix and need a few eigenvectors, e.g. the Rayleigh–Ritz step of the
+ * randomized SVD.
+ *
+ * @throws {@link LowRankError} `E_DIVERGED` when the iteration does not converge.
+ * @example
+ * ```ts
+ * const w = Float64Array.of(2, 1, 1, 2), values = new Float64Array(2);
+ * eigenRowsInPlace(w, 2, values, getBackend()); // values [1, 3]; w's row 1 = ±[1, 1]/√2
+ * ```
+ */
+export function eigenRowsInPlace(w: Float64Array, n: number, values: Float64Array, backend: Backend, maxSweeps = 50): void {
+  if (n === 0) return;
+  if (backend.syevd) backend.syevd({ n, a: w, w: values });
+  else jacobiEigen(w, n, values, maxSweeps);
+}
+
+/**
+ * The eigenvectors held as rows (row i of `w`, n×n, as {@link eigenRowsInPlace} leaves them) as
+ * the n×n matrix of {@link SymmetricEigen}: column i = row i of w, sign-normalized (its
+ * largest-magnitude entry positive).
+ *
+ * @example
+ * ```ts
+ * eigenvectorColumns(Float64Array.of(0, -1, 1, 0), 2).data; // [0, 1, 1, 0]
+ * ```
+ */
+export function eigenvectorColumns(w: Float64Array, n: number): Matrix {
   const vectors = Matrix.zeros(n, n);
   const v = vectors.data;
   for (let i = 0; i < n; i++) {
@@ -68,7 +99,7 @@ export function symmetricEigen(a: Matrix, options: SymmetricEigenOptions = {}): 
     const sign = w[row + best] < 0 ? -1 : 1;
     for (let j = 0; j < n; j++) v[j * n + i] = sign * w[row + j];
   }
-  return { values, vectors };
+  return vectors;
 }
 
 /**

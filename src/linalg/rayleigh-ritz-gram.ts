@@ -7,7 +7,7 @@
  */
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
-import { symmetricEigen, type SymmetricEigen } from './eigh.js';
+import { eigenRowsInPlace } from './eigh.js';
 import { dtypeEpsilon } from './tolerance.js';
 
 /**
@@ -26,39 +26,50 @@ export const GRAM_RITZ_MIN_RATIO = 1e-2;
  */
 export const GRAM_RITZ_MIN_TOP = 2 ** -900;
 
+/** The eigenpairs of a Gram matrix ZᵀZ as {@link ritzGram} computes them. */
+export interface RitzGram {
+  /** The L eigenvalues, ascending: the squared Ritz values σ̂². */
+  values: Float64Array;
+  /** L×L row-major, row i a unit eigenvector of values[i] (signs as the eigensolver leaves them). */
+  vectorRows: Float64Array;
+}
+
 /**
  * The eigenpairs of the Gram matrix ZᵀZ of Z = op(A)ᵀ·K's first `cols` columns, given by rows
  * (Zᵀ, L×m, any float dtype): one GEMM of m·cols² flops in float64 and a cols×cols symmetric
- * eigensolve (LAPACK `dsyevd` on the native tier). The eigenvalues are the squared Ritz values of
- * those columns of the basis. Undefined when the squares leave float64's range (entries beyond
- * ≈ 1e154).
+ * eigensolve (LAPACK `dsyevd` on the native tier, Jacobi otherwise). The eigenvalues are the
+ * squared Ritz values of those columns of the basis. The matrix is solved as c·ZᵀZ, c a power of
+ * two that brings its largest diagonal entry near 1 (exact, and the eigensolver's own squares stay
+ * in range for tiny or huge data). Undefined when the squares leave float64's range (entries
+ * beyond ≈ 1e154): checked on the diagonal, ‖zᵢ‖², which bounds every entry of a Gram matrix.
  *
  * @example
  * ```ts
  * const gram = ritzGram(basis.Zt, basis.Zt.rows, backend); // gram.values: σ̂², ascending
  * ```
  */
-export function ritzGram(Zt: Matrix, cols: number, backend: Backend): SymmetricEigen | undefined {
+export function ritzGram(Zt: Matrix, cols: number, backend: Backend): RitzGram | undefined {
   const m = Zt.cols;
   const head = Zt.data.subarray(0, cols * m);
-  const z = head instanceof Float64Array ? head : Float64Array.from(head);
-  const g = new Matrix(cols, cols, new Float64Array(cols * cols));
-  backend.gemm({ transA: false, transB: true, m: cols, n: cols, k: m, alpha: 1, a: z, lda: m, b: z, ldb: m, beta: 0, c: g.data, ldc: cols });
-  for (let i = 0; i < g.data.length; i++) if (!Number.isFinite(g.data[i])) return undefined;
-  // Solved as c·G, c a power of two that brings the largest diagonal entry near 1: exact, and the
-  // eigensolver's own squares (Jacobi's off-diagonal test) stay in range for tiny or huge data.
   let top = 0;
-  for (let i = 0; i < cols; i++) top = Math.max(top, g.data[i * cols + i]);
+  for (let i = 0; i < cols; i++) {
+    const d = backend.sumSquares(head.subarray(i * m, (i + 1) * m));
+    if (!(d <= Number.MAX_VALUE)) return undefined;
+    top = Math.max(top, d);
+  }
   const c = top > 0 ? 2 ** -Math.round(Math.log2(top)) : 1;
-  if (c !== 1) for (let i = 0; i < g.data.length; i++) g.data[i] *= c;
-  const eig = symmetricEigen(g, { backend });
-  if (c !== 1) for (let i = 0; i < cols; i++) eig.values[i] /= c;
-  return eig;
+  const z = head instanceof Float64Array ? head : Float64Array.from(head);
+  const g = new Float64Array(cols * cols);
+  backend.gemm({ transA: false, transB: true, m: cols, n: cols, k: m, alpha: c, a: z, lda: m, b: z, ldb: m, beta: 0, c: g, ldc: cols });
+  const values = new Float64Array(cols);
+  eigenRowsInPlace(g, cols, values, backend);
+  if (c !== 1) for (let i = 0; i < cols; i++) values[i] /= c;
+  return { values, vectorRows: g };
 }
 
 /**
  * Rayleigh–Ritz on an orthonormal basis K (n×L) given Z = op(A)ᵀ·K (m×L), both held by rows
- * (Kᵀ, Zᵀ), and the eigenpairs of ZᵀZ = Vz·Σ²·Vzᵀ: op(A) ≈ K·Kᵀ·op(A) = K·Zᵀ =
+ * (Kᵀ, Zᵀ), and the eigenpairs of ZᵀZ ({@link ritzGram}) = Vz·Σ²·Vzᵀ: op(A) ≈ K·Kᵀ·op(A) = K·Zᵀ =
  * (K·Vz)·Σ·(Z·Vz·Σ⁻¹)ᵀ (Halko et al. 2011, Alg. 5.1, with the SVD of Z read off its Gram matrix).
  * Returns the rank-`count` factors of A itself — U = K·Vz and Vᵀ = Σ⁻¹·Vzᵀ·Zᵀ when op(A) = A, or
  * U = Z·Vz·Σ⁻¹ and Vᵀ = Vzᵀ·Kᵀ when op(A) = Aᵀ (`transposed`), float64 — with all L values σ̂
@@ -75,7 +86,7 @@ export function ritzGram(Zt: Matrix, cols: number, backend: Backend): SymmetricE
  * const f = basis.gram && rayleighRitzFromGram(basis.Kt, basis.Zt, basis.gram, 20, false, getBackend());
  * ```
  */
-export function rayleighRitzFromGram(Kt: Matrix, Zt: Matrix, gram: SymmetricEigen, count: number, transposed: boolean, backend: Backend): { U: Matrix; S: Float64Array; Vt: Matrix } | undefined {
+export function rayleighRitzFromGram(Kt: Matrix, Zt: Matrix, gram: RitzGram, count: number, transposed: boolean, backend: Backend): { U: Matrix; S: Float64Array; Vt: Matrix } | undefined {
   const L = Kt.rows;
   const w = gram.values; // ascending
   if (w.length !== L || count > L) return undefined;
@@ -90,8 +101,11 @@ export function rayleighRitzFromGram(Kt: Matrix, Zt: Matrix, gram: SymmetricEige
   }
   // The `count` leading eigenvectors, descending, as an L×count matrix in K's and Z's dtype.
   const vz = Kt.dtype === 'float64' ? new Float64Array(L * count) : new Float32Array(L * count);
-  const ev = gram.vectors.data;
-  for (let r = 0; r < L; r++) for (let j = 0; j < count; j++) vz[r * count + j] = ev[r * L + (L - 1 - j)];
+  const ev = gram.vectorRows;
+  for (let j = 0; j < count; j++) {
+    const row = (L - 1 - j) * L;
+    for (let r = 0; r < L; r++) vz[r * count + j] = ev[row + r];
+  }
   // Xᵀ·Vz (N×count) or Vzᵀ·Xᵀ (count×N) for a basis held by rows (Xᵀ, L×N), in float64.
   const product = (xt: Matrix, tall: boolean): Matrix => {
     const N = xt.cols;
