@@ -123,33 +123,30 @@ export class Rng {
     let s3 = this.s3;
     const n = out.length;
     let i = 0;
+    let u = 0;
+    let first = true;
     while (i < n) {
-      // Two xoshiro128** steps, as nextUint32 (results kept signed).
-      let x = Math.imul(s1, 5);
-      const a = Math.imul((x << 7) | (x >>> 25), 9);
-      let t = s1 << 9;
+      // One xoshiro128** step, as nextUint32 (the result kept signed), to a uniform on (−1, 1).
+      const x = Math.imul(s1, 5);
+      const w = (Math.imul((x << 7) | (x >>> 25), 9) + 0.5) * 4.656612873077393e-10; // ·2⁻³¹, never 0
+      const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
       s1 ^= s2;
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      x = Math.imul(s1, 5);
-      const b = Math.imul((x << 7) | (x >>> 25), 9);
-      t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const u = (a + 0.5) * 4.656612873077393e-10; // 2⁻³¹: in (−1, 1), never 0
-      const v = (b + 0.5) * 4.656612873077393e-10;
-      const r = u * u + v * v;
+      if (first) {
+        u = w;
+        first = false;
+        continue;
+      }
+      first = true;
+      const r = u * u + w * w;
       if (r >= 1) continue;
       const f = Math.sqrt((-2 * Math.log(r)) / r);
       out[i++] = u * f;
-      if (i < n) out[i++] = v * f;
+      if (i < n) out[i++] = w * f;
     }
     this.s0 = s0;
     this.s1 = s1;
