@@ -29,8 +29,8 @@ export interface ApproximationErrors {
 
 /**
  * Error figures of an approximation `approx` of `a` (same shape; dtypes may differ, as the
- * seed compares a float64 original with a float32 product). One pass over both after ‖A‖_F, no temporaries,
- * by the default backend's residual kernel (the same figures, bit for bit, on every tier).
+ * seed compares a float64 original with a float32 product). One pass over both after ‖A‖_F, no
+ * temporaries, by the default backend's residual kernel (the same figures, bit for bit, on every tier).
  *
  * @throws {@link LowRankError} `E_SHAPE` when the shapes differ.
  * @example
@@ -55,9 +55,10 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
  * threshold of the avg-percent breakdown ({@link nearZeroThreshold}) is known before the pass and
  * each entry costs one branch instead of a histogram update. The pass over a piece is the
  * backend's {@link Backend.residualLanes} (memory speed on the native and WebAssembly tiers; the
- * same bits on every tier), its four lanes combined per piece. The
- * sum of squared differences is scaled ({@link ScaledSumOfSquares}), so the Frobenius and relative
- * errors stay finite for entries up to float64's largest, as LAPACK's `dnrm2` does.
+ * same bits on every tier), its four lanes combined per piece. The sum of squared differences is
+ * scaled ({@link ScaledSumOfSquares}): a piece whose plain sum overflowed or may have underflowed
+ * is summed again rescaled, so the Frobenius and relative errors stay finite for entries up to
+ * float64's largest, as LAPACK's `dnrm2` does.
  */
 export class ErrorAccumulator {
   private readonly ss = new ScaledSumOfSquares();
