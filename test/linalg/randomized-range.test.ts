@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 import { LowRankError } from '../../src/core/errors.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { blockKrylov } from '../../src/linalg/block-krylov.js';
-import { luNormalize, matrixOperator, randomizedRangeFinder } from '../../src/linalg/randomized-range.js';
+import { luNormalize, matrixOperator, matrixRowsOperator, randomizedRangeFinder } from '../../src/linalg/randomized-range.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { availableBackends } from '../backend/backends.js';
 import { add, maxAbsDiff, orthonormalityDefect, randn } from './spectra.js';
 
 /** ‖(I − QQᵀ)X‖_max: how much of X lies outside span(Q). */
@@ -70,6 +72,28 @@ describe('randomized range finder (Halko et al. Alg. 4.4)', () => {
     assert.throws(() => op.apply(y), (e: unknown) => e instanceof LowRankError && e.code === 'E_SHAPE');
   });
 
+  test('matrixRowsOperator gives the transposed products, on every tier, scaled, into a given buffer', () => {
+    const a = randn(9, 6, 1);
+    const x = randn(6, 3, 2);
+    const y = randn(9, 3, 3);
+    for (const backend of availableBackends()) {
+      const op = matrixRowsOperator(a, false, backend, 0.5);
+      const half = (m: ReturnType<typeof randn>) => new Matrix(m.rows, m.cols, m.data.map((v) => v / 2));
+      assert.ok(maxAbsDiff(op.apply(x.transpose()), half(matmul(a, x).transpose())) < 1e-14, backend.name);
+      assert.ok(maxAbsDiff(op.apply(x, true), half(matmul(a, x).transpose())) < 1e-14, `${backend.name} xTall`);
+      const out = new Float64Array(5 * 6);
+      const z = op.applyT(y.transpose(), out.subarray(6, 24)); // rows 1–3 of a 5×6 buffer
+      assert.ok(maxAbsDiff(z, half(matmul(a, y, { transA: true }).transpose())) < 1e-14, `${backend.name} applyT`);
+      assert.deepEqual([out[5], out[24]], [0, 0]);
+      assert.ok(maxAbsDiff(new Matrix(3, 6, out.subarray(6, 24)), z) === 0);
+      const opT = matrixRowsOperator(a, true, backend);
+      assert.deepEqual([opT.rows, opT.cols], [6, 9]);
+      assert.ok(maxAbsDiff(opT.apply(y.transpose()), matmul(a, y, { transA: true }).transpose()) < 1e-14);
+      assert.ok(maxAbsDiff(opT.applyT(x.transpose()), matmul(a, x).transpose()) < 1e-14);
+      assert.throws(() => op.apply(y.transpose()), (e: unknown) => e instanceof LowRankError && e.code === 'E_SHAPE');
+    }
+  });
+
   test('argument checks', () => {
     const a = randn(10, 8, 1);
     const isArg = (e: unknown): boolean => e instanceof LowRankError && e.code === 'E_ARG';
@@ -80,6 +104,19 @@ describe('randomized range finder (Halko et al. Alg. 4.4)', () => {
 });
 
 describe('block Krylov (Musco & Musco 2015, Alg. 2)', () => {
+  test('the adaptive stop\'s Gram eigenpairs, as blockKrylov returns them, diagonalize AtKᵀ·AtK', () => {
+    const a = add(matmul(randn(120, 8, 1), randn(8, 90, 2)), randn(120, 90, 3, 0.5));
+    const { AtK, gram } = blockKrylov(a, 6, 3, { seed: 7, tolRitz: 1e9, wanted: 4 });
+    assert.ok(gram);
+    const g = matmul(AtK, AtK, { transA: true });
+    const gv = matmul(g, gram.vectors);
+    const L = g.rows;
+    for (let j = 0; j < L; j++) {
+      for (let i = 0; i < L; i++) assert.ok(Math.abs(gv.data[i * L + j] - gram.values[j] * gram.vectors.data[i * L + j]) <= 1e-10 * gram.values[L - 1], `G·v${j}`);
+    }
+    assert.ok(orthonormalityDefect(gram.vectors) < 1e-12);
+  });
+
   test('K is orthonormal, AtK = AᵀK, 2q + 2 passes, and K contains the subspace iterate', () => {
     const a = add(matmul(randn(120, 8, 1), randn(8, 90, 2)), randn(120, 90, 3, 0.5));
     const { K, AtK, passes } = blockKrylov(a, 6, 3, { seed: 7 });
