@@ -1,34 +1,36 @@
 #!/usr/bin/env node
 /**
- * Bundles the command line (tsc's `dist/cli/*.js`) into three files in `dist/bin/`:
+ * Bundles the command line (tsc's `dist/cli/*.js`) into `dist/bin/`:
  * - `lowrank.js`, the package's `bin`: main.ts alone (a bare `--version`, the input read ahead),
- *   which imports `cli.js` for every other run, so `lowrank --version` compiles ≈ 10 KB, not 600;
- * - `cli.js`: run.ts and everything it reaches, one file instead of ≈ 80 modules to resolve, open
- *   and link one by one (Node's ES module loader spends about a millisecond a module). The lazy
- *   `import()`s of the sources (each command in src/cli/commands.ts, the readers of rarer formats,
- *   the figures) stay lazy: esbuild wraps those modules in functions run on first import;
- * - `shared.js`: the modules both hold state for (the start of the thread default's load window,
- *   src/backend/native/threads.ts; the input read ahead, src/cli/prefetch.ts), imported by the
- *   other two so each exists once.
- * (One file for the whole CLI beat esbuild's code splitting, which gave ≈ 40 chunks for a factor
- * run: `factor --help` took 62 ms of CPU over an empty Node process as one file, 74 ms split,
- * 103 ms unbundled; but compiling the one file cost `--version` ≈ 25 ms, hence the small entry.)
+ *   which imports `cli-loader.js` for every other run, so `lowrank --version` compiles ≈ 1 KB;
+ * - `cli.cjs`: run.ts and everything it reaches in one file instead of ≈ 80 modules to resolve,
+ *   open and link one by one (Node's ES module loader spends about a millisecond a module). The
+ *   lazy `import()`s of the sources (each command in src/cli/commands.ts, the readers of rarer
+ *   formats, the figures) stay lazy: esbuild wraps those modules in functions run on first use,
+ *   and the `require`s of packages and builtins they hold run then too (bullmq, http… only when
+ *   used). CommonJS, because Node 20 has no code cache for ES modules;
+ * - `cli.cache`: V8's code cache of cli.cjs, made by a training run here (a small randomized
+ *   `factor`), so a run deserializes the functions it needs instead of parsing and compiling
+ *   600 KB; `cli-loader.js` compiles cli.cjs with it (a Node whose V8 version or flags differ
+ *   rejects it and compiles as usual) and exports `run` and `reportError`;
+ * - `shared.cjs`: the modules both hold state for (the start of the thread default's load window,
+ *   src/backend/native/threads.ts; the input read ahead, src/cli/prefetch.ts), so each exists once.
+ * Measured (docs in issue 15's notes): `factor --help` 190 ms of CPU as ES modules unbundled vs
+ * 154 ms this way (an empty Node process: 115 ms).
  *
- * What stays outside, loaded at run time as before: `sharp` (native; imported dynamically),
- * `bullmq` (it reads its Lua scripts from its own folder), `ioredis`, `node-addon-api`. Static
- * imports of bullmq and of the Node builtins only some commands use (http, child_process,
- * worker_threads, crypto) become a `require` run when the importing module is first evaluated:
- * as ES imports they would be hoisted to the top of the file and load on every run (bullmq and
- * ioredis ≈ 200 ms). Paths resolved from `import.meta.url` keep working because the files lie
- * two levels below the package root, as `dist/cli/*.js` do: package.json (`--version`), `dist/web`
- * (`lowrank playground`); the native addon is looked for from the nearest folder holding
- * package.json (src/backend/native/load.ts). The WebAssembly module is inlined
- * (src/backend/wasm/module-bytes.ts) and its workers are evaluated from source, so they need no
- * file. The library entry points (dist/index.js, …) stay as tsc emits them.
+ * What stays outside, loaded at run time: `sharp` (native), `bullmq` (it reads its Lua scripts
+ * from its own folder), `ioredis`, `node-addon-api`. Paths resolved from `import.meta.url` (in
+ * cli.cjs: the loader's URL of cli.cjs) keep working because the files lie two levels below the
+ * package root, as `dist/cli/*.js` do: package.json (`--version`), `dist/web` (`lowrank
+ * playground`); the native addon is looked for from the nearest folder holding package.json
+ * (src/backend/native/load.ts). The WebAssembly module is inlined (src/backend/wasm/module-bytes.ts)
+ * and its workers are evaluated from source, so they need no file. The library entry points
+ * (dist/index.js, …) stay as tsc emits them.
  *
  * Usage: node scripts/build-cli.mjs [--out DIR] [--dev]   (after tsc; --dev: no minification, inline source maps)
  */
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,31 +43,17 @@ const dev = args.includes('--dev');
 const dist = join(root, 'dist');
 
 /** Packages left to Node's resolver at run time (native code, or files read relative to the package). */
-const EXTERNAL = ['sharp', 'ioredis', 'node-addon-api'];
-/** Imported by a `require` when the importing module is first evaluated (see above). */
-const LAZY = ['bullmq', 'node:http', 'node:child_process', 'node:worker_threads', 'node:crypto'];
-/** Modules with state that lowrank.js and cli.js must share: bundled once, in shared.js. */
+const EXTERNAL = ['sharp', 'ioredis', 'node-addon-api', 'bullmq'];
+/** Modules with state that lowrank.js and cli.cjs must share: bundled once, in shared.cjs. */
 const SHARED = [join(dist, 'backend/native/threads.js'), join(dist, 'cli/prefetch.js')];
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `import … from 'x'` for x in `names`: a module of the bundle whose body is `module.exports = require('x')`. */
-const lazyRequire = (names) => ({
-  name: 'lazy-require',
-  setup(b) {
-    const filter = new RegExp(`^(${names.map(escape).join('|')})$`);
-    b.onResolve({ filter }, (a) => (a.kind === 'require-call' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy-require' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-require' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
-  },
-});
-
-/** Relative imports of a {@link SHARED} module become imports of `./shared.js`; `renames` maps other files to sibling outputs. */
+/** Relative imports of a {@link SHARED} module become imports of `./shared.cjs`; `renames` maps other files to sibling outputs. */
 const linkOutputs = (renames = {}) => ({
   name: 'link-outputs',
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (a) => {
       const target = resolve(a.resolveDir, a.path);
-      if (SHARED.includes(target)) return { path: './shared.js', external: true };
+      if (SHARED.includes(target)) return { path: './shared.cjs', external: true };
       if (renames[target]) return { path: renames[target], external: true };
       return undefined;
     });
@@ -74,18 +62,57 @@ const linkOutputs = (renames = {}) => ({
 
 const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: ['node20'],
   external: EXTERNAL,
-  // commander and the lazily required modules are CommonJS: their require() needs a real one in an ES module.
-  banner: { js: "import { createRequire as __lowrankCreateRequire } from 'node:module'; const require = __lowrankCreateRequire(import.meta.url);" },
   minify: !dev,
   keepNames: true,
   sourcemap: dev ? 'inline' : false,
   legalComments: 'none',
   logLevel: 'warning',
 };
+
+/**
+ * cli-loader.js: compiles cli.cjs with V8's code cache (cli.cache) when this Node accepts it (the
+ * V8 version and flags it was made with; else V8 rejects it and compiles as usual), runs it as
+ * CommonJS would, and exports its `run` and `reportError`. With LOWRANK_BUILD_CODE_CACHE=FILE set
+ * (the build's training run only) it writes the cache, with every function compiled by then, at exit.
+ */
+const LOADER = `import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+const file = fileURLToPath(new URL('./cli.cjs', import.meta.url));
+let cachedData;
+try {
+  cachedData = readFileSync(new URL('./cli.cache', import.meta.url));
+} catch {
+  cachedData = undefined;
+}
+const source = '(function (exports, require, module, __filename, __dirname, __lowrankUrl) {' + readFileSync(file, 'utf8') + '\\n})';
+const script = new Script(source, { filename: file, cachedData });
+const cli = { exports: {} };
+script.runInThisContext()(cli.exports, createRequire(file), cli, file, dirname(file), pathToFileURL(file).href);
+const cacheOut = process.env.LOWRANK_BUILD_CODE_CACHE;
+if (cacheOut) process.once('exit', () => writeFileSync(cacheOut, script.createCachedData()));
+export const { run, reportError } = cli.exports;
+/** Whether V8 took the code cache (for the tests: false means the cache is missing or stale). */
+export const codeCacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+`;
+
+/** A small float64 .npy (rows×cols of smooth values plus a little structure) for the training run. */
+function trainingNpy(rows, cols) {
+  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  dict += ' '.repeat(63 - ((10 + dict.length) % 64)) + '\n';
+  const bytes = Buffer.alloc(10 + dict.length + 8 * rows * cols);
+  bytes.write('\x93NUMPY\x01\x00', 0, 'latin1');
+  bytes.writeUInt16LE(dict.length, 8);
+  bytes.write(dict, 10, 'latin1');
+  for (let i = 0; i < rows * cols; i++) bytes.writeDoubleLE(Math.sin(0.37 * i) + ((i * 7919) % 13) / 13, 10 + dict.length + 8 * i);
+  return bytes;
+}
 
 // Build into a sibling temporary folder and rename it into place, so a run sees the old files or
 // the new ones, never a mix.
@@ -95,11 +122,35 @@ await mkdir(tmp, { recursive: true });
 try {
   await build({
     ...common,
+    format: 'cjs',
     stdin: { contents: SHARED.map((p) => `export * from ${JSON.stringify(p)};`).join('\n'), resolveDir: dist, loader: 'js' },
-    outfile: join(tmp, 'shared.js'),
+    outfile: join(tmp, 'shared.cjs'),
   });
-  await build({ ...common, entryPoints: [join(dist, 'cli/main.js')], outfile: join(tmp, 'lowrank.js'), plugins: [linkOutputs({ [join(dist, 'cli/run.js')]: './cli.js' })] });
-  await build({ ...common, entryPoints: [join(dist, 'cli/run.js')], outfile: join(tmp, 'cli.js'), plugins: [linkOutputs(), lazyRequire(LAZY)] });
+  await build({ ...common, format: 'esm', entryPoints: [join(dist, 'cli/main.js')], outfile: join(tmp, 'lowrank.js'), plugins: [linkOutputs({ [join(dist, 'cli/run.js')]: './cli-loader.js' })] });
+  // CommonJS, so that V8's code cache applies (Node 20 has none for ES modules): import.meta.url
+  // becomes the loader's __lowrankUrl, import() a require, and the requires of builtins and
+  // packages run when the requiring module is first evaluated (bullmq, http… only when used).
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: [join(dist, 'cli/run.js')],
+    outfile: join(tmp, 'cli.cjs'),
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__lowrankUrl' },
+    plugins: [linkOutputs()],
+  });
+  await writeFile(join(tmp, 'cli-loader.js'), LOADER);
+  // The training run: a small randomized factorization, whose compiled functions go in the cache.
+  const npy = join(tmp, 'training.npy');
+  await writeFile(npy, trainingNpy(120, 90));
+  const trained = spawnSync(process.execPath, [join(tmp, 'lowrank.js'), 'factor', npy, '--rank', '5', '--method', 'randomized', '--out', join(tmp, 'training'), '--quiet'], {
+    env: { ...process.env, LOWRANK_BUILD_CODE_CACHE: join(tmp, 'cli.cache') },
+    encoding: 'utf8',
+  });
+  // Without a cache the CLI works as well, only compiles more at start-up.
+  if (trained.status !== 0) console.error(`build-cli: no code cache (the training run failed: ${trained.stderr.trim().split('\n').pop()})`);
+  await rm(npy);
+  await rm(join(tmp, 'training'), { recursive: true, force: true });
   await rm(out, { recursive: true, force: true });
   await mkdir(dirname(out), { recursive: true });
   await rename(tmp, out);
