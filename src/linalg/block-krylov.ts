@@ -226,7 +226,7 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
     if (tolRitz !== undefined && q > 1 && i < q && Number.isFinite(totalSq)) {
       gram = ritzGram(Zt, off + l, backend);
       const energy = gram ? wantedEnergy(gram, wanted) : NaN;
-      if (i > 1) {
+      if (i > 1 && Number.isFinite(energy)) {
         ritzChange = ritzSettled(beforeEnergy, prevEnergy, energy, totalSq);
         if (ritzChange <= tolRitz && i < q) {
           ran = i;
