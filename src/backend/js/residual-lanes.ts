@@ -5,25 +5,33 @@ import { RESIDUAL_LANES_LENGTH } from '../backend.js';
  * The error pass's per-entry statistics — the TypeScript tier's {@link Backend.residualLanes} and
  * the reference of the native and WebAssembly kernels (native/src/residual-lanes.h), which give
  * its bits: entry t goes to lane t mod 4 (layout in {@link RESIDUAL_LANES_LENGTH}). Here each lane
- * is one strided pass, entries l, l + 4, l + 8, … — the definition as written, in t order within
- * the lane; the kernels run the four lanes side by side in vector registers.
+ * is a strided pass (entries l, l + 4, l + 8, …, in t order: the definition as written) over one
+ * cache-sized chunk at a time, so the four passes read the chunk from L1; the kernels run the four
+ * lanes side by side in vector registers.
  *
  * Accepts any array-like (the error pass is also run on plain arrays), reads `lanes` first and
  * writes them back.
  */
 export function residualLanes(x: ArrayLike<number>, offset: number, y: ArrayLike<number>, below: number, lanes: Float64Array): void {
-  for (let l = 0; l < 4; l++) lanePass(x, offset, y, l, below, lanes);
+  const len = y.length;
+  for (let c = 0; c < len; c += LANE_CHUNK) {
+    const end = Math.min(len, c + LANE_CHUNK);
+    for (let l = 0; l < 4; l++) lanePass(x, offset, y, c + l, end, below, lanes);
+  }
 }
 
-/** Lane l of {@link residualLanes}: entries t ≡ l (mod 4). */
-function lanePass(x: ArrayLike<number>, offset: number, y: ArrayLike<number>, l: number, below: number, lanes: Float64Array): void {
+/** Entries per chunk of {@link residualLanes}: a multiple of 4 (lane t mod 4 holds across chunks), 16 KiB of A and Â in float64. */
+const LANE_CHUNK = 1024;
+
+/** Adds entries from, from + 4, … (< to) to their lane, from mod 4. */
+function lanePass(x: ArrayLike<number>, offset: number, y: ArrayLike<number>, from: number, to: number, below: number, lanes: Float64Array): void {
+  const l = from & 3;
   let ss = lanes[l];
   let pct = lanes[4 + l];
   let count = lanes[8 + l];
   let near = lanes[12 + l];
   let max = lanes[16 + l];
-  const len = y.length;
-  for (let t = l; t < len; t += 4) {
+  for (let t = from; t < to; t += 4) {
     const a = x[offset + t];
     const d = a - y[t];
     const ad = Math.abs(d);
