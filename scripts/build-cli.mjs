@@ -30,16 +30,14 @@
  * Usage: node scripts/build-cli.mjs [--out DIR] [--dev]   (after tsc; --dev: no minification, inline source maps)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildArgs, writeFolderInPlace } from './folder-in-place.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const outArg = args.indexOf('--out');
-const out = resolve(outArg >= 0 ? args[outArg + 1] : join(root, 'dist', 'bin'));
-const dev = args.includes('--dev');
+const { out, dev } = buildArgs(join(root, 'dist', 'bin'));
 const dist = join(root, 'dist');
 
 /** Packages left to Node's resolver at run time (native code, or files read relative to the package). */
@@ -114,12 +112,8 @@ function trainingNpy(rows, cols) {
   return bytes;
 }
 
-// Build into a sibling temporary folder and rename it into place, so a run sees the old files or
-// the new ones, never a mix.
-const tmp = `${out}.tmp-${process.pid}`;
-await rm(tmp, { recursive: true, force: true });
-await mkdir(tmp, { recursive: true });
-try {
+// A run sees the old files or the new ones, never a mix.
+await writeFolderInPlace(out, 'build-cli', async (tmp) => {
   await build({
     ...common,
     format: 'cjs',
@@ -151,12 +145,4 @@ try {
   if (trained.status !== 0) console.error(`build-cli: no code cache (the training run failed: ${trained.stderr.trim().split('\n').pop()})`);
   await rm(npy);
   await rm(join(tmp, 'training'), { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
-  await mkdir(dirname(out), { recursive: true });
-  await rename(tmp, out);
-} catch (err) {
-  await rm(tmp, { recursive: true, force: true });
-  console.error(`build-cli: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-}
-console.log(`build-cli: wrote ${out}`);
+});

@@ -8,23 +8,17 @@
  *
  * Usage: node scripts/build-web.mjs [--out DIR] [--dev]   (--dev: no minification, inline source maps)
  */
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildArgs, writeFolderInPlace } from './folder-in-place.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const outArg = args.indexOf('--out');
-const out = resolve(outArg >= 0 ? args[outArg + 1] : join(root, 'dist', 'web'));
-const dev = args.includes('--dev');
+const { out, dev } = buildArgs(join(root, 'dist', 'web'));
 
-// Build into a sibling temporary folder and rename it into place: a reader (the server, a
-// test) sees the old build or the new one, never a mix.
-const tmp = `${out}.tmp-${process.pid}`;
-await rm(tmp, { recursive: true, force: true });
-await mkdir(tmp, { recursive: true });
-try {
+// A reader (the server, a test) sees the old build or the new one, never a mix.
+await writeFolderInPlace(out, 'build-web', async (tmp) => {
   await build({
     entryPoints: { app: join(root, 'web/src/main.ts'), worker: join(root, 'web/src/worker.ts') },
     outdir: tmp,
@@ -42,12 +36,4 @@ try {
   await writeFile(join(tmp, 'index.html'), html);
   await copyFile(join(root, 'web/style.css'), join(tmp, 'style.css'));
   await copyFile(join(root, 'test/fixtures/images/raccoon.png'), join(tmp, 'raccoon.png'));
-  await rm(out, { recursive: true, force: true });
-  await mkdir(dirname(out), { recursive: true });
-  await rename(tmp, out);
-} catch (err) {
-  await rm(tmp, { recursive: true, force: true });
-  console.error(`build-web: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-}
-console.log(`build-web: wrote ${out}`);
+});
