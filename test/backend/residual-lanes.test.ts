@@ -145,7 +145,7 @@ describe('residual statistics: native and WebAssembly kernels give the TypeScrip
   });
 
   it('kernels refuse an A too short for the offset and a short lanes block, before reading', () => {
-    for (const { label, backend } of tiers) {
+    for (const { label, backend } of [...tiers, { label: 'js', backend: jsBackend }]) {
       assert.throws(() => lanesOf(backend, new Float64Array(4), 1, new Float64Array(4), 0), /x holds 4 elements, needs/, label);
       assert.throws(() => backend.residualLanes!(new Float64Array(4), 0, new Float64Array(4), 0, new Float64Array(19)), /lanes holds? 19/, label);
     }

@@ -1,3 +1,4 @@
+import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
 import { RESIDUAL_LANES_LENGTH } from '../backend.js';
 
@@ -13,10 +14,21 @@ import { RESIDUAL_LANES_LENGTH } from '../backend.js';
  * writes them back.
  */
 export function residualLanes(x: ArrayLike<number>, offset: number, y: ArrayLike<number>, below: number, lanes: Float64Array): void {
+  checkResidualOperands(x, offset, y, lanes);
   const len = y.length;
   for (let c = 0; c < len; c += LANE_CHUNK) {
     const end = Math.min(len, c + LANE_CHUNK);
     for (let l = 0; l < 4; l++) lanePass(x, offset, y, c + l, end, below, lanes);
+  }
+}
+
+/**
+ * Checks the operands of {@link Backend.residualLanes} before any tier reads them.
+ * @throws {@link LowRankError} `E_ARG` when A is too short for `offset` + Â's length, or `lanes` too short.
+ */
+export function checkResidualOperands(x: ArrayLike<number>, offset: number, y: ArrayLike<number>, lanes: Float64Array): void {
+  if (!(Number.isInteger(offset) && offset >= 0 && offset + y.length <= x.length) || lanes.length < RESIDUAL_LANES_LENGTH) {
+    throw new LowRankError('E_ARG', `residualLanes: x holds ${x.length} elements, needs ${offset} + ${y.length}; lanes hold ${lanes.length}, need ${RESIDUAL_LANES_LENGTH}`);
   }
 }
 

@@ -1,10 +1,10 @@
 import { LowRankError } from '../../core/errors.js';
 import type { FloatArray } from '../../core/matrix.js';
-import { RESIDUAL_LANES_LENGTH } from '../backend.js';
 import type {
   AdamEpochsArgs, AdamParams, AlsHalfSweepKernelArgs, Backend, FactorGradientArgs, GemmArgs, ImplicitAlsHalfSweepKernelArgs, SvdArgs,
 } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { checkResidualOperands } from '../js/residual-lanes.js';
 import { wasmAlsKernels } from './als.js';
 import type { Ptr, WasmRuntime } from './runtime.js';
 
@@ -160,10 +160,8 @@ export function createWasmBackend(rt: WasmRuntime, config: WasmConfig): WasmBack
    * {@link RESIDUAL_CHUNK} at a time, each in its own element type.
    */
   const residualLanes = (x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void => {
+    checkResidualOperands(x, offset, y, lanes);
     const len = y.length;
-    if (!(Number.isInteger(offset) && offset >= 0 && offset + len <= x.length) || lanes.length < RESIDUAL_LANES_LENGTH) {
-      throw new LowRankError('E_ARG', `residualLanes: x holds ${x.length} elements, needs ${offset} + ${len}; lanes hold ${lanes.length}, need ${RESIDUAL_LANES_LENGTH}`);
-    }
     const xf64 = x instanceof Float64Array;
     const yf64 = y instanceof Float64Array;
     const ex = rt.ex;
