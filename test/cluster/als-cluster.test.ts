@@ -80,7 +80,7 @@ test('factor --cluster on ratings: 1 and 2 workers give the single-process ALS m
     assert.equal(ref.code, 0, ref.stderr);
     const refBytes = model('ref');
     const refJson = JSON.parse(readFileSync(join(dir, 'ref', 'model.json'), 'utf8'));
-    const workers = [];
+    const workers: Array<ReturnType<typeof h.worker>> = [];
     for (const n of [1, 2]) {
       while (workers.length < n) workers.push(h.worker(shared, LOCK_MS, JS));
       await waitFor('workers ready', () => workers.every((w) => w.out().includes('ready')));

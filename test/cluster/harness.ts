@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Job, Queue } from 'bullmq';
 import { CLI_ARGS } from '../cli/run-cli.js';
+import type { RedisConnection } from '../../src/cluster/redis-url.js';
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -69,8 +70,8 @@ export class ClusterHarness {
   }
 
   /** BullMQ connection options of the test's Redis. */
-  get connection(): { host: string; port: number; maxRetriesPerRequest: null } {
-    return { host: '127.0.0.1', port: this.port, maxRetriesPerRequest: null };
+  get connection(): RedisConnection {
+    return { host: '127.0.0.1', port: this.port, db: 0, maxRetriesPerRequest: null };
   }
 
   /** Starts redis-server and waits until it answers. */
@@ -79,7 +80,7 @@ export class ClusterHarness {
     this.redis = spawn('/usr/bin/redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     this.redis.on('error', (err) => assert.fail(`cannot start /usr/bin/redis-server (apt-get install redis-server): ${err.message}`));
     const q = new Queue('probe', { connection: this.connection });
-    await waitFor('redis', async () => { try { await (await q.client).ping(); return true; } catch { return false; } });
+    await waitFor('redis', async () => { try { await ((await q.client) as unknown as { ping(): Promise<unknown> }).ping(); return true; } catch { return false; } });
     await q.close();
   }
 
