@@ -12,8 +12,15 @@
  */
 import { close, fstatSync, openSync, read, statSync } from 'node:fs';
 
-/** Largest file read ahead: what one `readFileSync` (the usual read) can return (2³¹ − 1 bytes). */
-const MAX_PREFETCH_BYTES = 2 ** 31 - 1;
+/**
+ * Largest file read ahead, 256 MiB: beyond it the read is a small share of the run, and a larger
+ * buffer taken before the options are checked could exceed what the run may use (the size guard,
+ * a `--memory` budget) before the command can refuse it.
+ */
+const MAX_PREFETCH_BYTES = 2 ** 28;
+
+/** Options after which the input is not read whole (streamed by row blocks, or read by workers). */
+const NO_PREFETCH_OPTIONS = ['--memory', '--cluster'];
 
 /** Extensions read ahead: `.npy`, whose bytes {@link readInput} uses as they are (no decoding copy). */
 const PREFETCH_EXTENSIONS = ['.npy'];
@@ -24,10 +31,12 @@ const started = new Map<string, Promise<Uint8Array | null>>();
  * Starts reading ahead the input of a `factor` run: its first argument after the command name
  * (`argv[commandAt]`) that is neither an option nor right after one (so not an option's value),
  * e.g. `A.npy` in `factor A.npy --rank 50` or `factor --rank 50 A.npy`. Other commands, and inputs
- * placed after a flag, are read when the command asks (nothing is lost but the overlap).
+ * placed after a flag, are read when the command asks (nothing is lost but the overlap); so are
+ * runs that stream their input (`--memory`) or hand it to workers (`--cluster`).
  */
 export function prefetchCommandInput(argv: readonly string[], commandAt: number): void {
   if (argv[commandAt] !== 'factor') return;
+  if (argv.some((a) => NO_PREFETCH_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)))) return;
   for (let i = commandAt + 1; i < argv.length; i++) {
     if (argv[i] === '--') return;
     if (!argv[i].startsWith('-') && !argv[i - 1].startsWith('-')) return prefetchFile(argv[i]);

@@ -54,6 +54,10 @@ describe('reading a factor input ahead (prefetch)', () => {
     // Other commands and stdin: nothing.
     assert.equal(await prefetched(['spectrum', a], both), null);
     assert.equal(await prefetched(['factor', '-', '--rank', '1'], both), null);
+    // Streamed (--memory) or handed to workers (--cluster): never read whole.
+    assert.equal(await prefetched(['factor', a, '--rank', '5', '--memory', '1GiB'], both), null);
+    assert.equal(await prefetched(['factor', b, '--memory=1GiB'], both), null);
+    assert.equal(await prefetched(['factor', a, '--cluster', 'redis://127.0.0.1:1'], both), null);
   });
 
   it('factor of a .npy read ahead gives the same factors as one read after the flags', () => {
