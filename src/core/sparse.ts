@@ -79,82 +79,192 @@ export function cooMatrix(rows: number, cols: number, row: Int32Array, col: Int3
 }
 
 /**
- * Sorts a COO matrix by (row, column) and resolves duplicates, in O(nnz + n + m) time by two
- * stable counting sorts (by column, then by row), so that entries at one place stay in entry order.
+ * Sorts a COO matrix by (row, column) and resolves duplicates, in O(nnz + n) time plus a short
+ * sort per row: one stable bucket pass by row (skipped when rows are already non-decreasing,
+ * e.g. a ratings file grouped by user), then a stable sort of each row by column (skipped when
+ * the whole input is already sorted), so that entries at one place stay in entry order.
  *
  * @returns a new COO matrix, row-major sorted, with one entry per (row, column).
  * @throws {@link LowRankError} `E_FORMAT` on a duplicate with `duplicates: 'error'` (message from
- *   {@link CanonicalizeOptions.describeDuplicate}); `E_ARG` for an unknown policy.
+ *   {@link CanonicalizeOptions.describeDuplicate}; the first duplicated place in (row, column)
+ *   order, its first two entries); `E_ARG` for an unknown policy.
  * @example
  * ```ts
  * const c = canonicalizeCoo(a, { duplicates: 'mean' });
  * ```
  */
 export function canonicalizeCoo(a: CooMatrix, options: CanonicalizeOptions = {}): CooMatrix {
+  const { indptr, col, values } = canonicalRows(a, options);
+  const row = new Int32Array(values.length);
+  for (let i = 0; i < a.rows; i++) row.fill(i, indptr[i], indptr[i + 1]);
+  return { rows: a.rows, cols: a.cols, row, col, values };
+}
+
+/** {@link canonicalizeCoo} in CSR form: row pointers and fresh column and value arrays. */
+function canonicalRows(a: CooMatrix, options: CanonicalizeOptions): { indptr: Int32Array; col: Int32Array; values: Float64Array } {
   const policy = options.duplicates ?? 'error';
   if (policy !== 'error' && policy !== 'mean' && policy !== 'last' && policy !== 'sum') {
     throw new LowRankError('E_ARG', `duplicates must be error, mean, last or sum, got '${String(policy)}'`);
   }
-  const nnz = a.values.length;
-  const byCol = countingSort(a.col, a.cols, null);
-  const order = countingSort(a.row, a.rows, byCol);
-  // count distinct places
-  let unique = 0;
-  for (let p = 0; p < nnz; p++) {
-    const e = order[p];
-    if (p === 0) {
-      unique++;
-      continue;
+  const { rows, row: inRow, col: inCol, values: inVal } = a;
+  const nnz = inVal.length;
+  // row counts, and whether rows (and columns within rows) already come in order
+  const indptr = new Int32Array(rows + 1);
+  let rowsSorted = true;
+  let allSorted = true;
+  let prevRow = -1;
+  let prevCol = -1;
+  for (let e = 0; e < nnz; e++) {
+    const i = inRow[e];
+    const j = inCol[e];
+    indptr[i + 1]++;
+    if (i < prevRow) rowsSorted = false;
+    else if (i === prevRow && j < prevCol) allSorted = false;
+    prevRow = i;
+    prevCol = j;
+  }
+  if (!rowsSorted) allSorted = false;
+  for (let i = 0; i < rows; i++) indptr[i + 1] += indptr[i];
+  let col: Int32Array;
+  let values: Float64Array;
+  if (rowsSorted) {
+    col = inCol.slice();
+    values = inVal.slice();
+  } else {
+    col = new Int32Array(nnz);
+    values = new Float64Array(nnz);
+    const next = indptr.slice(0, rows);
+    for (let e = 0; e < nnz; e++) {
+      const q = next[inRow[e]]++;
+      col[q] = inCol[e];
+      values[q] = inVal[e];
     }
-    const f = order[p - 1];
-    if (a.row[e] === a.row[f] && a.col[e] === a.col[f]) {
-      if (policy === 'error') {
-        const msg = options.describeDuplicate
-          ? options.describeDuplicate(f, e)
-          : `duplicate sparse entry at (${a.row[e]}, ${a.col[e]}): entries ${f} and ${e}`;
-        throw new LowRankError('E_FORMAT', msg);
+  }
+  if (!allSorted) {
+    let longest = 0;
+    for (let i = 0; i < rows; i++) longest = Math.max(longest, indptr[i + 1] - indptr[i]);
+    const scratch = longest > INSERTION_MAX ? { col: new Int32Array(longest), values: new Float64Array(longest) } : null;
+    for (let i = 0; i < rows; i++) sortRunByColumn(col, values, indptr[i], indptr[i + 1], scratch);
+  }
+  // merge duplicates in place, row by row (indptr[i] becomes the start of row i in the result)
+  let q = 0;
+  for (let i = 0; i < rows; i++) {
+    const end = indptr[i + 1];
+    let p = indptr[i];
+    indptr[i] = q;
+    while (p < end) {
+      const j = col[p];
+      let v = values[p];
+      let k = p + 1;
+      for (; k < end && col[k] === j; k++) {
+        if (policy === 'error') throw duplicateError(a, i, j, options);
+        if (policy === 'last') v = values[k];
+        else v += values[k];
       }
-    } else unique++;
-  }
-  const row = new Int32Array(unique);
-  const col = new Int32Array(unique);
-  const values = new Float64Array(unique);
-  let q = -1;
-  let count = 0;
-  for (let p = 0; p < nnz; p++) {
-    const e = order[p];
-    const v = a.values[e];
-    if (q >= 0 && row[q] === a.row[e] && col[q] === a.col[e]) {
-      count++;
-      if (policy === 'last') values[q] = v;
-      else values[q] += v;
-      if (policy === 'mean' && (p + 1 === nnz || a.row[order[p + 1]] !== row[q] || a.col[order[p + 1]] !== col[q])) values[q] /= count;
-      continue;
+      if (policy === 'mean' && k - p > 1) v /= k - p;
+      col[q] = j;
+      values[q] = v;
+      q++;
+      p = k;
     }
-    q++;
-    count = 1;
-    row[q] = a.row[e];
-    col[q] = a.col[e];
-    values[q] = v;
   }
-  return { rows: a.rows, cols: a.cols, row, col, values };
+  indptr[rows] = q;
+  return q === nnz ? { indptr, col, values } : { indptr, col: col.slice(0, q), values: values.slice(0, q) };
 }
 
-/**
- * Stable counting sort of entry indices by `key` (values in [0, buckets)); sorts `input` (a
- * permutation of entries) or, when null, the identity.
- */
-function countingSort(key: Int32Array, buckets: number, input: Int32Array | null): Int32Array {
-  const nnz = key.length;
-  const start = new Int32Array(buckets + 1);
-  for (let e = 0; e < nnz; e++) start[key[e] + 1]++;
-  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
-  const out = new Int32Array(nnz);
-  for (let p = 0; p < nnz; p++) {
-    const e = input ? input[p] : p;
-    out[start[key[e]]++] = e;
+/** The duplicate error at (i, j): finds the first two entries there, in entry order. */
+function duplicateError(a: CooMatrix, i: number, j: number, options: CanonicalizeOptions): LowRankError {
+  let f = -1;
+  let e = -1;
+  for (let x = 0; x < a.values.length; x++) {
+    if (a.row[x] !== i || a.col[x] !== j) continue;
+    if (f < 0) f = x;
+    else {
+      e = x;
+      break;
+    }
   }
-  return out;
+  const msg = options.describeDuplicate ? options.describeDuplicate(f, e) : `duplicate sparse entry at (${i}, ${j}): entries ${f} and ${e}`;
+  return new LowRankError('E_FORMAT', msg);
+}
+
+/** Runs up to this length are sorted by insertion; longer ones by merging such runs. */
+const INSERTION_MAX = 24;
+
+/**
+ * Stable sort of `col[lo..hi)` ascending, moving `values` along: insertion sort for short runs,
+ * bottom-up merge sort of insertion-sorted blocks (through `scratch`, at least hi − lo long) for longer ones.
+ */
+function sortRunByColumn(col: Int32Array, values: Float64Array, lo: number, hi: number, scratch: { col: Int32Array; values: Float64Array } | null): void {
+  const n = hi - lo;
+  if (n < 2) return;
+  let sorted = true;
+  for (let p = lo + 1; p < hi; p++) {
+    if (col[p] < col[p - 1]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  for (let b = lo; b < hi; b += INSERTION_MAX) insertionSort(col, values, b, Math.min(b + INSERTION_MAX, hi));
+  if (n <= INSERTION_MAX || !scratch) return;
+  // merge blocks of width w, alternating between (col, values) and the scratch arrays
+  let srcC = col;
+  let srcV = values;
+  let srcOff = lo;
+  let dstC = scratch.col;
+  let dstV = scratch.values;
+  let dstOff = 0;
+  for (let w = INSERTION_MAX; w < n; w *= 2) {
+    for (let s = 0; s < n; s += 2 * w) {
+      const mid = Math.min(s + w, n);
+      const end = Math.min(s + 2 * w, n);
+      let x = s;
+      let y = mid;
+      let d = s;
+      while (x < mid && y < end) {
+        // ties take the left block first: stable
+        if (srcC[srcOff + y] < srcC[srcOff + x]) {
+          dstC[dstOff + d] = srcC[srcOff + y];
+          dstV[dstOff + d++] = srcV[srcOff + y++];
+        } else {
+          dstC[dstOff + d] = srcC[srcOff + x];
+          dstV[dstOff + d++] = srcV[srcOff + x++];
+        }
+      }
+      for (; x < mid; x++, d++) {
+        dstC[dstOff + d] = srcC[srcOff + x];
+        dstV[dstOff + d] = srcV[srcOff + x];
+      }
+      for (; y < end; y++, d++) {
+        dstC[dstOff + d] = srcC[srcOff + y];
+        dstV[dstOff + d] = srcV[srcOff + y];
+      }
+    }
+    [srcC, dstC] = [dstC, srcC];
+    [srcV, dstV] = [dstV, srcV];
+    [srcOff, dstOff] = [dstOff, srcOff];
+  }
+  if (srcC !== col) {
+    col.set(srcC.subarray(0, n), lo);
+    values.set(srcV.subarray(0, n), lo);
+  }
+}
+
+/** Stable insertion sort of `col[lo..hi)` ascending, moving `values` along. */
+function insertionSort(col: Int32Array, values: Float64Array, lo: number, hi: number): void {
+  for (let p = lo + 1; p < hi; p++) {
+    const c = col[p];
+    const v = values[p];
+    let q = p - 1;
+    while (q >= lo && col[q] > c) {
+      col[q + 1] = col[q];
+      values[q + 1] = values[q];
+      q--;
+    }
+    col[q + 1] = c;
+    values[q + 1] = v;
+  }
 }
 
 /**
@@ -206,8 +316,8 @@ export class CsrMatrix {
    * @throws {@link LowRankError} as {@link canonicalizeCoo}.
    */
   static fromCoo(a: CooMatrix, options: CanonicalizeOptions = {}): CsrMatrix {
-    const c = canonicalizeCoo(a, options);
-    return CsrMatrix.fromSortedCoo(c);
+    const { indptr, col, values } = canonicalRows(a, options);
+    return new CsrMatrix(a.rows, a.cols, indptr, col, values);
   }
 
   /** CSR of a COO matrix already sorted by (row, column) without duplicates (not checked). */
