@@ -102,6 +102,14 @@ export interface Backend {
   syevd?(args: SyevdArgs): void;
 
   /**
+   * Cholesky factor and its inverse of a small symmetric positive-definite float64 matrix
+   * (LAPACK `dpotrf` + `dtrtri`): see {@link CholeskyInverseArgs}. Returns false when G is not
+   * positive definite (a pivot ≤ 0 or NaN). Tiers without it use the TypeScript loops
+   * (`cholesky` and `lowerInverse`, src/linalg/cholesky.ts).
+   */
+  choleskyInverse?(args: CholeskyInverseArgs): boolean;
+
+  /**
    * Several epochs of the seed's network trained by Adam in one call (residual and gradients
    * through three GEMMs, then {@link Backend.adamStep} on U and on V, per epoch), for tiers where
    * a call is expensive (N-API): see {@link AdamEpochsArgs}. Returns the number of epochs run.
@@ -180,6 +188,17 @@ export interface SyevdArgs {
   a: FloatArray;
   /** n outputs, eigenvalues ascending. */
   w: FloatArray;
+}
+
+/** Arguments of {@link Backend.choleskyInverse}: G = L·Lᵀ for a symmetric positive-definite n×n G, row-major float64, three distinct buffers. */
+export interface CholeskyInverseArgs {
+  n: number;
+  /** In: G (only its lower triangle is read); not modified. */
+  g: Float64Array;
+  /** Out: L, lower triangular (zeros above the diagonal). */
+  low: Float64Array;
+  /** Out: L⁻¹, lower triangular (zeros above the diagonal). */
+  inv: Float64Array;
 }
 
 /** The shapes and operands shared by the factorization kernels: A (n×m) ≈ U (n×k)·V (k×m), row-major. */

@@ -9,7 +9,7 @@
  */
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
-import { cholesky, lowerInverse } from './cholesky.js';
+import { choleskyAndInverse } from './cholesky.js';
 
 /**
  * Largest condition number of Y that {@link choleskyQr2} accepts (estimated by the ratio of the
@@ -69,7 +69,8 @@ function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, b
     const g = new Float64Array(l * l);
     backend.gemm({ transA: !rows, transB: rows, m: l, n: l, k: n, alpha: 1, a: q, lda: ld, b: q, ldb: ld, beta: 0, c: g, ldc: l });
     // G = L·Lᵀ = RᵀR with R = Lᵀ; the pivots' spread bounds κ(Y) from below (√κ(G) ≥ it).
-    if (!cholesky(g, l, 0, low)) return undefined;
+    const inv = choleskyAndInverse(g, l, low, backend);
+    if (!inv) return undefined;
     let lo = Infinity;
     let hi = 0;
     for (let i = 0; i < l; i++) {
@@ -78,10 +79,7 @@ function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, b
     }
     if (!(hi <= (round === 0 ? CHOLESKY_QR_MAX_COND : 10) * lo)) return undefined;
     // Y ← Y·R⁻¹ = Y·(L⁻¹)ᵀ, or by rows Yᵀ ← L⁻¹·Yᵀ.
-    const inv = lowerInverse(low, l);
-    let sq = 0;
-    for (let i = 0; i < inv.length; i++) sq += inv[i] * inv[i];
-    invNorms *= Math.sqrt(sq);
+    invNorms *= Math.sqrt(backend.sumSquares(inv));
     const next = new Float64Array(n * l);
     if (rows) backend.gemm({ transA: false, transB: false, m: l, n, k: l, alpha: 1, a: inv, lda: l, b: q, ldb: n, beta: 0, c: next, ldc: n });
     else backend.gemm({ transA: false, transB: true, m: n, n: l, k: l, alpha: 1, a: q, lda: l, b: inv, ldb: l, beta: 0, c: next, ldc: l });

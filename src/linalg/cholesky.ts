@@ -1,5 +1,6 @@
 import { LowRankError } from '../core/errors.js';
 import type { FloatArray } from '../core/matrix.js';
+import type { Backend } from '../backend/backend.js';
 
 /**
  * Inverse of a small symmetric positive-definite k×k matrix (row-major) through its Cholesky
@@ -52,6 +53,26 @@ export function lowerInverse(l: Float64Array, k: number): Float64Array {
     }
   }
   return li;
+}
+
+/**
+ * The Cholesky factor L of a symmetric positive-definite k×k float64 `g` (row-major, lower
+ * triangle read) into `low`, and L⁻¹ returned: by the tier's {@link Backend.choleskyInverse}
+ * (LAPACK) when it has one, else by {@link cholesky} and {@link lowerInverse}.
+ *
+ * @returns undefined when g is not positive definite.
+ * @example
+ * ```ts
+ * const low = new Float64Array(4);
+ * choleskyAndInverse(Float64Array.of(4, 2, 2, 5), 2, low, backend); // low = [2, 0, 1, 2], returns [0.5, 0, −0.25, 0.5]
+ * ```
+ */
+export function choleskyAndInverse(g: Float64Array, k: number, low: Float64Array, backend: Backend): Float64Array | undefined {
+  if (backend.choleskyInverse) {
+    const inv = new Float64Array(k * k);
+    return backend.choleskyInverse({ n: k, g, low, inv }) ? inv : undefined;
+  }
+  return cholesky(g, k, 0, low) ? lowerInverse(low, k) : undefined;
 }
 
 /**

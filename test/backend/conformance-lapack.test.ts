@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import type { Backend, GemmArgs } from '../../src/backend/backend.js';
 import { allocFloat, type DType, type FloatArray } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
+import { cholesky, lowerInverse } from '../../src/linalg/cholesky.js';
 import { availableBackends } from './backends.js';
 
 const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -40,6 +41,7 @@ const COVERED_OPTIONAL: Record<OptionalKeys<Backend>, true> = {
   // bit for bit against the TypeScript half-sweep on every tier: als-kernels.test.ts
   alsHalfSweep: true,
   implicitAlsHalfSweep: true,
+  choleskyInverse: true,
 };
 
 function random(dtype: DType, len: number, rng: Rng): FloatArray {
@@ -263,6 +265,83 @@ function syevdSuite(backend: Backend, dtype: DType): void {
   });
 }
 
+/**
+ * `choleskyInverse` (float64 only): L lower triangular with a positive diagonal and
+ * ‖L·Lᵀ − G‖_F ≤ C·n·u·‖G‖_F (Cholesky is backward stable: Higham, Thm 10.3), L⁻¹ lower triangular
+ * with ‖L⁻¹·L − I‖_F ≤ C·n·u·‖L⁻¹‖_F·‖L‖_F (triangular inversion, Higham §14.2); both as close to the
+ * TypeScript loops (cholesky, lowerInverse) as those bounds allow (X̂ − X = (X̂·L − I)·X for the inverse);
+ * false when G is not positive definite.
+ */
+function choleskyInverseSuite(backend: Backend): void {
+  const choleskyInverse = backend.choleskyInverse?.bind(backend);
+  if (!choleskyInverse) return;
+  const u = UNIT.float64;
+  /** G = X·Xᵀ + shift·I, X n×2n uniform in [−1, 1): the Gram of a CholeskyQR2 round. Upper triangle NaN (not read). */
+  const gram = (n: number, seed: number, shift = 0): Float64Array => {
+    const x = random('float64', n * 2 * n, new Rng(seed));
+    const g = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? shift : 0;
+        for (let p = 0; p < 2 * n; p++) s += x[i * 2 * n + p] * x[j * 2 * n + p];
+        g[i * n + j] = j <= i ? s : NaN;
+      }
+    }
+    return g;
+  };
+  describe('choleskyInverse (float64)', () => {
+    for (const n of [1, 2, 9, 40, 70]) {
+      it(`${n}×${n} Gram, upper triangle NaN (not read)`, () => {
+        const g = gram(n, 5700 + n);
+        const before = g.slice();
+        const low = new Float64Array(n * n).fill(NaN);
+        const inv = new Float64Array(n * n).fill(NaN);
+        assert.equal(choleskyInverse({ n, g, low, inv }), true);
+        assert.deepEqual(g, before, 'g modified');
+        const at = (m: Float64Array, i: number, j: number): number => (j <= i ? m[i * n + j] : m[j * n + i]);
+        let res = 0;
+        let gNorm = 0;
+        let id = 0;
+        for (let i = 0; i < n; i++) {
+          assert.ok(low[i * n + i] > 0, `pivot ${i} not positive`);
+          for (let j = i + 1; j < n; j++) assert.ok(low[i * n + j] === 0 && inv[i * n + j] === 0, `nonzero above the diagonal at ${i},${j}`);
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            let t = 0;
+            for (let p = 0; p < n; p++) {
+              s += low[i * n + p] * low[j * n + p];
+              t += inv[i * n + p] * low[p * n + j];
+            }
+            res += (s - at(g, i, j)) ** 2;
+            gNorm += at(g, i, j) ** 2;
+            id += (t - (i === j ? 1 : 0)) ** 2;
+          }
+        }
+        const tol = C * n * u;
+        assert.ok(Math.sqrt(res) <= tol * Math.sqrt(gNorm), `‖L·Lᵀ − G‖ = ${Math.sqrt(res)}`);
+        assert.ok(Math.sqrt(id) <= tol * frob(inv) * frob(low), `‖L⁻¹·L − I‖ = ${Math.sqrt(id)}`);
+        const lowJs = new Float64Array(n * n);
+        assert.ok(cholesky(g, n, 0, lowJs));
+        const invJs = lowerInverse(lowJs, n);
+        const diff = (a: Float64Array, b: Float64Array): number => frob(a.map((v, i) => v - b[i]));
+        assert.ok(diff(low, lowJs) <= tol * frob(lowJs), `L differs from the TypeScript loop by ${diff(low, lowJs)}`);
+        assert.ok(diff(inv, invJs) <= tol * frob(invJs) * frob(lowJs) * frob(invJs), `L⁻¹ differs from the TypeScript loop by ${diff(inv, invJs)}`);
+      });
+    }
+    it('not positive definite: a negative pivot, a zero pivot, a NaN', () => {
+      const n = 9;
+      for (const [i, v] of [[4, -1], [0, 0], [6, NaN]] as const) {
+        const g = gram(n, 5790);
+        for (let j = 0; j <= i; j++) g[i * n + j] = j === i ? v : 0;
+        for (let r = i + 1; r < n; r++) g[r * n + i] = 0;
+        const low = new Float64Array(n * n);
+        assert.equal(choleskyInverse({ n, g, low, inv: new Float64Array(n * n) }), false, `pivot ${i} = ${v}`);
+      }
+    });
+    it('n = 0', () => assert.equal(choleskyInverse({ n: 0, g: new Float64Array(0), low: new Float64Array(0), inv: new Float64Array(0) }), true));
+  });
+}
+
 function gemmAsyncSuite(backend: Backend, dtype: DType): void {
   const gemmAsync = (backend as Backend & { gemmAsync?: (args: GemmArgs) => Promise<void> }).gemmAsync?.bind(backend);
   if (!gemmAsync) return;
@@ -382,6 +461,7 @@ for (const backend of availableBackends()) {
       }
     });
     threadsSuite(backend);
+    choleskyInverseSuite(backend);
     for (const dtype of DTYPES) {
       describe(dtype, () => {
         svdSuite(backend, dtype);

@@ -22,6 +22,8 @@ export interface NativeAddon {
   svdAsync(rows: number, cols: number, a: FloatArray, s: FloatArray, u: FloatArray, vt: FloatArray): Promise<number>;
   qr(rows: number, cols: number, a: FloatArray, q: FloatArray, r: FloatArray): number;
   syevd(n: number, a: FloatArray, w: FloatArray): number;
+  /** L and L⁻¹ of G = L·Lᵀ (dpotrf + dtrtri, native/src/cholesky-inverse.h) → INFO (> 0: not positive definite). */
+  choleskyInverse(n: number, g: Float64Array, low: Float64Array, inv: Float64Array): number;
   adamStep(param: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, lr: number, beta1: number, beta2: number, eps: number, step: number): void;
   momentumStep(param: FloatArray, grad: FloatArray, velocity: FloatArray, lr: number, momentum: number): void;
   subtractSumSquares(out: FloatArray, a: FloatArray, b: FloatArray): number;
@@ -49,4 +51,4 @@ export interface NativeAddon {
 }
 
 /** The addon interface version this TypeScript expects (`abiVersion` in addon.cc). */
-export const NATIVE_ABI_VERSION = 3;
+export const NATIVE_ABI_VERSION = 4;

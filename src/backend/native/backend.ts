@@ -1,5 +1,5 @@
 import { LowRankError } from '../../core/errors.js';
-import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, CholeskyInverseArgs, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
 import type { FloatArray } from '../../core/matrix.js';
 import type { NativeAddon } from './addon.js';
 
@@ -12,6 +12,7 @@ export interface NativeBackend extends Backend {
   gemmAsync(args: GemmArgs): Promise<void>;
   qr(args: QrArgs): void;
   syevd(args: SyevdArgs): void;
+  choleskyInverse(args: CholeskyInverseArgs): boolean;
   adamEpochs(args: AdamEpochsArgs): number;
   alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   implicitAlsHalfSweep(args: ImplicitAlsHalfSweepKernelArgs): number;
@@ -87,6 +88,11 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     syevd: (e) => {
       const info = addon.syevd(e.n, e.a, e.w);
       if (info !== 0) throw lapackFailure('xSYEVD', info, 'symmetric eigen');
+    },
+    choleskyInverse: (c) => {
+      const info = addon.choleskyInverse(c.n, c.g, c.low, c.inv);
+      if (info < 0) throw lapackFailure('DPOTRF/DTRTRI', info, 'cholesky inverse');
+      return info === 0;
     },
     adamEpochs: (args) => addon.adamEpochs(args),
     // No BLAS inside (own vectorized loops and Cholesky, see native/src/als.h), so their std::threads
