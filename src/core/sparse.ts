@@ -110,20 +110,27 @@ function canonicalRows(a: CooMatrix, options: CanonicalizeOptions): { indptr: In
   const nnz = inVal.length;
   // row counts, and whether rows (and columns within rows) already come in order
   const indptr = new Int32Array(rows + 1);
-  let rowsSorted = true;
-  let allSorted = true;
+  // three loops, each dropping a test once it has failed (a test that fails half the time mispredicts)
   let prevRow = -1;
   let prevCol = -1;
-  for (let e = 0; e < nnz; e++) {
+  let e = 0;
+  for (; e < nnz; e++) {
     const i = inRow[e];
     const j = inCol[e];
+    if (i < prevRow || (i === prevRow && j < prevCol)) break;
     indptr[i + 1]++;
-    if (i < prevRow) rowsSorted = false;
-    else if (i === prevRow && j < prevCol) allSorted = false;
     prevRow = i;
     prevCol = j;
   }
-  if (!rowsSorted) allSorted = false;
+  const allSorted = e === nnz;
+  for (; e < nnz; e++) {
+    const i = inRow[e];
+    if (i < prevRow) break;
+    indptr[i + 1]++;
+    prevRow = i;
+  }
+  const rowsSorted = e === nnz;
+  for (; e < nnz; e++) indptr[inRow[e] + 1]++;
   for (let i = 0; i < rows; i++) indptr[i + 1] += indptr[i];
   let col: Int32Array;
   let values: Float64Array;
@@ -143,8 +150,16 @@ function canonicalRows(a: CooMatrix, options: CanonicalizeOptions): { indptr: In
   if (!allSorted) {
     let longest = 0;
     for (let i = 0; i < rows; i++) longest = Math.max(longest, indptr[i + 1] - indptr[i]);
-    const scratch = longest > INSERTION_MAX ? { col: new Int32Array(longest), values: new Float64Array(longest) } : null;
-    for (let i = 0; i < rows; i++) sortRunByColumn(col, values, indptr[i], indptr[i + 1], scratch);
+    // (column, position in row) packed into one int32 key when it fits: one array to sort, ties impossible
+    const bits = 32 - Math.clz32(longest - 1);
+    if ((a.cols - 1) * 2 ** bits < 2 ** 31) {
+      const key = new Int32Array(longest);
+      const held = new Float64Array(longest);
+      for (let i = 0; i < rows; i++) sortRunPacked(col, values, indptr[i], indptr[i + 1], bits, key, held);
+    } else {
+      const scratch = longest > INSERTION_MAX ? { col: new Int32Array(longest), values: new Float64Array(longest) } : null;
+      for (let i = 0; i < rows; i++) sortRunByColumn(col, values, indptr[i], indptr[i + 1], scratch);
+    }
   }
   // merge duplicates in place, row by row (indptr[i] becomes the start of row i in the result)
   let q = 0;
@@ -188,6 +203,43 @@ function duplicateError(a: CooMatrix, i: number, j: number, options: Canonicaliz
   return new LowRankError('E_FORMAT', msg);
 }
 
+/**
+ * Sorts `col[lo..hi)` ascending, moving `values` along, stably: each entry becomes the key
+ * `col << bits | position` (distinct keys, so any sort is stable), sorted by insertion when short
+ * and by the typed-array sort otherwise; `key` and `held` are scratch of at least hi − lo.
+ */
+function sortRunPacked(col: Int32Array, values: Float64Array, lo: number, hi: number, bits: number, key: Int32Array, held: Float64Array): void {
+  const n = hi - lo;
+  if (runIsSorted(col, lo, hi)) return;
+  for (let t = 0; t < n; t++) {
+    key[t] = (col[lo + t] << bits) | t;
+    held[t] = values[lo + t];
+  }
+  if (n <= PACKED_INSERTION_MAX) {
+    for (let p = 1; p < n; p++) {
+      const k = key[p];
+      let q = p - 1;
+      for (; q >= 0 && key[q] > k; q--) key[q + 1] = key[q];
+      key[q + 1] = k;
+    }
+  } else key.subarray(0, n).sort();
+  const mask = (1 << bits) - 1;
+  for (let t = 0; t < n; t++) {
+    const k = key[t];
+    col[lo + t] = k >> bits;
+    values[lo + t] = held[k & mask];
+  }
+}
+
+/** Packed runs up to this length are sorted by insertion. */
+const PACKED_INSERTION_MAX = 32;
+
+/** Whether `col[lo..hi)` is non-decreasing. */
+function runIsSorted(col: Int32Array, lo: number, hi: number): boolean {
+  for (let p = lo + 1; p < hi; p++) if (col[p] < col[p - 1]) return false;
+  return true;
+}
+
 /** Runs up to this length are sorted by insertion; longer ones by merging such runs. */
 const INSERTION_MAX = 24;
 
@@ -197,15 +249,7 @@ const INSERTION_MAX = 24;
  */
 function sortRunByColumn(col: Int32Array, values: Float64Array, lo: number, hi: number, scratch: { col: Int32Array; values: Float64Array } | null): void {
   const n = hi - lo;
-  if (n < 2) return;
-  let sorted = true;
-  for (let p = lo + 1; p < hi; p++) {
-    if (col[p] < col[p - 1]) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return;
+  if (runIsSorted(col, lo, hi)) return;
   for (let b = lo; b < hi; b += INSERTION_MAX) insertionSort(col, values, b, Math.min(b + INSERTION_MAX, hi));
   if (n <= INSERTION_MAX || !scratch) return;
   // merge blocks of width w, alternating between (col, values) and the scratch arrays
