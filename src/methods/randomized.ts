@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix, type DType } from '../core/matrix.js';
+import { Matrix, type DType, type FloatArray } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
@@ -180,9 +180,9 @@ function sketchForTarget(
 }
 
 /**
- * U (n×k), V (k×m) from the first k triplets of an SVD-like result, the singular values split per
- * `split` (as the svd method does): `left` U·diag(s), Vᵀ; `right` U, diag(s)·Vᵀ; `balanced` √s on
- * both sides.
+ * U (n×k), V (k×m) from the first k triplets of an SVD-like result (U's columns and Vt's rows unit
+ * vectors, as every SVD of this library returns them), the singular values split per `split` (as
+ * the svd method does): `left` U·diag(s), Vᵀ; `right` U, diag(s)·Vᵀ; `balanced` √s on both sides.
  *
  * @throws {@link LowRankError} `E_UNSUPPORTED` when a factor entry (or a singular value) is beyond
  *   the range of `dtype` — e.g. float32 factors of a matrix of float32-max entries, whose σ₁
@@ -199,29 +199,52 @@ export function splitFactors(res: { U: Matrix; S: Float64Array; Vt: Matrix }, k:
   const U = Matrix.zeros(n, k, dtype);
   const V = Matrix.zeros(k, m, dtype);
   const limit = dtype === 'float32' ? FLOAT32_MAX : Number.MAX_VALUE;
-  let largest = 0;
+  const left = new Float64Array(k);
+  const right = new Float64Array(k);
+  let bound = 0;
   for (let l = 0; l < k; l++) {
     const s = res.S[l];
     if (!(s <= Number.MAX_VALUE)) {
       throw new LowRankError('E_UNSUPPORTED', `singular value ${l + 1} is beyond float64's range (the matrix's norm overflows): scale the data down`);
     }
-    const left = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
-    const right = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
-    for (let i = 0; i < n; i++) {
-      const x = res.U.data[i * w + l] * left;
-      largest = Math.max(largest, Math.abs(x));
-      U.data[i * k + l] = x;
-    }
-    for (let j = 0; j < m; j++) {
-      const x = res.Vt.data[l * m + j] * right;
-      largest = Math.max(largest, Math.abs(x));
-      V.data[l * m + j] = x;
-    }
+    left[l] = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+    right[l] = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+    bound = Math.max(bound, left[l], right[l]);
   }
+  // Each factor in one pass in row order. U's columns and Vt's rows are unit vectors (entries ≤ 1 up
+  // to rounding), so the scales bound every entry: the entries are scanned only when that bound is
+  // within a factor 2 of the dtype's largest value.
+  const u = res.U.data;
+  const uOut = U.data;
+  for (let i = 0; i < n; i++) {
+    const row = i * w;
+    const rowOut = i * k;
+    for (let l = 0; l < k; l++) uOut[rowOut + l] = u[row + l] * left[l];
+  }
+  const vt = res.Vt.data;
+  const vOut = V.data;
+  for (let l = 0; l < k; l++) {
+    const row = l * m;
+    const r = right[l];
+    for (let j = 0; j < m; j++) vOut[row + j] = vt[row + j] * r;
+  }
+  const largest = 2 * bound < limit ? 0 : largestScaled(u, n, w, left, vt, m, right);
   if (largest > limit) {
     throw new LowRankError('E_UNSUPPORTED', `the factors do not fit ${dtype}: an entry of ${largest.toExponential(3)} exceeds its largest value ${limit.toExponential(3)}; use --dtype float64${split === 'balanced' ? '' : ' or a balanced split'}`);
   }
   return { U, V };
+}
+
+/**
+ * The largest |entry| of the factors before they are stored: U's first k columns (n×w, row-major)
+ * scaled by `left`, Vt's first k rows (m columns) by `right`, in float64 (NaN when an entry is NaN).
+ */
+function largestScaled(u: FloatArray, n: number, w: number, left: Float64Array, vt: FloatArray, m: number, right: Float64Array): number {
+  const k = left.length;
+  let largest = 0;
+  for (let i = 0; i < n; i++) for (let l = 0; l < k; l++) largest = Math.max(largest, Math.abs(u[i * w + l] * left[l]));
+  for (let l = 0; l < k; l++) for (let j = 0; j < m; j++) largest = Math.max(largest, Math.abs(vt[l * m + j] * right[l]));
+  return largest;
 }
 
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ ≈ 3.4028e38. */

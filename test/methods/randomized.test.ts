@@ -6,7 +6,7 @@ import { Matrix } from '../../src/core/matrix.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { svd } from '../../src/linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, chooseMethod, exactFactorize, selectRank } from '../../src/methods/auto.js';
-import { randomizedFactorize } from '../../src/methods/randomized.js';
+import { randomizedFactorize, splitFactors } from '../../src/methods/randomized.js';
 import { rankFromSpectrum } from '../../src/methods/rank-selection.js';
 import { compressionRatio } from '../../src/metrics/compression.js';
 import { add, factorError, randn, tail, withSpectrum } from '../linalg/spectra.js';
@@ -133,5 +133,43 @@ describe('auto method selection', () => {
     const S = f.S as Float64Array;
     for (let i = 4; i < 9; i++) assert.equal(S[i], 0);
     assert.ok(factorError(a, f.U, f.V) <= 1e-10 * S[0]);
+  });
+});
+
+describe('splitFactors', () => {
+  const a = add(matmul(randn(40, 6, 11), randn(6, 30, 12)), randn(40, 30, 13, 0.1));
+  const full = svd(a);
+
+  test('the first k triplets, scaled per split, entry for entry (k below the SVD width)', () => {
+    const k = 4;
+    for (const split of ['left', 'right', 'balanced'] as const) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const { U, V } = splitFactors(full, k, split, dtype);
+        assert.equal(U.dtype, dtype);
+        assert.deepEqual([U.rows, U.cols, V.rows, V.cols], [40, k, k, 30]);
+        const w = full.U.cols;
+        for (let l = 0; l < k; l++) {
+          const s = full.S[l];
+          const left = split === 'left' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+          const right = split === 'right' ? s : split === 'balanced' ? Math.sqrt(s) : 1;
+          const round = dtype === 'float32' ? Math.fround : (x: number): number => x;
+          for (let i = 0; i < 40; i++) assert.equal(U.data[i * k + l], round(full.U.data[i * w + l] * left), `U ${i},${l}`);
+          for (let j = 0; j < 30; j++) assert.equal(V.data[l * 30 + j], round(full.Vt.data[l * 30 + j] * right), `V ${l},${j}`);
+        }
+      }
+    }
+  });
+
+  test('factors beyond float32: a clear error naming the largest entry; √s fits when s does not', () => {
+    // σ₁ = 1e39 (beyond float32's 3.4e38): an entry of U·diag(s) is σ₁·max|u₁|.
+    const big = { U: full.U, S: full.S.map((x) => x * 1e39 / full.S[0]), Vt: full.Vt };
+    let maxU = 0;
+    for (let i = 0; i < 40; i++) maxU = Math.max(maxU, Math.abs(full.U.data[i * full.U.cols]));
+    assert.throws(() => splitFactors(big, 3, 'left', 'float32'), (e: unknown) =>
+      e instanceof LowRankError && e.code === 'E_UNSUPPORTED' && e.message.includes((big.S[0] * maxU).toExponential(3)) && e.message.includes('balanced split'));
+    assert.throws(() => splitFactors(big, 3, 'right', 'float32'), /do not fit float32/);
+    const ok = splitFactors(big, 3, 'balanced', 'float32');
+    assert.ok(ok.U.data.every(Number.isFinite) && ok.V.data.every(Number.isFinite));
+    assert.ok(splitFactors(big, 3, 'left', 'float64').U.data.every(Number.isFinite));
   });
 });
