@@ -1,7 +1,7 @@
 /**
  * Adaptive passes of the randomized SVD and its fast mode, one command:
  *
- *   npx tsx bench/randomized-adaptive.ts [--repeats N] [--backend auto|js|native] [--skip-fast]
+ *   npx tsx bench/randomized-adaptive.ts [--repeats N] [--backend auto|js|native] [--skip-fast] [--threads T]
  *
  * 1. The four accuracy cases of bench/accuracy.ts (built by bench/randomized_peers.py with
  *    Debian's /usr/bin/python3): the adaptive default (`tolRitz` = DEFAULT_TOL_RITZ) beside the
@@ -13,6 +13,9 @@
  *    and with OPENBLAS_CORETYPE=SkylakeX) time torch on the same .npy files between lowrank's own
  *    runs, round by round. Goal: error ≤ torch's, time ≤ 1.0× torch's. The peers' BLAS is printed.
  *
+ * Both parts run lowrank on one stated thread count (printed): `--threads T`, else the peers' BLAS
+ * threads (as many as the peer's OpenBLAS runs, which is also what torch uses), so that the two parts
+ * compare; lowrank's own default (which leaves out cores others keep busy) is restored at the end.
  * The machine may be busy: medians of N runs (default 5), and ratios taken side by side.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,7 +32,7 @@ import { selectBackend } from '../src/backend/native/index.js';
 import { benchArgs } from './bench-args.js';
 
 interface PeerCase { name: string; title: string; file: string; shape: [number, number]; k: number; optimum: number; torch?: { ratio: number; median_ms: number } }
-interface PeerOutput { numpy: string; torch: string; torch_threads?: number; blas?: unknown; cases: PeerCase[] }
+interface PeerOutput { numpy: string; torch: string; torch_threads?: number; blas_threads?: number | null; blas?: unknown; cases: PeerCase[] }
 
 const PYTHON = '/usr/bin/python3';
 
@@ -95,7 +98,7 @@ async function startPeer(dir: string, build: boolean, env: NodeJS.ProcessEnv): P
  * round (lowrank, torch as shipped, torch with OPENBLAS_CORETYPE=SkylakeX), medians over the
  * rounds: a load that comes and goes hits all three alike.
  */
-async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, repeats: number): Promise<boolean> {
+async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, repeats: number, threads: number | undefined): Promise<boolean> {
   // torch as shipped (Debian's OpenBLAS picks its kernels itself: OPENBLAS_CORETYPE unset) and
   // with the SkylakeX kernels the native loader forces; lowrank is compared with the faster.
   const shippedEnv = { ...process.env };
@@ -104,15 +107,15 @@ async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, 
   const shipped = await startPeer(dir, false, shippedEnv);
   let ok = true;
   // Like for like: lowrank runs on as many BLAS threads as the peer's OpenBLAS (its default
-  // leaves out cores other processes keep busy, torch's does not), restored afterwards.
+  // leaves out cores other processes keep busy, torch's does not), or on --threads.
   const own = backend.threads;
   const peerThreads = blasThreads(skx.head.blas);
-  if (peerThreads && backend.setThreads) backend.setThreads(peerThreads);
+  setThreads(backend, threads ?? peerThreads);
   try {
     console.log(`\n# Fast mode: lowrank passes 4 vs torch ${skx.head.torch} svd_lowrank(q=k+10, niter=2) (${skx.head.torch_threads ?? '?'} torch threads), interleaved rounds (lowrank, torch as shipped, torch SkylakeX), medians of ${repeats}; torch time = the faster median of its two BLAS settings`);
     console.log(`# peer BLAS as shipped: ${JSON.stringify(shipped.head.blas)}`);
     console.log(`# peer BLAS with OPENBLAS_CORETYPE=SkylakeX: ${JSON.stringify(skx.head.blas)}`);
-    console.log(`# lowrank threads: ${backend.threads} (the peer's BLAS threads: ${peerThreads ?? 'unknown'}; lowrank's own default here: ${own})`);
+    console.log(`# lowrank threads: ${backend.threads} (${threads !== undefined ? '--threads' : 'the peer\'s BLAS threads'}; the peer's BLAS threads: ${peerThreads ?? 'unknown'})`);
     console.log(`${'case'.padEnd(20)} ${'err/opt (lowrank)'.padStart(18)} ${'err/opt (torch)'.padStart(16)} ${'lowrank ms'.padStart(11)} ${'torch ms'.padStart(9)} ${'(shipped'.padStart(9)} ${'SkylakeX)'.padStart(9)} ${'time ratio'.padStart(10)}`);
     let a: Matrix | undefined;
     let file = '';
@@ -143,7 +146,7 @@ async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, 
       console.log(`${c.name.padEnd(20)} ${ratio.toFixed(6).padStart(18)} ${torchRatio.toFixed(6).padStart(16)} ${lr.toFixed(1).padStart(11)} ${torchMs.toFixed(1).padStart(9)} ${median(times.shipped).toFixed(1).padStart(9)} ${median(times.skx).toFixed(1).padStart(9)} ${(lr / torchMs).toFixed(2).padStart(10)}${good ? '' : '  MISSED'}`);
     }
   } finally {
-    if (backend.setThreads) backend.setThreads(own);
+    setThreads(backend, own);
     shipped.close();
     skx.close();
   }
@@ -158,15 +161,23 @@ function blasThreads(blas: unknown): number | undefined {
   return typeof b?.num_threads === 'number' ? b.num_threads : undefined;
 }
 
-/** Runs both parts; returns whether every goal was met. */
-export async function benchRandomizedAdaptive(opts: { repeats?: number; backend?: string; skipFast?: boolean } = {}): Promise<boolean> {
+/** Sets the tier's thread count when it has one to set and a count is given. */
+function setThreads(backend: ReturnType<typeof selectBackend>, threads: number | undefined): void {
+  if (threads !== undefined && backend.setThreads) backend.setThreads(threads);
+}
+
+/** Runs both parts; returns whether every goal was met. `threads`: lowrank's thread count in both parts (default: the peers' BLAS threads). */
+export async function benchRandomizedAdaptive(opts: { repeats?: number; backend?: string; skipFast?: boolean; threads?: number } = {}): Promise<boolean> {
   const repeats = opts.repeats ?? 5;
   const backend = selectBackend({ backend: opts.backend ?? 'auto', source: '--backend' });
-  const tier = backend.name === 'js' ? 'TypeScript tier' : `native tier, ${backend.threads} thread(s)`;
+  const own = backend.threads;
   let ok = true;
   const dir = mkdtempSync(join(tmpdir(), 'lowrank-adaptive-'));
   try {
     const acc = peers(join(dir, 'acc'), 1, false);
+    setThreads(backend, opts.threads ?? acc.blas_threads ?? undefined);
+    const why = opts.threads !== undefined ? '--threads' : acc.blas_threads ? 'the peers\' BLAS threads' : 'lowrank\'s default';
+    const tier = backend.name === 'js' ? 'TypeScript tier' : `native tier, ${backend.threads} thread(s) (${why}; lowrank's own default here: ${own})`;
     console.log(`# Adaptive randomized SVD (tolRitz ${DEFAULT_TOL_RITZ}) vs the fixed auto count (tolRitz 0), lowrank ${tier}, medians of ${repeats} interleaved runs (busy machine: ratios are the figure)`);
     console.log(`${'case'.padEnd(52)} ${'passes'.padStart(6)} ${'stop'.padStart(10)} ${'err/opt−1'.padStart(10)} ${'ms'.padStart(8)} ${'fixed passes'.padStart(12)} ${'fixed err/opt−1'.padStart(15)} ${'fixed ms'.padStart(9)} ${'time ratio'.padStart(10)}`);
     for (const c of acc.cases) {
@@ -178,14 +189,18 @@ export async function benchRandomizedAdaptive(opts: { repeats?: number; backend?
       console.log(`${`(${c.name}) ${c.title}`.padEnd(52)} ${String(ad.res.passes).padStart(6)} ${ad.res.stopReason.padStart(10)} ${(ad.ratio - 1).toExponential(2).padStart(10)} ${ad.ms.toFixed(1).padStart(8)} ${String(fx.res.passes).padStart(12)} ${(fx.ratio - 1).toExponential(2).padStart(15)} ${fx.ms.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(10)}${good ? '' : '  MISSED'}`);
     }
     if (opts.skipFast) return ok;
-    ok = (await fastMode(join(dir, 'fast'), backend, repeats)) && ok;
+    ok = (await fastMode(join(dir, 'fast'), backend, repeats, opts.threads)) && ok;
     return ok;
   } finally {
+    setThreads(backend, own);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
-  void benchRandomizedAdaptive({ ...benchArgs(args), skipFast: args.includes('--skip-fast') });
+  const at = args.indexOf('--threads');
+  const threads = at >= 0 ? Number(args[at + 1]) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got ${args[at + 1]}`);
+  void benchRandomizedAdaptive({ ...benchArgs(args), skipFast: args.includes('--skip-fast'), threads });
 }
