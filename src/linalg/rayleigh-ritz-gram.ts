@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Matrix } from '../core/matrix.js';
+import { Matrix, type FloatArray } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { eigenRowsInPlace } from './eigh.js';
 import { dtypeEpsilon } from './tolerance.js';
@@ -99,31 +99,36 @@ export function rayleighRitzFromGram(Kt: Matrix, Zt: Matrix, gram: RitzGram, cou
     const v = w[L - 1 - i];
     S[i] = v > floor ? Math.sqrt(v) : 0;
   }
-  // The `count` leading eigenvectors, descending, as an L×count matrix in K's and Z's dtype.
-  const vz = Kt.dtype === 'float64' ? new Float64Array(L * count) : new Float32Array(L * count);
+  // The `count` leading eigenvectors, descending, as an L×count matrix in K's and Z's dtype (Vz).
+  // In float64 also Vz·Σ⁻¹ for Z's side (S[j] ≥ 1e−2·σ̂₁ ≥ 2⁻⁴⁵⁷ for j < count by the checks above,
+  // so 1/S[j] is finite): Σ⁻¹ rides on the small matrix instead of a pass over the count×N result.
+  // In float32, 1/S[j] may leave float32's range: Σ⁻¹ is applied to the float64 result instead.
+  const fold = Kt.dtype === 'float64';
+  const vz = fold ? new Float64Array(L * count) : new Float32Array(L * count);
+  const vzs = fold ? new Float64Array(L * count) : vz;
   const ev = gram.vectorRows;
   for (let j = 0; j < count; j++) {
     const row = (L - 1 - j) * L;
-    for (let r = 0; r < L; r++) vz[r * count + j] = ev[row + r];
+    const inv = 1 / S[j];
+    for (let r = 0; r < L; r++) {
+      vz[r * count + j] = ev[row + r];
+      if (fold) vzs[r * count + j] = ev[row + r] * inv;
+    }
   }
-  // Xᵀ·Vz (N×count) or Vzᵀ·Xᵀ (count×N) for a basis held by rows (Xᵀ, L×N), in float64.
-  const product = (xt: Matrix, tall: boolean): Matrix => {
+  // Xᵀ·V (N×count) or Vᵀ·Xᵀ (count×N) for a basis held by rows (Xᵀ, L×N), in float64.
+  const product = (xt: Matrix, tall: boolean, vz: FloatArray): Matrix => {
     const N = xt.cols;
     const out = tall ? Matrix.zeros(N, count, xt.dtype) : Matrix.zeros(count, N, xt.dtype);
     if (tall) backend.gemm({ transA: true, transB: false, m: N, n: count, k: L, alpha: 1, a: xt.data, lda: N, b: vz, ldb: count, beta: 0, c: out.data, ldc: count });
     else backend.gemm({ transA: true, transB: false, m: count, n: N, k: L, alpha: 1, a: vz, lda: count, b: xt.data, ldb: N, beta: 0, c: out.data, ldc: N });
     return out.dtype === 'float64' ? out : out.astype('float64');
   };
-  const left = product(Kt, !transposed); // K·Vz, or its transpose
-  const right = product(Zt, transposed); // Z·Vz, or its transpose (Σ⁻¹ applied below)
-  const d = right.data;
-  if (transposed) {
-    for (let i = 0; i < right.rows; i++) for (let j = 0; j < count; j++) d[i * count + j] /= S[j];
-    return { U: right, S, Vt: left };
+  const left = product(Kt, !transposed, vz); // K·Vz, or its transpose
+  const right = product(Zt, transposed, vzs); // Z·Vz·Σ⁻¹, or its transpose
+  if (!fold) {
+    const d = right.data;
+    if (transposed) for (let i = 0; i < right.rows; i++) for (let j = 0; j < count; j++) d[i * count + j] /= S[j];
+    else for (let j = 0; j < count; j++) for (let i = j * right.cols, e = i + right.cols; i < e; i++) d[i] /= S[j];
   }
-  for (let j = 0; j < count; j++) {
-    const inv = 1 / S[j];
-    for (let i = j * right.cols, e = i + right.cols; i < e; i++) d[i] *= inv;
-  }
-  return { U: left, S, Vt: right };
+  return transposed ? { U: right, S, Vt: left } : { U: left, S, Vt: right };
 }
