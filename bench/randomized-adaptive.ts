@@ -115,7 +115,7 @@ async function fastMode(dir: string, backend: ReturnType<typeof selectBackend>, 
     console.log(`\n# Fast mode: lowrank passes 4 vs torch ${skx.head.torch} svd_lowrank(q=k+10, niter=2) (${skx.head.torch_threads ?? '?'} torch threads), interleaved rounds (lowrank, torch as shipped, torch SkylakeX), medians of ${repeats}; torch time = the faster median of its two BLAS settings`);
     console.log(`# peer BLAS as shipped: ${JSON.stringify(shipped.head.blas)}`);
     console.log(`# peer BLAS with OPENBLAS_CORETYPE=SkylakeX: ${JSON.stringify(skx.head.blas)}`);
-    console.log(`# lowrank threads: ${backend.threads} (${threads !== undefined ? '--threads' : 'the peer\'s BLAS threads'}; the peer's BLAS threads: ${peerThreads ?? 'unknown'})`);
+    console.log(`# lowrank threads: ${backend.threads} (${threads !== undefined ? `--threads; the peer's BLAS threads: ${peerThreads ?? 'unknown'}` : peerThreads ? 'the peer\'s BLAS threads' : 'as in part 1: the peer\'s BLAS threads unknown'})`);
     console.log(`${'case'.padEnd(20)} ${'err/opt (lowrank)'.padStart(18)} ${'err/opt (torch)'.padStart(16)} ${'lowrank ms'.padStart(11)} ${'torch ms'.padStart(9)} ${'(shipped'.padStart(9)} ${'SkylakeX)'.padStart(9)} ${'time ratio'.padStart(10)}`);
     let a: Matrix | undefined;
     let file = '';
