@@ -141,10 +141,10 @@ function canonicalRows(a: CooMatrix, options: CanonicalizeOptions): { indptr: In
     col = new Int32Array(nnz);
     values = new Float64Array(nnz);
     const next = indptr.slice(0, rows);
-    for (let e = 0; e < nnz; e++) {
-      const q = next[inRow[e]]++;
-      col[q] = inCol[e];
-      values[q] = inVal[e];
+    for (let x = 0; x < nnz; x++) {
+      const q = next[inRow[x]]++;
+      col[q] = inCol[x];
+      values[q] = inVal[x];
     }
   }
   if (!allSorted) {
