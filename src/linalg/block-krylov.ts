@@ -304,7 +304,7 @@ function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Ba
   const l = yt.rows;
   const eps = dtypeEpsilon(yt.dtype);
   const tol = Math.max(n, cols + l) * eps * panelNorm(yt, backend);
-  projectOut(Kt, cols, yt, backend);
+  projectOut(Kt, cols, yt, backend, false);
   const fast = choleskyQr2Rows(yt, backend); // float64 only
   let qi: Matrix;
   if (fast && fast.minSingularBound > tol) {
@@ -342,14 +342,16 @@ function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Ba
 
 /**
  * Yᵀ ← Yᵀ·(I − K₀K₀ᵀ) in place, for a panel held by rows (Yᵀ, l×n) and K₀ᵀ the first `cols` rows
- * of Kᵀ (orthonormal): cᵀ = Yᵀ·K₀, then Yᵀ −= cᵀ·K₀ᵀ. Returns max |cᵢⱼ|.
+ * of Kᵀ (orthonormal): cᵀ = Yᵀ·K₀, then Yᵀ −= cᵀ·K₀ᵀ. Returns max |cᵢⱼ| when `measure` (else NaN:
+ * no pass over c).
  */
-function projectOut(Kt: Matrix, cols: number, yt: Matrix, backend: Backend): number {
+function projectOut(Kt: Matrix, cols: number, yt: Matrix, backend: Backend, measure = true): number {
   const n = Kt.cols;
   const l = yt.rows;
   const ct = new Matrix(l, cols, yt.dtype === 'float32' ? new Float32Array(cols * l) : new Float64Array(cols * l));
   backend.gemm({ transA: false, transB: true, m: l, n: cols, k: n, alpha: 1, a: yt.data, lda: n, b: Kt.data, ldb: n, beta: 0, c: ct.data, ldc: cols });
   backend.gemm({ transA: false, transB: false, m: l, n, k: cols, alpha: -1, a: ct.data, lda: cols, b: Kt.data, ldb: n, beta: 1, c: yt.data, ldc: n });
+  if (!measure) return NaN;
   let max = 0;
   for (let i = 0; i < ct.data.length; i++) max = Math.max(max, Math.abs(ct.data[i]));
   return max;
