@@ -9,7 +9,8 @@
  * - the CLI's own overhead (bench/cli-overhead.ts): `lowrank factor` process time ÷ library time
  *   (read + factorize) and `lowrank --version` ÷ `node -e 0`;
  * - adaptive randomized passes against the fixed count, and `passes: 4` against
- *   torch.svd_lowrank (bench/randomized-adaptive.ts);
+ *   torch.svd_lowrank (bench/randomized-adaptive.ts); the default against the default of commit
+ *   1b0cfb4, a fixed 10 passes (bench/randomized-default-at.sh);
  * - then the TypeScript tier, the fallback without OpenBLAS (in a child process that does not load
  *   the addon, `--ts-tier`):
  * - GEMM 1024³ of the TypeScript tier (GFLOP/s), beside numpy's (python3) as the reference tier;
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
     await benchCliOverhead({ reps: process.argv.includes('--quick') ? 3 : undefined });
     // Adaptive randomized passes vs the fixed count, and --passes 4 vs torch.svd_lowrank (bench/randomized-adaptive.ts).
     await benchRandomizedAdaptive({ repeats: process.argv.includes('--quick') ? 3 : 5 });
+    // The adaptive default against the default of the day issue 15 was filed (fixed 10 passes,
+    // commit 1b0cfb4), from a git worktree of that commit (bench/randomized-default-at.sh).
+    const atCommit = spawnSync('bash', [fileURLToPath(new URL('./randomized-default-at.sh', import.meta.url)), '1b0cfb4', '2', process.argv.includes('--quick') ? '3' : '5'], { stdio: 'inherit' });
+    if (atCommit.status !== 0) console.log('# randomized default at 1b0cfb4: not run (needs a git checkout with that commit, OpenBLAS and /usr/bin/python3)');
     // The TypeScript tier runs in a process of its own with the addon not loaded: OpenBLAS's
     // worker threads keep spinning after a call and would take the second core from it.
     const self = fileURLToPath(import.meta.url);
