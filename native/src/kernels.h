@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -90,6 +91,19 @@ void gemmRowMajor(bool transA, bool transB, int m, int n, int k, T alpha, const 
   if (narrow) openblas_set_num_threads(threads);
 }
 
+/**
+ * A scratch array of n elements left uninitialized: LAPACK's workspaces and the transposed copies
+ * are written before they are read, and zero-filling them (what std::vector does) costs a pass
+ * over memory that may exceed the data (gesdd's workspace for a tall 10000×500 input is ≈ 50 MB).
+ */
+template <typename T>
+struct Scratch {
+  std::unique_ptr<T[]> buffer;
+  explicit Scratch(std::size_t n = 0) : buffer(n ? new T[n] : nullptr) {}
+  T* data() { return buffer.get(); }
+  T& operator[](std::size_t i) { return buffer[i]; }
+};
+
 /** LAPACK returns optimal workspace sizes as a floating-point number; round up safely. */
 template <typename T>
 int workspaceSize(T query, int minimum) {
@@ -134,15 +148,15 @@ int svdRowMajor(int rows, int cols, T* a, T* s, T* u, T* vt) {
   if (r == 0) return 0;
   const char jobz = 'S';
   const bool tall = rows > cols;
-  std::vector<T> colMajor;  // tall only: A in column-major order
-  std::vector<T> vtCol;     // tall only: LAPACK's r×cols Vᵀ, column-major
+  Scratch<T> colMajor;  // tall only: A in column-major order
+  Scratch<T> vtCol;     // tall only: LAPACK's r×cols Vᵀ, column-major
   T* lapackA = a;
   T* lapackU = vt;  // the output LAPACK calls U
   T* lapackVt = u;  // the output LAPACK calls VT
   int M = cols, N = rows, lda = cols, ldu = cols, ldvt = r;
   if (tall) {
-    colMajor.resize(static_cast<std::size_t>(rows) * cols);
-    vtCol.resize(static_cast<std::size_t>(r) * cols);
+    colMajor = Scratch<T>(static_cast<std::size_t>(rows) * cols);
+    vtCol = Scratch<T>(static_cast<std::size_t>(r) * cols);
     transposeInto(rows, cols, a, cols, colMajor.data(), rows);
     lapackA = colMajor.data();
     lapackU = a;
@@ -157,7 +171,7 @@ int svdRowMajor(int rows, int cols, T* a, T* s, T* u, T* vt) {
   gesdd(&jobz, &M, &N, lapackA, &lda, s, lapackU, &ldu, lapackVt, &ldvt, &query, &lwork, iwork.data(), &info);
   if (info != 0) return info;
   lwork = workspaceSize(query, 1);
-  std::vector<T> work(static_cast<std::size_t>(lwork));
+  Scratch<T> work(static_cast<std::size_t>(lwork));
   gesdd(&jobz, &M, &N, lapackA, &lda, s, lapackU, &ldu, lapackVt, &ldvt, work.data(), &lwork, iwork.data(), &info);
   if (info != 0 || !tall) return info;
   transposeInto(r, rows, a, rows, u, r);          // column-major U (rows×r) → row-major
@@ -177,7 +191,7 @@ int qrRowMajor(int rows, int cols, const T* a, T* q, T* rOut) {
   const int r = std::min(rows, cols);
   if (r == 0) return 0;
   const int lda = rows;
-  std::vector<T> w(static_cast<std::size_t>(rows) * cols);
+  Scratch<T> w(static_cast<std::size_t>(rows) * cols);
   transposeInto(rows, cols, a, cols, w.data(), rows);  // column-major A
   std::vector<T> tau(static_cast<std::size_t>(r));
   int info = 0;
@@ -189,7 +203,7 @@ int qrRowMajor(int rows, int cols, const T* a, T* q, T* rOut) {
   orgqr(&rows, &r, &r, w.data(), &lda, tau.data(), &q2, &lwork, &info);
   if (info != 0) return info;
   lwork = std::max(workspaceSize(q1, 1), workspaceSize(q2, 1));
-  std::vector<T> work(static_cast<std::size_t>(lwork));
+  Scratch<T> work(static_cast<std::size_t>(lwork));
   geqrf(&rows, &cols, w.data(), &lda, tau.data(), work.data(), &lwork, &info);
   if (info != 0) return info;
   for (int i = 0; i < r; i++) {
@@ -220,7 +234,7 @@ int syevdRowMajor(int n, T* a, T* w) {
   if (info != 0) return info;
   lwork = workspaceSize(query, 1);
   liwork = std::max(1, iquery);
-  std::vector<T> work(static_cast<std::size_t>(lwork));
+  Scratch<T> work(static_cast<std::size_t>(lwork));
   std::vector<int> iwork(static_cast<std::size_t>(liwork));
   syevd(&jobz, &uplo, &n, a, &n, w, work.data(), &lwork, iwork.data(), &liwork, &info);
   return info;

@@ -25,18 +25,37 @@ export function svdFlip(U: Matrix, Vt: Matrix): void {
   const m = Vt.cols;
   const u = U.data;
   const v = Vt.data;
-  for (let j = 0; j < r; j++) {
-    let best = 0;
-    let bestAbs = -1;
-    for (let i = 0; i < n; i++) {
-      const x = Math.abs(u[i * r + j]);
-      if (x > bestAbs) {
-        bestAbs = x;
-        best = i;
+  if (n === 0 || r === 0) return;
+  // One pass over U in row order (a column-by-column scan strides r entries per step): each
+  // column's first entry of largest |·| (strictly greater replaces, so ties keep the first; NaN
+  // never replaces), then the flagged columns negated in a second row-order pass.
+  const best = new Float64Array(r).fill(-1);
+  const at = new Int32Array(r);
+  for (let i = 0; i < n; i++) {
+    const row = i * r;
+    for (let j = 0; j < r; j++) {
+      const x = Math.abs(u[row + j]);
+      if (x > best[j]) {
+        best[j] = x;
+        at[j] = i;
       }
     }
-    if (n === 0 || !(u[best * r + j] < 0)) continue;
-    for (let i = 0; i < n; i++) u[i * r + j] = -u[i * r + j];
+  }
+  const flip = new Uint8Array(r);
+  let any = false;
+  for (let j = 0; j < r; j++) {
+    if (u[at[j] * r + j] < 0) {
+      flip[j] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+  for (let i = 0; i < n; i++) {
+    const row = i * r;
+    for (let j = 0; j < r; j++) if (flip[j]) u[row + j] = -u[row + j];
+  }
+  for (let j = 0; j < r; j++) {
+    if (!flip[j]) continue;
     const row = j * m;
     for (let c = 0; c < m; c++) v[row + c] = -v[row + c];
   }

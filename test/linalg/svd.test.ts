@@ -335,4 +335,32 @@ describe('svdFlip', () => {
   test('shape mismatch throws E_SHAPE', () => {
     assertLowRankError(() => svdFlip(Matrix.zeros(3, 2), Matrix.zeros(3, 2)), 'E_SHAPE', 'svdFlip');
   });
+  test('equals the column-by-column definition on random U (ties, zeros, NaN, ±0, float32)', () => {
+    const rng = new Rng(20);
+    const pick = [0, -0, 1, -1, 2, -2, Number.NaN, 0.5, -0.5];
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(rng.uniform() * 7);
+      const r = 1 + Math.floor(rng.uniform() * 5);
+      const m = 1 + Math.floor(rng.uniform() * 4);
+      const dtype = trial % 3 === 0 ? 'float32' : 'float64';
+      const U = Matrix.zeros(n, r, dtype);
+      const Vt = Matrix.zeros(r, m, dtype);
+      for (let i = 0; i < U.data.length; i++) U.data[i] = rng.uniform() < 0.6 ? pick[Math.floor(rng.uniform() * pick.length)] : rng.normal();
+      for (let i = 0; i < Vt.data.length; i++) Vt.data[i] = rng.normal();
+      // The definition: per column, the first entry of largest |·| (numpy's argmax; NaN never wins).
+      const wantU = U.clone();
+      const wantV = Vt.clone();
+      for (let j = 0; j < r; j++) {
+        let at = 0;
+        let best = -1;
+        for (let i = 0; i < n; i++) if (Math.abs(U.data[i * r + j]) > best) [best, at] = [Math.abs(U.data[i * r + j]), i];
+        if (!(U.data[at * r + j] < 0)) continue;
+        for (let i = 0; i < n; i++) wantU.data[i * r + j] = -U.data[i * r + j];
+        for (let c = 0; c < m; c++) wantV.data[j * m + c] = -Vt.data[j * m + c];
+      }
+      svdFlip(U, Vt);
+      assert.deepEqual(Array.from(U.data), Array.from(wantU.data), `trial ${trial}: U`);
+      assert.deepEqual(Array.from(Vt.data), Array.from(wantV.data), `trial ${trial}: Vt`);
+    }
+  });
 });
