@@ -11,7 +11,7 @@ import { access, constants as fsConstants, lstat, open, readdir, readFile, realp
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 import { LowRankError, escapeName } from '../core/errors.js';
-import { exists, fsReason } from './fs-helpers.js';
+import { fsReason } from './fs-helpers.js';
 import type { AtomicWriteOptions, OutputDirCheckOptions, OutputOptions } from './output-set.js';
 import { tempSibling } from './output-temporaries.js';
 
@@ -156,9 +156,6 @@ export async function refuseInputs(targets: readonly string[], options: OutputOp
     }
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Writers.
 
 /** The file names of the lowrank set in `dir` (from its manifest), or none. */
 export async function readManifest(dir: string): Promise<string[]> {

@@ -25,13 +25,13 @@
  * @module
  */
 import { existsSync, renameSync, type Stats } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, copyFile, link, lstat, mkdir, open, readdir, readlink, realpath, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { LowRankError, escapeName } from '../core/errors.js';
-import { exists, fsReason, makeDirs, removeDirs } from './fs-helpers.js';
+import { fsReason, makeDirs, removeDirs } from './fs-helpers.js';
 import { checkCarryOver, OUTPUT_MANIFEST, readManifest, refuseInputs, refuseWorkingDirectory, statOrNull } from './output-checks.js';
-import { recoverOutput, removeTemporariesSync, tempSibling, track, untrack } from './output-temporaries.js';
+import { recoverOutput, tempSibling, track, untrack } from './output-temporaries.js';
 
 export { fsReason, makeDirs } from './fs-helpers.js';
 export { recoverOutput, removeTemporariesSync } from './output-temporaries.js';
@@ -463,7 +463,6 @@ async function carryOver(from: string, to: string): Promise<void> {
   }
 }
 
-
 async function syncDir(dir: string): Promise<void> {
   try {
     const fh = await open(dir, 'r');
@@ -476,4 +475,3 @@ async function syncDir(dir: string): Promise<void> {
     // some file systems cannot flush a directory; the rename is still atomic
   }
 }
-
