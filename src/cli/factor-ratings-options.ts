@@ -15,7 +15,6 @@ import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES, DEFAULT_ALS_ITERATIONS, DEF
 import type { ClusterRatingsFlags } from './factor-ratings-cluster.js';
 import type { FlagScope } from './options.js';
 
-/** The flags of `factor` this path reads (the rest of `factor`'s flags are ignored here). */
 /** The flags of `factor` that dense and ratings runs share (rank options, training, output). */
 export interface CommonFactorFlags {
   rank?: number;
