@@ -8,8 +8,6 @@ import { errorSums, valueRange } from './rating-model.js';
 import { checkInteger, checkPositive, checkRank } from './validate.js';
 import { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
 
-export { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
-
 /**
  * The validated settings, the state and the record of one ALS run: what `alsFactorize` and the
  * distributed coordinator share, so that both start from the same bits and stop by the same rule.

@@ -6,7 +6,7 @@ import { alsRunResult, endAlsSweep, startAlsRun } from './als-run.js';
 import { newAlsScratch } from './als-row-solve.js';
 import type { Factorization, Progress } from './factorization.js';
 
-export { DEFAULT_ALS_ITERATIONS } from './als-run.js';
+export { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
 
 /** Options of {@link alsFactorize}. */
 export interface AlsOptions {
