@@ -228,7 +228,7 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
       const energy = gram ? wantedEnergy(gram, wanted) : NaN;
       if (i > 1 && Number.isFinite(energy)) {
         ritzChange = ritzSettled(beforeEnergy, prevEnergy, energy, totalSq);
-        if (ritzChange <= tolRitz && i < q) {
+        if (ritzChange <= tolRitz) {
           ran = i;
           stopReason = 'converged';
           break;
