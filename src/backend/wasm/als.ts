@@ -9,14 +9,12 @@
  */
 import { LowRankError } from '../../core/errors.js';
 import type { AlsHalfSweepKernelArgs, AlsRowsOperands, ImplicitAlsHalfSweepKernelArgs } from '../backend.js';
-import { JOB_ALS_ROWS, JOB_IMPLICIT_ALS_ROWS, type Ptr, type WasmRuntime } from './runtime.js';
+import { JOB_ALS_ROWS, JOB_IMPLICIT_ALS_ROWS, bytesOf, type Ptr, type WasmRuntime } from './runtime.js';
 
 /** Below this many multiply-adds a half-sweep stays on the calling thread (waking workers costs tens of µs). */
 export const THREADED_ALS_MIN_WORK = 1 << 22;
 /** Row chunks per thread of a threaded half-sweep: many, so that long rows (popular items) even out. */
 const ALS_CHUNKS_PER_THREAD = 16;
-
-const bytesOf = (elements: number, f64: boolean): number => Math.ceil((elements * (f64 ? 8 : 4)) / 16) * 16;
 
 /**
  * Checks the operands of an ALS half-sweep before the kernel indexes linear memory with them:

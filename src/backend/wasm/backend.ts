@@ -6,7 +6,7 @@ import type {
 import { jsBackend } from '../js/index.js';
 import { checkResidualOperands } from '../js/residual-lanes.js';
 import { wasmAlsKernels } from './als.js';
-import type { Ptr, WasmRuntime } from './runtime.js';
+import { bytesOf, type Ptr, type WasmRuntime } from './runtime.js';
 
 /** What `lowrank info` reports about the WebAssembly tier. */
 export interface WasmConfig {
@@ -36,8 +36,6 @@ export interface WasmBackend extends Backend {
 function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
-
-const bytesOf = (elements: number, f64: boolean): number => Math.ceil((elements * (f64 ? 8 : 4)) / 16) * 16;
 
 /**
  * Entries per copy of {@link Backend.residualLanes}' operands into linear memory: a multiple of 4

@@ -93,6 +93,9 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 const align16 = (x: number): number => Math.ceil(x / 16) * 16;
 
+/** Bytes that {@link WasmRuntime.alloc} reserves for `elements` of float64 (`f64`) or 32-bit elements: 16-byte aligned. */
+export const bytesOf = (elements: number, f64: boolean): number => align16(elements * (f64 ? 8 : 4));
+
 /** Options of {@link WasmRuntime.create}. */
 export interface RuntimeOptions {
   /** Use the threaded module on a shared memory (needs `SharedArrayBuffer`). */
@@ -231,7 +234,7 @@ export class WasmRuntime {
   /** Reserves `elements` of the dtype of `like` (16-byte aligned); returns its byte offset. */
   alloc(elements: number, f64: boolean): Ptr {
     const p = this.top;
-    this.top += align16(elements * (f64 ? 8 : 4));
+    this.top += bytesOf(elements, f64);
     return p;
   }
 
