@@ -17,14 +17,9 @@
 #include <cstring>
 #include <mutex>
 
+#include "fortran.h"
 #include "kernels.h"
 #include "napi-args.h"
-
-extern "C" {
-void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info, std::size_t uplo_len);
-void dtrtri_(const char* uplo, const char* diag, const int* n, double* a, const int* lda, int* info,
-             std::size_t uplo_len, std::size_t diag_len);
-}
 
 namespace lowrank {
 
