@@ -94,10 +94,8 @@ export function cooMatrix(rows: number, cols: number, row: Int32Array, col: Int3
  * ```
  */
 export function canonicalizeCoo(a: CooMatrix, options: CanonicalizeOptions = {}): CooMatrix {
-  const { indptr, col, values } = canonicalRows(a, options);
-  const row = new Int32Array(values.length);
-  for (let i = 0; i < a.rows; i++) row.fill(i, indptr[i], indptr[i + 1]);
-  return { rows: a.rows, cols: a.cols, row, col, values };
+  const c = CsrMatrix.fromCoo(a, options);
+  return { rows: a.rows, cols: a.cols, row: c.rowIndices(), col: c.indices, values: c.values };
 }
 
 /** {@link canonicalizeCoo} in CSR form: row pointers and fresh column and value arrays. */
