@@ -41,15 +41,18 @@ function checkAlsOperands(x: AlsRowsOperands & { fixedBias?: Float64Array | null
   }
 }
 
-/** Row bounds of about `chunks` chunks of equal work (entries·d²/2 + d³/6 per row). */
+/** Multiply-adds of solving `rows` rows of dimension d with `entries` entries in all: d²/2 per entry, d³/6 per row. */
+function alsWork(entries: number, rows: number, d: number): number {
+  return entries * ((d * d) / 2) + rows * ((d * d * d) / 6);
+}
+
+/** Row bounds of about `chunks` chunks of equal work ({@link alsWork}). */
 function rowChunks(indptr: Int32Array, rows: number, d: number, chunks: number): Int32Array {
-  const rowWork = (d * d * d) / 6;
-  const entryWork = (d * d) / 2;
-  const target = (indptr[rows] * entryWork + rows * rowWork) / chunks;
+  const target = alsWork(indptr[rows], rows, d) / chunks;
   const bounds = [0];
   let acc = 0;
   for (let i = 0; i < rows; i++) {
-    acc += (indptr[i + 1] - indptr[i]) * entryWork + rowWork;
+    acc += alsWork(indptr[i + 1] - indptr[i], 1, d);
     if (acc >= target) {
       bounds.push(i + 1);
       acc = 0;
@@ -80,8 +83,7 @@ export function wasmAlsKernels(rt: WasmRuntime): {
   const place = (x: AlsRowsOperands, d: number, perThreadDoubles: number, extra: number): { mem: RowsInMemory; bounds: Ptr | null; nchunks: number } => {
     const { rows, cols, k } = x;
     const nnz = x.indptr[rows];
-    const work = nnz * d * d / 2 + rows * d * d * d / 6;
-    const threaded = rt.threads > 1 && work >= THREADED_ALS_MIN_WORK && perThreadDoubles * 8 <= rt.slotBytes;
+    const threaded = rt.threads > 1 && alsWork(nnz, rows, d) >= THREADED_ALS_MIN_WORK && perThreadDoubles * 8 <= rt.slotBytes;
     const chunks = threaded ? rowChunks(x.indptr, rows, d, rt.threads * ALS_CHUNKS_PER_THREAD) : null;
     rt.begin(bytesOf(rows + 1, false) + bytesOf(nnz, false) + bytesOf(nnz, true) + bytesOf(cols * k, true) +
       bytesOf(rows * k, true) + (chunks ? bytesOf(chunks.length, false) + bytesOf(rt.ex.als_sweep_bytes() / 4, false) : 0) + extra);
