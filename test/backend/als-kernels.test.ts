@@ -6,7 +6,7 @@
  * there is, and the kernels' documented contract — with and without biases, on ranks that are and
  * are not multiples of the vector width, through the λ = 0 ridge retry, with the same E_DIVERGED
  * error on a singular row, and for any thread count; likewise the implicit-feedback
- * half-sweeps (native/src/implicit-als.h, wasm/src/implicit-als.h) against implicitAlsFactorize's loop.
+ * half-sweeps (native/src/implicit-als.h, wasm/src/als.h) against implicitAlsFactorize's loop.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
