@@ -17,7 +17,10 @@
  *   of a whole `node` process running the same job as a library script — import the built public
  *   entries, read the .npy, factorize, compute the error figures
  *   (`approximationErrorsFromFactors`, as factor prints them) — so what the CLI adds beyond
- *   Node's own start-up and the library's first call shows (no goal: for reading).
+ *   Node's own start-up and the library's first call shows (no goal: for reading); and the wall
+ *   time of the same job as a Python script with numpy and scikit-learn (bench/cli_peer_factor.py:
+ *   `randomized_svd` at its defaults, the same error figures, the factors saved), the peer a user of
+ *   that stack would run (Debian's /usr/bin/python3 with python3-sklearn; skipped without it).
  *
  * Process and library runs alternate, so both see the same machine load; the machine is shared
  * and noisy: read the ratios, not the times.
@@ -90,6 +93,26 @@ if (!(e.relative >= 0)) process.exit(1);`;
   return runProcess(['--input-type=module', '-e', script, file]);
 }
 
+/** The Python peer script (numpy + scikit-learn doing `lowrank factor`'s job). */
+const PEER_SCRIPT = fileURLToPath(new URL('./cli_peer_factor.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+
+/** Whether Debian's python3 can run the peer (numpy and scikit-learn import). */
+function hasPythonPeer(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import numpy, sklearn.utils.extmath'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Wall time of one peer process doing `factor FILE --rank 50 --out DIR`, in ms; throws when it fails. */
+function runPythonPeer(file: string, out: string, threads: number): number {
+  const t = performance.now();
+  // The same BLAS kernels and thread count as lowrank's native tier (src/backend/native/openblas-coretype.ts).
+  const env = { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', OPENBLAS_NUM_THREADS: String(threads) };
+  const r = spawnSync(PYTHON, [PEER_SCRIPT, file, '50', out], { encoding: 'utf8', env });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`python peer failed (${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+  return ms;
+}
+
 /** A rows×cols float64 matrix: rank-100 Gaussian signal plus 0.1·N(0, 1) noise (bench/native_peers.py's case (a) shape of data). */
 function signalPlusNoise(rows: number, cols: number, rng: Rng): Matrix {
   const r = 100;
@@ -137,6 +160,8 @@ export async function benchCliOverhead(opts: { reps?: number; cli?: string } = {
   }
   rows.push({ benchmark: 'lowrank --version', processMs: median(version), referenceMs: median(empty), reference: 'node -e 0', ratio: median(version) / median(empty), goal: 1.5 });
 
+  const peer = hasPythonPeer();
+  if (!peer) console.log(`# python peer skipped: ${PYTHON} lacks numpy or scikit-learn (apt-get install python3-sklearn)`);
   const dir = mkdtempSync(join(tmpdir(), 'lowrank-cli-bench-'));
   try {
     for (const [n, m] of [[2000, 2000], [8000, 2000]] as const) {
@@ -152,16 +177,19 @@ export async function benchCliOverhead(opts: { reps?: number; cli?: string } = {
       lib();
       runProcess(args);
       runLibraryScript(dist, file, threads);
+      if (peer) runPythonPeer(file, join(dir, 'peer'), threads);
       const procMs: number[] = [];
       const libMs: number[] = [];
       const coldMs: number[] = [];
       const scriptMs: number[] = [];
+      const peerMs: number[] = [];
       const r = Math.max(3, Math.ceil(reps / 2));
       for (let i = 0; i < r; i++) {
         libMs.push(lib());
         procMs.push(runProcess(args));
         coldMs.push(runColdLibrary(dist, file, threads));
         scriptMs.push(runLibraryScript(dist, file, threads));
+        if (peer) peerMs.push(runPythonPeer(file, join(dir, 'peer'), threads));
       }
       const row = (benchmark: string, ref: number[], reference: string, goal: number): CliOverheadRow => ({
         benchmark, processMs: median(procMs), referenceMs: median(ref), reference, ratio: median(procMs) / median(ref), goal,
@@ -175,12 +203,14 @@ export async function benchCliOverhead(opts: { reps?: number; cli?: string } = {
         // costs beyond Node's start, the library's imports and its first call (no goal).
         row('  the same, vs a library script', scriptMs, 'node process: import, read, factorize, errors', NaN),
       );
+      // The peer stack's whole process for the same job (for reading; no goal).
+      if (peer) rows.push(row('  the same, vs numpy + scikit-learn', peerMs, 'python process: import, load, randomized_svd, errors, save', NaN));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const w = [34, 12, 44, 12, 8, 12];
+  const w = [36, 12, 58, 12, 8, 12];
   const line = (c: Array<string | number>): string => c.map((x, i) => (i === 0 || i === 2 ? String(x).padEnd(w[i]) : String(x).padStart(w[i]))).join(' | ');
   console.log(`# load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(line(['benchmark', 'process', 'reference', 'ref. time', 'ratio', 'goal met']));
