@@ -133,8 +133,8 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
     await runSparseFactor(loaded.matrix, input, out, f, { inputs, force: f.force });
     return;
   }
-  // The svd, randomized and auto methods check A themselves (one pass, named by the input: see
-  // namingInput); the others, and --center (whose mean would spread a NaN), are checked here.
+  // The svd, randomized and auto methods check A themselves (one pass, named by the input through
+  // their inputName option); the others, and --center (whose mean would spread a NaN), are checked here.
   const methodChecks = (f.method === 'auto' || f.method === 'svd' || f.method === 'randomized') && !f.center;
   if (!methodChecks) assertFinite(loaded.matrix, input);
   // --center: PCA on A − 1·μᵀ (a centered copy of a dense input).
@@ -167,11 +167,11 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   };
   let result: Factorization;
   if (f.method === 'auto') {
-    result = namingInput(input, () => autoFactorize(a, { ...targetFlags, ...randomizedKnobs }));
+    result = autoFactorize(a, { ...targetFlags, ...randomizedKnobs, inputName: input });
   } else if (f.method === 'svd') {
-    result = namingInput(input, () => exactFactorize(a, { ...targetFlags, dtype: f.dtype }));
+    result = exactFactorize(a, { ...targetFlags, dtype: f.dtype, inputName: input });
   } else if (f.method === 'randomized') {
-    result = namingInput(input, () => randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs }));
+    result = randomizedFactorize(a, { ...targetFlags, ...randomizedKnobs, inputName: input });
   } else {
     const rank = selectRank(a, { ...targetFlags, ...randomizedKnobs, dtype: undefined });
     const { gradientFactorize } = await import('../methods/gradient.js');
@@ -247,21 +247,6 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (spectral) lines.push(`Spectral Error ‖A − UV‖₂ ≈ ${spectral.estimate.toExponential(4)} (power method on the residual, ${spectral.iterations} iterations)`);
   lines.push(`Wrote ${files.map((x) => x.path).join(', ')}`);
   report.write(lines.join('\n') + '\n');
-}
-
-/**
- * Runs a method that checks its input itself (`checkInputMatrix`: "input matrix holds NaN at row
- * …"), saying `input` (the file) instead of "input matrix" in that error, as the CLI's own check would.
- */
-function namingInput<T>(input: string, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    if (err instanceof LowRankError && err.code === 'E_NONFINITE' && err.message.startsWith('input matrix ')) {
-      throw new LowRankError('E_NONFINITE', `${input}${err.message.slice('input matrix'.length)}`);
-    }
-    throw err;
-  }
 }
 
 /** How `factor`'s report says why the randomized passes stopped. */

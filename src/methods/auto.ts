@@ -47,8 +47,8 @@ export function chooseMethod(n: number, m: number, k: number | null, oversample 
  */
 export type AutoOptions = RandomizedOptions;
 
-/** Options of {@link exactFactorize}: a rank target, how σ is split, the factors' dtype and the kernel tier. */
-export type ExactOptions = Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio' | 'split' | 'dtype' | 'backend'>;
+/** Options of {@link exactFactorize}: a rank target, how σ is split, the factors' dtype, the kernel tier and the input's name in errors. */
+export type ExactOptions = Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio' | 'split' | 'dtype' | 'backend' | 'inputName'>;
 
 /**
  * Factorizes with the method {@link chooseMethod} picks: the exact truncated SVD (the svd method)
@@ -68,7 +68,7 @@ export type ExactOptions = Pick<AutoOptions, 'rank' | 'energy' | 'tol' | 'ratio'
  */
 export function autoFactorize(a: Matrix, options: AutoOptions): Factorization<'svd' | 'randomized'> {
   // The finite check is the chosen method's own (one pass over A, not two).
-  checkNonEmpty(a);
+  checkNonEmpty(a, options.inputName);
   const n = a.rows;
   const m = a.cols;
   const target = resolveRankTarget(options, n, m);
@@ -92,7 +92,7 @@ export function autoFactorize(a: Matrix, options: AutoOptions): Factorization<'s
  * ```
  */
 export function exactFactorize(a: Matrix, options: ExactOptions): Factorization<'svd'> {
-  checkNonEmpty(a); // svdFactorize checks that A is finite
+  checkNonEmpty(a, options.inputName); // svdFactorize checks that A is finite
   const target = resolveRankTarget(options, a.rows, a.cols);
   const known = target.criterion === 'rank' || target.criterion === 'ratio' ? (rankFromSpectrum([], target, a.rows, a.cols) as number) : null;
   return exactWithTarget(a, target, known, options);
@@ -116,12 +116,12 @@ export function selectRank(a: Matrix, options: AutoOptions): number {
 }
 
 /** The exact path: one SVD, the rank read off its spectrum when needed, negligible σ zeroed. */
-function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | null, options: Pick<ExactOptions, 'split' | 'dtype' | 'backend'>): Factorization<'svd'> {
+function exactWithTarget(a: Matrix, target: ResolvedRankTarget, known: number | null, options: Pick<ExactOptions, 'split' | 'dtype' | 'backend' | 'inputName'>): Factorization<'svd'> {
   const t0 = performance.now();
   const n = a.rows;
   const m = a.cols;
   const r = Math.min(n, m);
-  let f = svdFactorize(a, { rank: known ?? r, split: options.split, dtype: options.dtype, backend: options.backend });
+  let f = svdFactorize(a, { rank: known ?? r, split: options.split, dtype: options.dtype, backend: options.backend, inputName: options.inputName });
   if (known === null) {
     const k = rankFromSpectrum(f.spectrum as Float64Array, target, n, m) as number;
     f = truncate(f, k);

@@ -35,9 +35,9 @@ const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol', 'damp
 
 /** The options each method reads (besides {@link COMMON}). */
 const APPLICABLE: Record<FactorizeMethod, readonly string[]> = {
-  auto: [...RANDOMIZED_ONLY, 'seed', 'split', 'onProgress'],
-  svd: ['split'],
-  randomized: [...RANDOMIZED_ONLY, 'seed', 'split', 'onProgress'],
+  auto: [...RANDOMIZED_ONLY, 'seed', 'split', 'onProgress', 'inputName'],
+  svd: ['split', 'inputName'],
+  randomized: [...RANDOMIZED_ONLY, 'seed', 'split', 'onProgress', 'inputName'],
   gradient: [...GRADIENT_ONLY, 'seed', 'onProgress'],
 };
 

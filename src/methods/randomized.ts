@@ -43,6 +43,8 @@ export interface RandomizedOptions extends RankTarget {
   dtype?: DType;
   /** Kernel tier (default: the current backend). */
   backend?: Backend;
+  /** Name used in error messages, e.g. the file path; default `'input matrix'`. */
+  inputName?: string;
   /**
    * Progress, after each pass over A: `epoch` counts passes of the current sketch, `total` its
    * planned passes, `loss` is NaN (there is none). A grown sketch (energy/tol) starts again at 0.
@@ -87,12 +89,12 @@ const FIRST_GUESS = 32;
  */
 export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Factorization<'randomized'> {
   const t0 = performance.now();
-  checkNonEmpty(a);
+  checkNonEmpty(a, options.inputName);
   const backend = options.backend ?? getBackend();
   // One pass for both: Σa² is NaN or ±Inf when an entry is, and only then is A scanned for the
   // entry to name (a finite A whose Σa² overflows passes that scan: the scaled norm below).
   const total = backend.sumSquares(a.data);
-  if (!Number.isFinite(total)) checkInputMatrix(a);
+  if (!Number.isFinite(total)) checkInputMatrix(a, options.inputName);
   const n = a.rows;
   const m = a.cols;
   const target = resolveRankTarget(options, n, m);

@@ -25,6 +25,8 @@ export interface SvdFactorizeOptions {
   dtype?: DType;
   /** Kernel tier: its LAPACK SVD when it has one (default: the current backend, `getBackend()`). */
   backend?: Backend;
+  /** Name used in error messages, e.g. the file path; default `'input matrix'`. */
+  inputName?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export function svdFactorize(a: Matrix, options: SvdFactorizeOptions): Factoriza
   const n = a.rows;
   const m = a.cols;
   const k = options.rank;
-  checkInputMatrix(a);
+  checkInputMatrix(a, options.inputName);
   checkRank(k, n, m);
   const split = checkChoice<SvdSplit>('split', options.split ?? 'left', ['left', 'right', 'balanced']);
   const dtype = options.dtype ?? a.dtype;

@@ -47,6 +47,11 @@ describe('bad input: one line, exit code 2, nothing written', () => {
     expectInputError(['factor', 'nan.csv', '--rank', '1'], /nan\.csv.*NaN.*row 1, column 0/, (dir) => writeFileSync(join(dir, 'nan.csv'), '1,2\nnan,4\n5,6\n')));
   it('Inf in the input', () =>
     expectInputError(['factor', 'inf.npy', '--rank', '1'], /inf\.npy.*Inf/, (dir) => writeFileSync(join(dir, 'inf.npy'), writeNpy(Matrix.fromRows([[1, 2], [3, Infinity]])))));
+  for (const method of ['svd', 'randomized', 'auto']) {
+    it(`NaN in an .npy names the file (--method ${method}, checked by the method)`, () =>
+      expectInputError(['factor', 'nan.npy', '--rank', '1', '--method', method], /error: nan\.npy holds NaN at row 2, column 1/, (dir) =>
+        writeFileSync(join(dir, 'nan.npy'), writeNpy(Matrix.fromRows([[1, 2], [3, 4], [5, NaN]])))));
+  }
   it('ragged CSV names the line', () =>
     expectInputError(['factor', 'ragged.csv', '--rank', '1'], /ragged\.csv.*line 3.*3 fields.*expected 2/, (dir) => writeFileSync(join(dir, 'ragged.csv'), '1,2\n3,4\n5,6,7\n')));
   it('non-numeric CSV names line and column', () =>

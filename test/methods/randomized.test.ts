@@ -6,6 +6,7 @@ import { Matrix } from '../../src/core/matrix.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { svd } from '../../src/linalg/svd.js';
 import { AUTO_EXACT_MAX_SIDE, autoFactorize, chooseMethod, exactFactorize, selectRank } from '../../src/methods/auto.js';
+import { factorize } from '../../src/methods/factorize.js';
 import { randomizedFactorize, splitFactors } from '../../src/methods/randomized.js';
 import { rankFromSpectrum } from '../../src/methods/rank-selection.js';
 import { compressionRatio } from '../../src/metrics/compression.js';
@@ -92,6 +93,26 @@ describe('randomizedFactorize', () => {
     const nan = randn(5, 5, 1);
     nan.data[7] = NaN;
     assert.throws(() => randomizedFactorize(nan, { rank: 1 }), (e: unknown) => e instanceof LowRankError && e.code === 'E_NONFINITE');
+  });
+
+  test('inputName names the input in the errors of every complete-matrix method (default: "input matrix")', () => {
+    const nan = randn(5, 5, 1);
+    nan.data[7] = NaN; // row 1, column 2
+    const names = (name: string) => (e: unknown): boolean =>
+      e instanceof LowRankError && e.code === 'E_NONFINITE' && e.message.startsWith(`${name} holds NaN at row 1, column 2`);
+    assert.throws(() => randomizedFactorize(nan, { rank: 1 }), names('input matrix'));
+    assert.throws(() => randomizedFactorize(nan, { rank: 1, inputName: 'w.npy' }), names('w.npy'));
+    assert.throws(() => exactFactorize(nan, { rank: 1, inputName: 'w.npy' }), names('w.npy'));
+    assert.throws(() => exactFactorize(nan, { energy: 0.9, inputName: 'w.npy' }), names('w.npy'));
+    assert.throws(() => autoFactorize(nan, { rank: 1, inputName: 'w.npy' }), names('w.npy'));
+    assert.throws(() => factorize(nan, { method: 'svd', rank: 1, inputName: 'w.npy' }), names('w.npy'));
+    assert.throws(() => factorize(nan, { rank: 1, inputName: 'w.npy' }), names('w.npy'));
+    const big = randn(AUTO_EXACT_MAX_SIDE + 1, 3 * AUTO_EXACT_MAX_SIDE, 2);
+    big.data[5] = Infinity; // row 0, column 5: auto takes the randomized path here
+    assert.throws(() => autoFactorize(big, { rank: 2, inputName: 'big.npy' }), (e: unknown) =>
+      e instanceof LowRankError && e.code === 'E_NONFINITE' && e.message.startsWith('big.npy holds Inf at row 0, column 5'));
+    assert.throws(() => randomizedFactorize(Matrix.zeros(0, 3), { rank: 1, inputName: 'empty.npy' }), (e: unknown) =>
+      e instanceof LowRankError && e.code === 'E_SHAPE' && e.message.startsWith('empty.npy is empty'));
   });
 });
 
