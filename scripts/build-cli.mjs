@@ -19,11 +19,10 @@
  * 154 ms this way (an empty Node process: 115 ms).
  *
  * What stays outside, loaded at run time: `sharp` (native), `bullmq` (it reads its Lua scripts
- * from its own folder), `ioredis`, `node-addon-api`. Paths resolved from `import.meta.url` (in
- * cli.cjs: the loader's URL of cli.cjs) keep working because the files lie two levels below the
- * package root, as `dist/cli/*.js` do: package.json (`--version`), `dist/web` (`lowrank
- * playground`); the native addon is looked for from the nearest folder holding package.json
- * (src/backend/native/load.ts). The WebAssembly module is inlined (src/backend/wasm/module-bytes.ts)
+ * from its own folder), `ioredis`, `node-addon-api`. The package's own files — package.json
+ * (`--version`), `dist/web` (`lowrank playground`), the native addon — are found from the nearest
+ * folder above `import.meta.url` (in cli.cjs: the loader's URL of cli.cjs) holding package.json
+ * (src/backend/native/package-root.ts), whatever the depth. The WebAssembly module is inlined (src/backend/wasm/module-bytes.ts)
  * and its workers are evaluated from source, so they need no file. The library entry points
  * (dist/index.js, …) stay as tsc emits them.
  *

@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
+import { packageRoot } from '../backend/native/package-root.js';
 import { LowRankError } from '../core/errors.js';
 import { intOption } from './options.js';
 
@@ -49,13 +49,11 @@ export const PLAYGROUND_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The built playground folder: `dist/web` next to this module's `dist/cli` (installed package),
- * or the repository's `dist/web` when running from `src/cli` through tsx.
+ * The built playground folder: `dist/web` under the package root ({@link packageRoot}), from the
+ * installed package and from the sources (tsx) alike.
  */
 export function defaultWebRoot(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [resolve(here, '../web'), resolve(here, '../../dist/web')];
-  return candidates.find((d) => existsSync(resolve(d, 'index.html'))) ?? candidates[0];
+  return join(packageRoot(), 'dist', 'web');
 }
 
 /** A running playground server. */

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { NATIVE_ABI_VERSION, type NativeAddon } from './addon.js';
 import { createNativeBackend, type NativeBackend } from './backend.js';
 import { chooseOpenblasCoretype } from './openblas-coretype.js';
+import { packageRoot } from './package-root.js';
 
 /** Outcome of trying to load the native addon (done once per process). */
 export interface NativeStatus {
@@ -16,15 +16,7 @@ export interface NativeStatus {
   path: string;
 }
 
-/**
- * Package root: the nearest folder above this module that holds a package.json. This file is
- * `src/backend/native/load.ts`, `dist/backend/native/load.js`, or a chunk of the bundled CLI in
- * `dist/bin/` (scripts/build-cli.mjs), so the depth differs.
- */
-const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 const ADDON = 'lowrank_native.node';
-/** Where node-gyp puts the addon: `native/build/Release` (npm install), or `build/Release`. */
-const CANDIDATES = [join(ROOT, 'native', 'build', 'Release', ADDON), join(ROOT, 'build', 'Release', ADDON)];
 const FIX = 'for the native speed: apt-get install libopenblas-dev, then npm rebuild (or npm run build:native)';
 
 let cached: NativeStatus | null = null;
@@ -45,9 +37,17 @@ export function loadNative(): NativeStatus {
 }
 
 function tryLoad(): NativeStatus {
-  const found = CANDIDATES.find((p) => existsSync(p));
-  const path = found ?? CANDIDATES[0];
-  const shown = relative(ROOT, path) || path;
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch (err) {
+    return { backend: null, reason: `${(err as Error).message}; ${FIX}`, path: ADDON };
+  }
+  // Where node-gyp puts the addon: `native/build/Release` (npm install), or `build/Release`.
+  const candidates = [join(root, 'native', 'build', 'Release', ADDON), join(root, 'build', 'Release', ADDON)];
+  const found = candidates.find((p) => existsSync(p));
+  const path = found ?? candidates[0];
+  const shown = relative(root, path) || path;
   if (process.env.LOWRANK_SKIP_NATIVE === '1') {
     return { backend: null, reason: 'disabled by LOWRANK_SKIP_NATIVE=1', path };
   }
@@ -70,14 +70,5 @@ function tryLoad(): NativeStatus {
   } catch (err) {
     const msg = String((err as Error)?.message ?? err).split('\n')[0];
     return { backend: null, reason: `${shown} failed to load (${msg}); ${FIX}`, path };
-  }
-}
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; ) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return join(from, '..', '..', '..');
-    dir = up;
   }
 }
