@@ -18,7 +18,7 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { orthonormalize } from './qr.js';
-import { gaussianSketch } from './randomized-range.js';
+import { fastGaussianSketch } from './randomized-range.js';
 import { DEFAULT_OVERSAMPLE } from './randomized-svd.js';
 import { svd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
@@ -173,7 +173,7 @@ export interface RowBlockSvdResult {
 /**
  * Rank-k randomized SVD through an executor of row blocks (out of core or distributed).
  *
- * 1. Ω ~ N(0,1)^{m×l}, Z = qr(Ω).
+ * 1. Ω ~ N(0,1)^{m×l} (`fastGaussianSketch`, the starting sketch of the in-memory methods too), Z = qr(Ω).
  * 2. passes − 1 times: W = Σ_b A_bᵀ(A_b Z) (one pass; the first also sums ‖A_b‖²_F); Z = qr(W).
  * 3. Y = A·Z (one pass, n×l); Y = U_y S W_yᵀ; U = U_y, V = Z·W_y (Rayleigh–Ritz on span Z).
  *
@@ -197,7 +197,7 @@ export async function rowBlockSvd(exec: RowBlockExecutor, k: number, options: Ro
   if (!Number.isInteger(passes) || passes < 2) throw new LowRankError('E_ARG', `passes must be an integer ≥ 2 for the streamed SVD (1 is the single-pass sketch), got ${passes}`);
   const backend = options.backend ?? getBackend();
   const l = Math.min(k + p, r);
-  let z = orthonormalize(gaussianSketch(m, l, new Rng(options.seed ?? 0)), { backend });
+  let z = orthonormalize(fastGaussianSketch(m, l, new Rng(options.seed ?? 0)), { backend });
   let normSq = 0;
   for (let pass = 1; pass < passes; pass++) {
     const w = new Float64Array(m * l);
