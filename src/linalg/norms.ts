@@ -126,7 +126,24 @@ function scaleBy2(x: number, e: number): number {
 export function safeNorm(x: FloatArray): number {
   let s = 0;
   for (let t = 0; t < x.length; t++) s += x[t] * x[t];
+  return normFromSumSquares(s, x);
+}
+
+/**
+ * The Euclidean norm of `x` from its plain float64 sum of squares, already computed by the caller
+ * (e.g. `Backend.sumSquares`, in a pass it makes anyway): √sumSquares when that sum neither
+ * overflowed nor may have underflowed (below 2⁻⁹⁶⁰), else x summed again with
+ * {@link ScaledSumOfSquares}' power-of-two scaling — finite whenever the true value is, with no
+ * second pass in the usual case. NaN when `sumSquares` is NaN.
+ *
+ * @example
+ * ```ts
+ * const x = Float64Array.of(3e200, 4e200);
+ * normFromSumSquares(x[0] * x[0] + x[1] * x[1], x); // 5e200 (the given sum is ∞: rescaled)
+ * ```
+ */
+export function normFromSumSquares(sumSquares: number, x: FloatArray): number {
   const acc = new ScaledSumOfSquares();
-  acc.addBlock(s, x.length, (t) => x[t]);
+  acc.addBlock(sumSquares, x.length, (t) => x[t]);
   return acc.sqrt();
 }

@@ -4,7 +4,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import type { RangeNormalizer } from '../linalg/randomized-range.js';
 import { certifiedGapBound, ritzCertificate } from '../linalg/error-estimators.js';
-import { safeNorm } from '../linalg/norms.js';
+import { normFromSumSquares } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
 import { dtypeEpsilon } from '../linalg/tolerance.js';
 import type { Factorization, Progress } from './factorization.js';
@@ -121,7 +121,7 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
   const factors = splitFactors(res, k, split, dtype);
 
   // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
-  const normA = total < Infinity && total > 2 ** -960 ? Math.sqrt(total) : safeNorm(a.data);
+  const normA = normFromSumSquares(total, a.data);
   const { frobeniusFromRitz, optimumLowerBound } = ritzCertificate(res.ritzValues, k, normA);
   // The Ritz formula's cancellation leaves noise of about √(max(n, m)·ε)·‖A‖_F.
   const ritzNoise = Math.sqrt(Math.max(n, m) * dtypeEpsilon(a.dtype)) * normA;
