@@ -26,6 +26,7 @@
 #include "cholesky-inverse.h"
 #include "kernels.h"
 #include "napi-args.h"
+#include "residual-blocks.h"
 #include "residual-stats.h"
 
 namespace {
@@ -401,11 +402,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adamEpochs", Napi::Function::New(env, AdamEpochs, "adamEpochs"));
   lowrank::registerAlsBindings(env, exports);
   lowrank::registerResidualBindings(env, exports);
+  lowrank::registerResidualBlocksBindings(env, exports);
   lowrank::registerCholeskyInverseBindings(env, exports);
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads, "getThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
-  exports.Set("abiVersion", Napi::Number::New(env, 4));
+  exports.Set("abiVersion", Napi::Number::New(env, 5));
   return exports;
 }
 

@@ -1,5 +1,7 @@
-// Runs independent per-row solves (ALS half-sweeps) over std::thread workers. No BLAS is called
-// from the workers, so they need neither the addon's BLAS lock nor OpenBLAS's threads.
+// Runs independent pieces of work over std::thread workers: per-row solves (ALS half-sweeps, no
+// BLAS in the workers, so they need neither the addon's BLAS lock nor OpenBLAS's threads) and the
+// error pass's product blocks (residual-blocks.h, whose workers call single-threaded BLAS under
+// the lock their caller holds).
 #ifndef LOWRANK_ROW_THREADS_H
 #define LOWRANK_ROW_THREADS_H
 
@@ -13,6 +15,30 @@
 #include <vector>
 
 namespace lowrank {
+
+/**
+ * Runs `work(c, scratch)` for every chunk c in [0, chunks) over `nt` workers (the calling thread
+ * is one of them), each taking the next chunk from a shared counter. Each worker has its own copy
+ * of `proto` as scratch, made before any thread starts (so only this call may throw, bad_alloc;
+ * `work` must not). When the system refuses a thread, the workers that started take its chunks.
+ */
+template <typename Scratch, typename Work>
+void forEachChunkThreaded(int chunks, int nt, const Scratch& proto, Work work) {
+  std::atomic<int> next{0};
+  std::vector<Scratch> scratch(nt, proto);
+  auto worker = [&](Scratch& s) {
+    for (int c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) work(c, s);
+  };
+  std::vector<std::thread> team;
+  team.reserve(nt - 1);
+  try {
+    for (int t = 1; t < nt; t++) team.emplace_back(worker, std::ref(scratch[t]));
+  } catch (const std::system_error&) {
+    // Fewer threads than asked (the system refused one): the others take its chunks.
+  }
+  worker(scratch[0]);
+  for (std::thread& t : team) t.join();
+}
 
 /** Below this many multiply-adds per thread the rows run on fewer threads (starting one costs tens of µs). */
 constexpr double kRowsMinWorkPerThread = 4e6;
@@ -50,29 +76,16 @@ std::int64_t solveRowsThreaded(int rows, const std::int32_t* indptr, int d, int 
   }
   if (bounds.back() != rows) bounds.push_back(rows);
   const int chunks = static_cast<int>(bounds.size()) - 1;
-  std::atomic<int> next{0};
   std::atomic<std::int64_t> failed{std::numeric_limits<std::int64_t>::max()};
-  std::vector<Scratch> scratch(nt, proto);
-  auto worker = [&](Scratch& s) {
-    for (int c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
-      if (bounds[c] > failed.load()) continue;  // a lower row already failed: this chunk cannot matter
-      const std::int64_t f = solve(bounds[c], bounds[c + 1], s);
-      if (f >= 0) {
-        std::int64_t cur = failed.load();
-        while (f < cur && !failed.compare_exchange_weak(cur, f)) {
-        }
+  forEachChunkThreaded(chunks, nt, proto, [&](int c, Scratch& s) {
+    if (bounds[c] > failed.load()) return;  // a lower row already failed: this chunk cannot matter
+    const std::int64_t f = solve(bounds[c], bounds[c + 1], s);
+    if (f >= 0) {
+      std::int64_t cur = failed.load();
+      while (f < cur && !failed.compare_exchange_weak(cur, f)) {
       }
     }
-  };
-  std::vector<std::thread> team;
-  team.reserve(nt - 1);
-  try {
-    for (int t = 1; t < nt; t++) team.emplace_back(worker, std::ref(scratch[t]));
-  } catch (const std::system_error&) {
-    // Fewer threads than asked (the system refused one): the others take its chunks.
-  }
-  worker(scratch[0]);
-  for (std::thread& t : team) t.join();
+  });
   const std::int64_t f = failed.load();
   return f == std::numeric_limits<std::int64_t>::max() ? -1 : f;
 }

@@ -139,6 +139,14 @@ export interface Backend {
    */
   residualLanes?(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
 
+  /**
+   * The error pass over factors in one call ({@link ResidualBlocksArgs}): per row block, the block
+   * of U·V by the same GEMM call as {@link Backend.gemm} and its {@link Backend.residualLanes}
+   * against A, each block's lanes apart, so the caller's combination in block order gives the bits
+   * of its own loop. Tiers without it run that loop (src/metrics/factor-errors.ts).
+   */
+  residualBlocks?(args: ResidualBlocksArgs): void;
+
   /** Sets the number of threads of large kernels (the tier's {@link Backend.threads}). */
   setThreads?(threads: number): void;
 }
@@ -212,6 +220,21 @@ export interface FactorOperands {
   v: FloatArray;
   /** n×m target. */
   a: FloatArray;
+}
+
+/**
+ * Arguments of {@link Backend.residualBlocks}: U·V's rows cut into blocks of `rowsPerBlock` rows
+ * (the last one shorter); block c (rows c·rowsPerBlock …) is formed as U's rows times V (u and v
+ * share one dtype, a's may differ) and its {@link Backend.residualLanes} against the same rows of
+ * A, from zero, go to `lanes[20·c …]`.
+ */
+export interface ResidualBlocksArgs extends FactorOperands {
+  /** Rows per block, ≥ 1. */
+  rowsPerBlock: number;
+  /** The near-zero threshold of {@link Backend.residualLanes}. */
+  below: number;
+  /** Out: {@link RESIDUAL_LANES_LENGTH} doubles per block, in block order. */
+  lanes: Float64Array;
 }
 
 /**

@@ -199,11 +199,72 @@ export function frobeniusErrorBlocked(a: Matrix, u: Matrix, v: Matrix, options: 
   return Math.sqrt(ss);
 }
 
+/** Default of `blockElements` in {@link forEachProductBlock}: 2²⁰ entries (8 MiB in float64). */
+export const PRODUCT_BLOCK_ELEMENTS = 1 << 20;
+
+/**
+ * How {@link forEachProductBlock} cuts U·V into row blocks: the factors in their common dtype
+ * (float64 when they differ) and `rowsPerBlock` rows per block (the last one shorter), about
+ * `blockElements` entries each, at least one row.
+ */
+export interface ProductBlockPlan {
+  /** n×k, in the product's dtype. */
+  U: Matrix;
+  /** k×m, in the product's dtype. */
+  V: Matrix;
+  /** Rows per block (≥ 1; the last block has n − (blocks − 1)·rowsPerBlock). */
+  rowsPerBlock: number;
+  /** Number of blocks, ⌈n / rowsPerBlock⌉ (0 when n or m is 0). */
+  blocks: number;
+}
+
+/**
+ * The row blocks of U·V for about `blockElements` entries each ({@link ProductBlockPlan}).
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when U's columns differ from V's rows.
+ * @example
+ * ```ts
+ * const plan = productBlockPlan(u, v); // plan.rowsPerBlock, plan.blocks
+ * ```
+ */
+export function productBlockPlan(u: Matrix, v: Matrix, blockElements = PRODUCT_BLOCK_ELEMENTS): ProductBlockPlan {
+  if (u.cols !== v.rows) {
+    throw new LowRankError('E_SHAPE', `U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}: inner dimensions differ`);
+  }
+  const dtype: DType = u.dtype === v.dtype ? u.dtype : 'float64';
+  const n = u.rows;
+  const m = v.cols;
+  const rowsPerBlock = Math.max(1, Math.min(n, Math.floor(blockElements / m)));
+  return { U: asDtype(u, dtype), V: asDtype(v, dtype), rowsPerBlock, blocks: n === 0 || m === 0 ? 0 : Math.ceil(n / rowsPerBlock) };
+}
+
+/**
+ * Forms block `c` of a {@link ProductBlockPlan} (rows c·rowsPerBlock … of U·V) in the leading
+ * rows of `buffer` (rowsPerBlock×m, the product's dtype) by one {@link Backend.gemm} call, and
+ * returns it as a matrix of its own rows (a view of `buffer`).
+ *
+ * @example
+ * ```ts
+ * const block = formProductBlock(plan, c, buffer, backend);
+ * ```
+ */
+export function formProductBlock(plan: ProductBlockPlan, c: number, buffer: Matrix, backend: Backend): Matrix {
+  const { U, V, rowsPerBlock } = plan;
+  const k = U.cols;
+  const m = V.cols;
+  const i0 = c * rowsPerBlock;
+  const b = Math.min(rowsPerBlock, U.rows - i0);
+  const block = b === buffer.rows ? buffer : new Matrix(b, m, buffer.data.subarray(0, b * m));
+  backend.gemm({ transA: false, transB: false, m: b, n: m, k, alpha: 1, a: U.data.subarray(i0 * k), lda: k, b: V.data, ldb: m, beta: 0, c: block.data, ldc: m });
+  return block;
+}
+
 /**
  * Calls `fn(block, i0)` with consecutive row blocks of the product U·V (rows i0 … i0 + b − 1,
  * b×m, in the factors' common dtype — float64 when they differ), each about `blockElements`
- * entries (default 2²⁰), so that any element-wise metric of an n×m approximation can be
- * computed in O(blockElements) memory. The block buffer is reused between calls.
+ * entries (default {@link PRODUCT_BLOCK_ELEMENTS}), so that any element-wise metric of an n×m
+ * approximation can be computed in O(blockElements) memory. The block buffer is reused between
+ * calls. The blocks are those of {@link productBlockPlan}.
  *
  * @throws {@link LowRankError} `E_SHAPE` when U's columns differ from V's rows.
  * @example
@@ -216,25 +277,11 @@ export function forEachProductBlock(
   u: Matrix, v: Matrix, fn: (block: Matrix, i0: number) => void,
   options: { blockElements?: number; backend?: Backend } = {},
 ): void {
-  if (u.cols !== v.rows) {
-    throw new LowRankError('E_SHAPE', `U is ${u.rows}×${u.cols} but V is ${v.rows}×${v.cols}: inner dimensions differ`);
-  }
+  const plan = productBlockPlan(u, v, options.blockElements);
+  if (plan.blocks === 0) return;
   const backend = options.backend ?? getBackend();
-  const dtype: DType = u.dtype === v.dtype ? u.dtype : 'float64';
-  const U = asDtype(u, dtype);
-  const V = asDtype(v, dtype);
-  const n = U.rows;
-  const m = V.cols;
-  const k = U.cols;
-  if (n === 0 || m === 0) return;
-  const rowsPerBlock = Math.max(1, Math.min(n, Math.floor((options.blockElements ?? 1 << 20) / m)));
-  const full = Matrix.zeros(rowsPerBlock, m, dtype);
-  for (let i0 = 0; i0 < n; i0 += rowsPerBlock) {
-    const b = Math.min(rowsPerBlock, n - i0);
-    const block = b === rowsPerBlock ? full : new Matrix(b, m, full.data.subarray(0, b * m));
-    backend.gemm({ transA: false, transB: false, m: b, n: m, k, alpha: 1, a: U.data.subarray(i0 * k), lda: k, b: V.data, ldb: m, beta: 0, c: block.data, ldc: m });
-    fn(block, i0);
-  }
+  const buffer = Matrix.zeros(plan.rowsPerBlock, plan.V.cols, plan.U.dtype);
+  for (let c = 0; c < plan.blocks; c++) fn(formProductBlock(plan, c, buffer, backend), c * plan.rowsPerBlock);
 }
 
 function checkFactors(a: Matrix, u: Matrix, v: Matrix): void {

@@ -62,7 +62,8 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
  */
 export class ErrorAccumulator {
   private readonly ss = new ScaledSumOfSquares();
-  private readonly below: number;
+  /** The near-zero threshold of the avg-percent breakdown ({@link nearZeroThreshold}), the `below` of {@link Backend.residualLanes}. */
+  readonly below: number;
   private readonly lanes = newResidualLanes();
   private pct = 0;
   private nearCount = 0;
@@ -86,9 +87,18 @@ export class ErrorAccumulator {
     const b = this.backend;
     if (b?.residualLanes && isFloatArray(x) && isFloatArray(y)) b.residualLanes(x, offset, y, this.below, lanes);
     else residualLanes(x, offset, y, this.below, lanes);
+    this.addLanes(lanes, y.length, (t) => x[offset + t] - y[t]);
+  }
+
+  /**
+   * Adds a piece of `len` entries given its lanes ({@link Backend.residualLanes} from zero, e.g.
+   * one block of {@link Backend.residualBlocks}): the same as {@link ErrorAccumulator.add} of that
+   * piece. `diff(t)` is its entry t of A − Â, called only when the piece's sum of squares must be
+   * summed again rescaled (it overflowed or may have underflowed).
+   */
+  addLanes(lanes: Float64Array, len: number, diff: (t: number) => number): void {
     const s = combineResidualLanes(lanes);
-    const len = y.length;
-    this.ss.addBlock(s.sumSquares, len, (t) => x[offset + t] - y[t]);
+    this.ss.addBlock(s.sumSquares, len, diff);
     this.pct += s.relativeSum;
     if (s.maxAbs > this.maxAbs || Number.isNaN(s.maxAbs)) this.maxAbs = s.maxAbs;
     this.nearCount += s.nearCount;

@@ -35,6 +35,15 @@ export interface NativeAddon {
    * `baseline` (tests only): the SSE2 loop even where the AVX2 one would run.
    */
   residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array, baseline?: boolean): void;
+  /**
+   * The error pass over the factors (native/src/residual-blocks.h): per row block of `rowsPerBlock`
+   * rows, U·V's block by GEMM and its residual lanes against x into `lanes` (20 per block), over
+   * `threads` workers. u and v share one element type; x's may differ.
+   */
+  residualBlocks(
+    n: number, m: number, k: number, u: FloatArray, v: FloatArray, x: FloatArray, rowsPerBlock: number, below: number,
+    lanes: Float64Array, threads: number,
+  ): void;
   adamEpochs(args: object): number;
   alsHalfSweep(
     rows: number, cols: number, k: number, indptr: Int32Array, indices: Int32Array, values: Float64Array,
@@ -51,4 +60,4 @@ export interface NativeAddon {
 }
 
 /** The addon interface version this TypeScript expects (`abiVersion` in addon.cc). */
-export const NATIVE_ABI_VERSION = 4;
+export const NATIVE_ABI_VERSION = 5;

@@ -1,5 +1,5 @@
 import { LowRankError } from '../../core/errors.js';
-import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, CholeskyInverseArgs, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, SvdArgs, SyevdArgs } from '../backend.js';
+import type { AdamEpochsArgs, AlsHalfSweepKernelArgs, Backend, CholeskyInverseArgs, ImplicitAlsHalfSweepKernelArgs, GemmArgs, QrArgs, ResidualBlocksArgs, SvdArgs, SyevdArgs } from '../backend.js';
 import type { FloatArray } from '../../core/matrix.js';
 import type { NativeAddon } from './addon.js';
 
@@ -17,6 +17,7 @@ export interface NativeBackend extends Backend {
   alsHalfSweep(args: AlsHalfSweepKernelArgs): number;
   implicitAlsHalfSweep(args: ImplicitAlsHalfSweepKernelArgs): number;
   residualLanes(x: FloatArray, offset: number, y: FloatArray, below: number, lanes: Float64Array): void;
+  residualBlocks(args: ResidualBlocksArgs): void;
   setThreads(threads: number): void;
   /** OpenBLAS's build string and the CPU kernel it selected, e.g. `Haswell`. */
   readonly config: { openblas: string; core: string };
@@ -69,6 +70,14 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     factorGradient: (f) => addon.factorGradient(f.n, f.m, f.k, f.u, f.v, f.a, f.gu, f.gv, f.scale),
     // Zero copy, one thread, no BLAS (so not under the BLAS lock): SSE2 or AVX2, the TypeScript loop's bits.
     residualLanes: (x, offset, y, below, lanes) => addon.residualLanes(x, offset, y, below, lanes),
+    // Under the BLAS lock, the blocks over as many workers as the tier's thread setting, each GEMM
+    // on one OpenBLAS thread (native/src/residual-blocks.h).
+    residualBlocks: (r) => {
+      if (!Number.isInteger(r.rowsPerBlock) || r.rowsPerBlock < 1) {
+        throw new LowRankError('E_ARG', `residualBlocks: rowsPerBlock must be a positive integer, got ${r.rowsPerBlock}`);
+      }
+      addon.residualBlocks(r.n, r.m, r.k, r.u, r.v, r.a, r.rowsPerBlock, r.below, r.lanes, addon.getThreads());
+    },
     svd,
     svdAsync: (s) =>
       enqueue(async () => {
