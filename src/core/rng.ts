@@ -117,14 +117,16 @@ export class Rng {
    * ```
    */
   fillNormalSketch(out: Float32Array | Float64Array): void {
+    // The randomized SVD's first JavaScript of a process, so what counts is how soon V8 optimizes
+    // this loop: a short body with numbers only (a pair's first half waits in u, 2 when none
+    // does, not behind a boolean flag) gets there early.
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
     const n = out.length;
     let i = 0;
-    let u = 0;
-    let first = true;
+    let u = 2;
     while (i < n) {
       // One xoshiro128** step, as nextUint32 (the result kept signed), to a uniform on (−1, 1).
       const x = Math.imul(s1, 5);
@@ -136,17 +138,17 @@ export class Rng {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      if (first) {
+      if (u === 2) {
         u = w;
-        first = false;
         continue;
       }
-      first = true;
       const r = u * u + w * w;
-      if (r >= 1) continue;
-      const f = Math.sqrt((-2 * Math.log(r)) / r);
-      out[i++] = u * f;
-      if (i < n) out[i++] = w * f;
+      if (r < 1) {
+        const f = Math.sqrt((-2 * Math.log(r)) / r);
+        out[i++] = u * f;
+        if (i < n) out[i++] = w * f;
+      }
+      u = 2;
     }
     this.s0 = s0;
     this.s1 = s1;

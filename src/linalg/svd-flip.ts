@@ -26,37 +26,40 @@ export function svdFlip(U: Matrix, Vt: Matrix): void {
   const u = U.data;
   const v = Vt.data;
   if (n === 0 || r === 0) return;
-  // One pass over U in row order (a column-by-column scan strides r entries per step): each
-  // column's first entry of largest |·| (strictly greater replaces, so ties keep the first; NaN
-  // never replaces), then the flagged columns negated in a second row-order pass.
+  // Short loops in small functions: svdFlip runs once per process in the CLI, and V8 optimizes a
+  // small loop soon where a large function would run interpreted for most of a 2000×50 U.
   const best = new Float64Array(r).fill(-1);
   const at = new Int32Array(r);
-  for (let i = 0; i < n; i++) {
-    const row = i * r;
-    for (let j = 0; j < r; j++) {
-      const x = Math.abs(u[row + j]);
-      if (x > best[j]) {
-        best[j] = x;
-        at[j] = i;
+  for (let j = 0; j < r; j++) at[j] = j;
+  firstLargestAbsByColumn(u, n, r, best, at);
+  const end = n * r;
+  for (let j = 0; j < r; j++) {
+    if (!(u[at[j]] < 0)) continue;
+    negateStrided(u, j, r, end);
+    negateStrided(v, j * m, 1, (j + 1) * m);
+  }
+}
+
+/**
+ * One pass over row-major n×r `u` in row order (a column-by-column scan would stride r entries per
+ * step): for each column j, the position in `u` of its first entry of largest |·| into `at[j]`
+ * (strictly greater replaces, so ties keep the first; NaN never replaces), its |·| into `best[j]`.
+ * `best` starts at −1 and `at[j]` at j (row 0), so an all-NaN column keeps row 0.
+ */
+function firstLargestAbsByColumn(u: Float32Array | Float64Array, n: number, r: number, best: Float64Array, at: Int32Array): void {
+  for (let i = 0, p = 0; i < n; i++) {
+    for (let j = 0; j < r; j++, p++) {
+      const x = u[p];
+      const b = best[j];
+      if (x > b || -x > b) {
+        best[j] = x < 0 ? -x : x;
+        at[j] = p;
       }
     }
   }
-  const flip = new Uint8Array(r);
-  let any = false;
-  for (let j = 0; j < r; j++) {
-    if (u[at[j] * r + j] < 0) {
-      flip[j] = 1;
-      any = true;
-    }
-  }
-  if (!any) return;
-  for (let i = 0; i < n; i++) {
-    const row = i * r;
-    for (let j = 0; j < r; j++) if (flip[j]) u[row + j] = -u[row + j];
-  }
-  for (let j = 0; j < r; j++) {
-    if (!flip[j]) continue;
-    const row = j * m;
-    for (let c = 0; c < m; c++) v[row + c] = -v[row + c];
-  }
+}
+
+/** x[p] ← −x[p] for p = start, start + stride, … below end. */
+function negateStrided(x: Float32Array | Float64Array, start: number, stride: number, end: number): void {
+  for (let p = start; p < end; p += stride) x[p] = -x[p];
 }

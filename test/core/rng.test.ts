@@ -80,6 +80,22 @@ describe('Rng (xoshiro128** seeded by SplitMix32)', () => {
     assert.notEqual(first[0], z[0]);
   });
 
+  it('fillNormalSketch draws the pinned stream: the same sketches (and the state after) in every version', () => {
+    // Values of the first implementation (one loop step per uniform); any rewrite for speed must
+    // keep them bit for bit, rejected pairs, the cut last pair and the state it leaves included.
+    const r = new Rng(7);
+    const z = new Float64Array(5);
+    r.fillNormalSketch(z);
+    assert.deepEqual(Array.from(z), [0.3674627676037141, 0.14137748218096768, -0.8854381332852523, 1.278737363703247, 1.040141239192653]);
+    assert.equal(r.nextUint32(), 2647759248);
+    const r2 = new Rng(2 ** 40 + 3);
+    const big = new Float64Array(100_001);
+    r2.fillNormalSketch(big);
+    assert.equal(big[100_000], 0.6036025860843531);
+    assert.equal(big.reduce((s, x) => s + x, 0), -124.88466512207745);
+    assert.equal(r2.nextUint32(), 279720052);
+  });
+
   it('int(n) covers [0, n) evenly', () => {
     const rng = new Rng(3);
     const counts = new Array(5).fill(0);
