@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
-import { safeNorm } from './norms.js';
+import { safeNorm, sumSquaresScaledBy } from './norms.js';
 import { choleskyQr2Rows } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, fastGaussianSketch, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
@@ -202,9 +202,9 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
   const wanted = options.wanted ?? l;
   if (tolRitz !== undefined && !(tolRitz >= 0)) throw new LowRankError('E_ARG', `block Krylov: tolRitz must be a number ≥ 0, got ${tolRitz}`);
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > l) throw new LowRankError('E_ARG', `block Krylov: wanted must be an integer in [1, ${l}], got ${wanted}`);
-  // ‖op(A)‖²_F of scale·A, for the settling test only.
+  // ‖scale·A‖²_F for the settling test only: rescaled where ‖A‖²_F itself left float64's range.
   const s = options.scale ?? 1;
-  const totalSq = tolRitz === undefined ? NaN : (options.sumSquares ?? backend.sumSquares(a.data)) * s * s;
+  const totalSq = tolRitz === undefined ? NaN : sumSquaresScaledBy(options.sumSquares ?? backend.sumSquares(a.data), a.data, s);
 
   const total = 2 * q + 2;
   let yt = op.apply(fastGaussianSketch(m, l, rng, a.dtype), true);

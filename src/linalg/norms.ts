@@ -93,6 +93,32 @@ export class ScaledSumOfSquares {
   isZero(): boolean {
     return this.ssq === 0;
   }
+
+  /**
+   * Σ (c·xᵢ)² for a power of two c: the sum of the scaled entries, exact, finite whenever that
+   * value is (even where Σ xᵢ² itself is beyond float64's range).
+   */
+  sumTimesSquareOf(c: number): number {
+    return scaleBy2(this.ssq, 2 * this.e + 2 * Math.log2(c));
+  }
+}
+
+/**
+ * Σ (c·xᵢ)², c a power of two, from the plain float64 sum of squares of `x` the caller already has
+ * (e.g. `Backend.sumSquares`): that sum times c² when it neither overflowed nor may have
+ * underflowed, else `x` summed again with {@link ScaledSumOfSquares}' scaling — right wherever the
+ * scaled value is in range, e.g. ‖c·A‖²_F for the overflow guard's c when ‖A‖²_F is not.
+ *
+ * @example
+ * ```ts
+ * const x = Float64Array.of(3e200, 4e200);
+ * sumSquaresScaledBy(Infinity, x, 2 ** -600); // (5e200 · 2⁻⁶⁰⁰)² ≈ 1.5e40
+ * ```
+ */
+export function sumSquaresScaledBy(sumSquares: number, x: FloatArray, c: number): number {
+  const acc = new ScaledSumOfSquares();
+  acc.addBlock(sumSquares, x.length, (t) => x[t]);
+  return acc.sumTimesSquareOf(c);
 }
 
 /** Below this a plain block sum of squares may have lost digits to underflow (2⁻⁹⁶⁰ ≈ 1e−289). */

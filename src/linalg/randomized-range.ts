@@ -135,10 +135,11 @@ export function matrixRowsOperator(a: Matrix, transpose = false, backend: Backen
 
 /**
  * A power of two c such that the products of the randomized SVD with c·A — A·X for X with
- * entries of magnitude ≤ 8 (Gaussian sketch) or ≤ 1 (orthonormal or LU panels) — can neither
- * overflow (entries of A near float64's largest, 1.8e308) nor lose digits to subnormals (entries
- * below ≈ 1e−290): 1 for every other matrix. The singular values of A are those of c·A divided by
- * c, exactly.
+ * entries of magnitude ≤ 8 (Gaussian sketch) or ≤ 1 (orthonormal or LU panels) — and their
+ * squares (the Gram matrices of the Rayleigh–Ritz step and the adaptive stop, ‖A‖²_F) can neither
+ * overflow nor lose digits to subnormals: see {@link guardScaleFor} (a 2000×2000 matrix is scaled
+ * when its largest entry is above ≈ 1e146 or below ≈ 1e−132); 1 for every other matrix. The singular values of A are those of c·A
+ * divided by c, exactly.
  *
  * With `sumSquares` = ‖A‖²_F (e.g. the backend's `sumSquares`, which the adaptive stop needs
  * anyway) the common case is settled without looking at the entries: √(‖A‖²_F / (n·m)) ≤ max|aᵢⱼ| ≤
@@ -147,7 +148,7 @@ export function matrixRowsOperator(a: Matrix, transpose = false, backend: Backen
  *
  * @example
  * ```ts
- * overflowGuardScale(a); // 1, or e.g. 2⁻¹³ for a 600×500 matrix of entries up to 1.7e308
+ * overflowGuardScale(a); // 1, or e.g. 2⁻⁵³⁷ for a 600×500 matrix of entries up to 1.7e308
  * ```
  */
 export function overflowGuardScale(a: Matrix, sumSquares?: number): number {
@@ -169,21 +170,39 @@ export function overflowGuardScale(a: Matrix, sumSquares?: number): number {
 
 /**
  * The power of two of {@link overflowGuardScale} for entries of magnitude 2^log2Big multiplied
- * by panels of `inner` rows: the largest |(A·X)ᵢⱼ| is at most big·inner·8, kept below 2¹⁰⁰⁰; and
- * big is lifted above 2⁻⁹⁶⁰ (out of the subnormal range, with room for the products).
+ * by panels of `inner` rows: the largest |(A·X)ᵢⱼ| is at most big·inner·8, kept below
+ * 2^{@link GUARD_TOP_LOG2}, and big is lifted above 2^{@link GUARD_BOTTOM_LOG2}; both bounds
+ * leave room for the squares, not only the products (a 2000×2000 matrix is scaled when its
+ * largest entry is above ≈ 1e146 or below ≈ 1e−132).
  *
  * @example
  * ```ts
- * guardScaleFor(1023, 1000); // 2⁻³³
+ * guardScaleFor(1023, 1000); // 2⁻⁵³⁶
  * guardScaleFor(0, 1000);    // 1
+ * guardScaleFor(-520, 1000); // 2⁸⁰
  * ```
  */
 export function guardScaleFor(log2Big: number, inner: number): number {
   const top = log2Big + Math.log2(8 * inner);
-  if (top > 1000) return 2 ** -Math.ceil(top - 1000);
-  if (log2Big < -960) return 2 ** Math.floor(-960 - log2Big);
+  if (top > GUARD_TOP_LOG2) return 2 ** -Math.ceil(top - GUARD_TOP_LOG2);
+  if (log2Big < GUARD_BOTTOM_LOG2) return 2 ** Math.floor(GUARD_BOTTOM_LOG2 - log2Big);
   return 1;
 }
+
+/**
+ * log₂ of the bound {@link guardScaleFor} keeps the products c·A·X below: 2⁵⁰⁰, so that their
+ * squares — the Gram matrices ZᵀZ of the Rayleigh–Ritz step and the adaptive stop's energies,
+ * each at most ‖A‖²_F ≤ big²·n·m — stay below 2¹⁰⁰⁰ (float64's largest is ≈ 2¹⁰²⁴).
+ */
+export const GUARD_TOP_LOG2 = 500;
+
+/**
+ * log₂ of the bound {@link guardScaleFor} lifts the largest |entry| above: 2⁻⁴⁴⁰, so that the
+ * squares of the products, ≥ big² ≥ 2⁻⁸⁸⁰, stay above the Gram Rayleigh–Ritz step's floor
+ * (`GRAM_RITZ_MIN_TOP`, 2⁻⁹⁰⁰) and far from float64's subnormals (below 2⁻¹⁰²²), where their
+ * digits would be lost: entries of ≈ 1e−156…1e−162 used to make the Gram eigensolve fail.
+ */
+export const GUARD_BOTTOM_LOG2 = -440;
 
 /** A {@link MatrixOperator} run as c·op, c a power of two chosen on first use: see {@link guardedOperator}. */
 export interface GuardedOperator extends MatrixOperator {
@@ -194,7 +213,7 @@ export interface GuardedOperator extends MatrixOperator {
 /**
  * The overflow guard of {@link overflowGuardScale} for an operator whose entries cannot be read
  * (sparse, implicitly centered, …): the first product op·X (or opᵀ·X) is inspected, and when it
- * holds Inf or NaN, or magnitudes beyond 2¹⁰⁰⁰ or below 2⁻⁹⁶⁰, it is recomputed once as
+ * holds Inf or NaN, or magnitudes outside {@link guardScaleFor}'s range, it is recomputed once as
  * op·(c·X) with c from {@link guardScaleFor} — for an overflowed product the c that is safe for
  * any finite entries (magnitude ≤ 2¹⁰²⁴). Every later product uses the same c (the operand is
  * scaled, so the sums never overflow), and singular values of op are those of c·op over c.

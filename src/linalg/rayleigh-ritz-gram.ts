@@ -41,7 +41,9 @@ export interface RitzGram {
  * squared Ritz values of those columns of the basis. The matrix is solved as c·ZᵀZ, c a power of
  * two that brings its largest diagonal entry near 1 (exact, and the eigensolver's own squares stay
  * in range for tiny or huge data). Undefined when the squares leave float64's range (entries
- * beyond ≈ 1e154): checked on the diagonal, ‖zᵢ‖², which bounds every entry of a Gram matrix.
+ * beyond ≈ 1e154) or fall below {@link GRAM_RITZ_MIN_TOP} while Z is not zero (entries below
+ * ≈ 1e−135, whose products lose digits to subnormals): checked on the diagonal, ‖zᵢ‖², which
+ * bounds every entry of a Gram matrix. The caller then factors Z instead.
  *
  * @example
  * ```ts
@@ -57,6 +59,8 @@ export function ritzGram(Zt: Matrix, cols: number, backend: Backend): RitzGram |
     if (!(d <= Number.MAX_VALUE)) return undefined;
     top = Math.max(top, d);
   }
+  // Squares in the subnormal range (or flushed to 0 from non-zero entries) have lost their digits.
+  if (top < GRAM_RITZ_MIN_TOP && (top > 0 || head.some((v) => v !== 0))) return undefined;
   const c = top > 0 ? 2 ** -Math.round(Math.log2(top)) : 1;
   const z = head instanceof Float64Array ? head : Float64Array.from(head);
   const g = new Float64Array(cols * cols);

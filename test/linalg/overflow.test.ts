@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { writeNpy } from '../../src/io/npy.js';
@@ -14,6 +15,7 @@ import { matmul } from '../../src/linalg/matmul.js';
 import { operatorSvd } from '../../src/linalg/operator-svd.js';
 import { guardedOperator, matrixOperator, overflowGuardScale } from '../../src/linalg/randomized-range.js';
 import { randomizedSvd } from '../../src/linalg/randomized-svd.js';
+import { randomizedFactorize } from '../../src/methods/randomized.js';
 import { svd } from '../../src/linalg/svd.js';
 import { svdFactorize } from '../../src/methods/svd.js';
 import { optimalFrobeniusError } from '../../src/metrics/optimum.js';
@@ -74,6 +76,42 @@ describe('randomized SVD of entries near float64\'s smallest normal values', () 
     const big = rank3(300, 200, 2 ** 1015);
     const r = randomizedSvd(big.a, 3, { passes: 4 });
     for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.S[i] - big.sigma[i]) <= 1e-12 * big.sigma[0], `σ${i + 1} = ${r.S[i]}, exact ${big.sigma[i]}`);
+  });
+});
+
+describe('randomized SVD at every scale: the products\' squares stay in range', () => {
+  // σᵢ ∝ 1/(1 + j) columns: the adaptive stop has real work to do (not settled by the first block).
+  const unit = Matrix.zeros(300, 40);
+  new Rng(0).fillNormal(unit.data);
+  for (let i = 0; i < 300; i++) for (let j = 0; j < 40; j++) unit.data[i * 40 + j] /= 1 + j;
+  const variants = [{}, { passes: 4 }, { krylov: false }] as const;
+  const reference = variants.map((o) => randomizedFactorize(unit, { rank: 3, seed: 0, ...o }));
+
+  test('2^e·A for e in [−960, 1000]: σ(2^e·A) = 2^e·σ(A) to 1e-13, the same passes and stop (power-of-two scaling is exact)', () => {
+    // Unbiased exponents (fast-check's integers favour small values), plus the two ranges that broke.
+    fc.assert(fc.property(fc.noBias(fc.integer({ min: -960, max: 1000 })), fc.integer({ min: 0, max: 2 }), (e, v) => {
+      const c = 2 ** e;
+      const f = randomizedFactorize(new Matrix(300, 40, unit.data.map((x) => x * c)), { rank: 3, seed: 0, ...variants[v] });
+      const r = reference[v];
+      for (let i = 0; i < 3; i++) {
+        const got = f.S[i] / c;
+        if (!(Math.abs(got - r.S[i]) <= 1e-13 * r.S[0])) throw new Error(`e = ${e}, ${JSON.stringify(variants[v])}: σ${i + 1}/2^e = ${got}, unscaled ${r.S[i]}`);
+      }
+      if (f.params.passes !== r.params.passes || f.params.stopReason !== r.params.stopReason) {
+        throw new Error(`e = ${e}: ${f.params.passes} passes (${f.params.stopReason}), unscaled ${r.params.passes} (${r.params.stopReason})`);
+      }
+    }), { numRuns: 60, seed: 15, examples: [[-525, 0], [-530, 2], [600, 0], [990, 0]] });
+  });
+
+  test('entries ≈ 1e−156 … 1e−162 (squares in the subnormal range) and ≈ 1e200 (squares overflow): σ to 1e-12, the adaptive stop still fires (was: LAPACK xSYEVD did not converge; 10 passes)', () => {
+    for (const scale of [1e-156, 1e-158, 1e-160, 1e-162, 1e200, 1e300]) {
+      for (let v = 0; v < variants.length; v++) {
+        const f = randomizedFactorize(new Matrix(300, 40, unit.data.map((x) => x * scale)), { rank: 3, seed: 0, ...variants[v] });
+        const r = reference[v];
+        for (let i = 0; i < 3; i++) assert.ok(Math.abs(f.S[i] / scale - r.S[i]) <= 1e-12 * r.S[0], `${scale} ${JSON.stringify(variants[v])}: σ${i + 1} = ${f.S[i]}`);
+        assert.equal(f.params.stopReason, r.params.stopReason, `${scale} ${JSON.stringify(variants[v])}`);
+      }
+    }
   });
 });
 
