@@ -30,7 +30,7 @@ export interface FactorizeOptions extends RandomizedOptions, Omit<GradientOption
 
 /** Options every method takes: the target, dtype, seed, kernel tier, progress. */
 const COMMON = ['method', 'rank', 'energy', 'tol', 'ratio', 'dtype', 'backend'] as const;
-const RANDOMIZED_ONLY = ['oversample', 'powerIters', 'krylov', 'normalizer'] as const;
+const RANDOMIZED_ONLY = ['oversample', 'powerIters', 'krylov', 'normalizer', 'passes', 'tolRitz'] as const;
 const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol', 'damping', 'logEvery', 'kernel', 'betas', 'eps'] as const;
 
 /** The options each method reads (besides {@link COMMON}). */

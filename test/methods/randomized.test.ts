@@ -95,6 +95,22 @@ describe('randomizedFactorize', () => {
     assert.throws(() => randomizedFactorize(nan, { rank: 1 }), (e: unknown) => e instanceof LowRankError && e.code === 'E_NONFINITE');
   });
 
+  test('factorize passes the randomized method\'s passes and tolRitz on (they were refused as unknown options), and refuses them for svd', () => {
+    const { a } = decaying(200, 120, 4);
+    for (const method of ['randomized', 'auto'] as const) {
+      const viaFactorize = factorize(a, { method, rank: 5, passes: 4, seed: 2 });
+      const direct = randomizedFactorize(a, { rank: 5, passes: 4, seed: 2 });
+      if (method === 'randomized' || viaFactorize.method === 'randomized') {
+        assert.equal(viaFactorize.params.passes, 4, method);
+        assert.deepEqual(Array.from(viaFactorize.S!), Array.from(direct.S!), method);
+      }
+    }
+    const everyIteration = factorize(a, { method: 'randomized', rank: 5, tolRitz: 0, seed: 2 });
+    assert.deepEqual(everyIteration.params.passes, randomizedFactorize(a, { rank: 5, tolRitz: 0, seed: 2 }).params.passes);
+    assert.throws(() => factorize(a, { method: 'svd', rank: 5, passes: 4 }), (e: unknown) =>
+      e instanceof LowRankError && e.code === 'E_ARG' && e.message === "option 'passes' applies to method auto, randomized, not 'svd'");
+  });
+
   test('inputName names the input in the errors of every complete-matrix method (default: "input matrix")', () => {
     const nan = randn(5, 5, 1);
     nan.data[7] = NaN; // row 1, column 2
