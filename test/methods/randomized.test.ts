@@ -97,16 +97,17 @@ describe('randomizedFactorize', () => {
 
   test('factorize passes the randomized method\'s passes and tolRitz on (they were refused as unknown options), and refuses them for svd', () => {
     const { a } = decaying(200, 120, 4);
+    const passesOf = (f: { params: object }): unknown => (f.params as { passes?: number }).passes;
     for (const method of ['randomized', 'auto'] as const) {
       const viaFactorize = factorize(a, { method, rank: 5, passes: 4, seed: 2 });
       const direct = randomizedFactorize(a, { rank: 5, passes: 4, seed: 2 });
       if (method === 'randomized' || viaFactorize.method === 'randomized') {
-        assert.equal(viaFactorize.params.passes, 4, method);
+        assert.equal(passesOf(viaFactorize), 4, method);
         assert.deepEqual(Array.from(viaFactorize.S!), Array.from(direct.S!), method);
       }
     }
     const everyIteration = factorize(a, { method: 'randomized', rank: 5, tolRitz: 0, seed: 2 });
-    assert.deepEqual(everyIteration.params.passes, randomizedFactorize(a, { rank: 5, tolRitz: 0, seed: 2 }).params.passes);
+    assert.equal(passesOf(everyIteration), randomizedFactorize(a, { rank: 5, tolRitz: 0, seed: 2 }).params.passes);
     assert.throws(() => factorize(a, { method: 'svd', rank: 5, passes: 4 }), (e: unknown) =>
       e instanceof LowRankError && e.code === 'E_ARG' && e.message === "option 'passes' applies to method auto, randomized, not 'svd'");
   });
