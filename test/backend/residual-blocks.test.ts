@@ -106,6 +106,9 @@ describe('native error pass in one call (residualBlocks): the bits of the per-bl
         [560, 300, 48, 'float64', 'float32', 1 << 16],
         [600, 301, 45, 'float32', 'float64', 301 * 7],
         [300, 2000, 50, 'float64', 'float64', 1 << 20], // n < rowsPerBlock: one block
+        // Blocks of 900×400×50 multiply-adds: the loop's GEMMs run on two OpenBLAS threads, the workers' on one.
+        [1800, 400, 50, 'float64', 'float64', 900 * 400],
+        [1800, 400, 50, 'float32', 'float32', 900 * 400],
       ];
       for (const [n, m, k, aType, fType, blockElements] of cases) {
         const label = `${n}×${m}, k = ${k}, A ${aType}, factors ${fType}, blocks of ${blockElements}`;
