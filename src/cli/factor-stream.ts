@@ -154,7 +154,7 @@ export async function streamSpectrum(input: string, f: { memory: number; top?: n
   const exec = await NpyBlockExecutor.open(input, () => plan, f.json ? undefined : blockProgressPrinter(DEFAULT_STREAM_PASSES));
   try {
     const res = await rowBlockSvd(exec, top, { seed: f.seed });
-    const report = spectrumReport(res.S, res.normFrobenius ** 2, 'randomized', false);
+    const report = spectrumReport(res.S, res.normFrobenius, 'randomized', false);
     return { rows: info.rows, cols: info.cols, dtype: info.dtype, report: { ...report, passes: res.passes, krylov: false } };
   } finally {
     await exec.close();

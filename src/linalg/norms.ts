@@ -124,8 +124,16 @@ export function sumSquaresScaledBy(sumSquares: number, x: FloatArray, c: number)
 /** Below this a plain block sum of squares may have lost digits to underflow (2⁻⁹⁶⁰ ≈ 1e−289). */
 const TINY_SUM = 2 ** -960;
 
-/** x·2^e in steps that neither overflow nor underflow early. */
-function scaleBy2(x: number, e: number): number {
+/**
+ * x·2^e for an integer e, in steps that neither overflow nor underflow early (`2 ** e` alone is ∞
+ * or 0 beyond ±1023): exact unless the result itself leaves float64's normal range.
+ *
+ * @example
+ * ```ts
+ * scaleBy2(2 ** -1074, 1074); // 1 (2 ** 1074 alone is ∞)
+ * ```
+ */
+export function scaleBy2(x: number, e: number): number {
   let r = x;
   let k = e;
   while (k > 1000) {

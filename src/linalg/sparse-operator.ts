@@ -9,6 +9,7 @@
 import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { CsrMatrix } from '../core/sparse.js';
+import { ScaledSumOfSquares } from './norms.js';
 import type { MatrixOperator } from './randomized-range.js';
 
 /**
@@ -141,6 +142,31 @@ export function centeredOperator(op: MatrixOperator, mu: Float64Array): MatrixOp
  * ```
  */
 export function centeredSquaredNorm(a: CsrMatrix, mu: Float64Array): number {
+  return centeredSums(a, mu).total;
+}
+
+/**
+ * ‖A − 1·μᵀ‖_F as {@link centeredSquaredNorm} sums it, finite wherever the norm itself is: the
+ * plain sums are redone with {@link ScaledSumOfSquares}' power-of-two scaling only when they
+ * overflowed (entries above ≈ 1e154) or may have underflowed (below ≈ 1e−154).
+ *
+ * @throws {@link LowRankError} `E_SHAPE` when `mu` does not have one entry per column.
+ * @example
+ * ```ts
+ * const normA = centeredNorm(a, sparseColumnMeans(a)); // √centeredSquaredNorm(a, μ), without overflow
+ * ```
+ */
+export function centeredNorm(a: CsrMatrix, mu: Float64Array): number {
+  const { stored, storedSum, meanSum } = centeredSums(a, mu);
+  const acc = new ScaledSumOfSquares();
+  acc.addBlock(storedSum, a.nnz, (p) => a.values[p] - mu[a.indices[p]]);
+  // (n − stored)·μⱼ² as the square of √(n − stored)·μⱼ.
+  acc.addBlock(meanSum, a.cols, (j) => Math.sqrt(a.rows - stored[j]) * mu[j]);
+  return acc.sqrt();
+}
+
+/** The two plain float64 sums of {@link centeredSquaredNorm} (stored entries, absent ones) and the stored count per column. */
+function centeredSums(a: CsrMatrix, mu: Float64Array): { total: number; storedSum: number; meanSum: number; stored: Float64Array } {
   if (mu.length !== a.cols) throw new LowRankError('E_SHAPE', `centering: ${mu.length} means for ${a.cols} columns`);
   const stored = new Float64Array(a.cols);
   let s = 0;
@@ -150,6 +176,13 @@ export function centeredSquaredNorm(a: CsrMatrix, mu: Float64Array): number {
     s += d * d;
     stored[j]++;
   }
-  for (let j = 0; j < a.cols; j++) s += (a.rows - stored[j]) * mu[j] * mu[j];
-  return s;
+  // total continues the stored sum (as it always has); meanSum is the absent entries' part alone.
+  let total = s;
+  let t = 0;
+  for (let j = 0; j < a.cols; j++) {
+    const x = (a.rows - stored[j]) * mu[j] * mu[j];
+    total += x;
+    t += x;
+  }
+  return { total, storedSum: s, meanSum: t, stored };
 }

@@ -8,7 +8,7 @@ import { normFromSumSquares } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
 import { dtypeEpsilon } from '../linalg/tolerance.js';
 import type { Factorization, Progress } from './factorization.js';
-import { rankFromSpectrum, resolveRankTarget, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
+import { rankFromSpectrum, resolveRankTarget, unitScaledSpectrum, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
 import { checkInputMatrix, checkNonEmpty } from './validate.js';
 
@@ -116,12 +116,12 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
     onPass: options.onProgress && ((done: number, total: number) => options.onProgress?.({ epoch: done, total, loss: NaN })),
   };
 
-  const { res, k, attempts } = sketchForTarget(a, target, total, svdOptions);
+  // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
+  const normA = normFromSumSquares(total, a.data);
+  const { res, k, attempts } = sketchForTarget(a, target, normA, svdOptions);
   const tSketch = performance.now();
   const factors = splitFactors(res, k, split, dtype);
 
-  // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
-  const normA = normFromSumSquares(total, a.data);
   const { frobeniusFromRitz, optimumLowerBound } = ritzCertificate(res.ritzValues, k, normA);
   // The Ritz formula's cancellation leaves noise of about √(max(n, m)·ε)·‖A‖_F.
   const ritzNoise = Math.sqrt(Math.max(n, m) * dtypeEpsilon(a.dtype)) * normA;
@@ -158,9 +158,12 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
   };
 }
 
-/** Runs the randomized SVD for a target; grows the sketch for energy/tol targets until met. */
+/**
+ * Runs the randomized SVD for a target; grows the sketch for energy/tol targets until met (the
+ * shares read off values scaled with ‖A‖_F, so that their squares stay in float64's range).
+ */
 function sketchForTarget(
-  a: Matrix, target: ResolvedRankTarget, total: number, opts: Parameters<typeof randomizedSvd>[2],
+  a: Matrix, target: ResolvedRankTarget, normA: number, opts: Parameters<typeof randomizedSvd>[2],
 ): { res: RandomizedSvdResult; k: number; attempts: number } {
   const n = a.rows;
   const m = a.cols;
@@ -172,11 +175,13 @@ function sketchForTarget(
   let guess = Math.min(r, FIRST_GUESS);
   for (let attempts = 1; ; attempts++) {
     const res = randomizedSvd(a, guess, opts);
-    const k = rankFromSpectrum(res.S, target, n, m, total);
+    const unit = unitScaledSpectrum(res.S, normA);
+    const k = rankFromSpectrum(unit.s, target, n, m, unit.total);
     if (k !== null) return { res, k, attempts };
     if (guess === r) return { res, k: r, attempts };
     // Not met within `guess`: the Ritz values past it (up to the basis size) predict the rank.
-    const predicted = rankFromSpectrum(res.ritzValues, target, n, m, total);
+    const ritz = unitScaledSpectrum(res.ritzValues, normA);
+    const predicted = rankFromSpectrum(ritz.s, target, n, m, ritz.total);
     guess = Math.min(r, Math.max(2 * guess, predicted ?? 0));
   }
 }

@@ -1,4 +1,5 @@
 import { LowRankError } from '../core/errors.js';
+import { scaleBy2 } from '../linalg/norms.js';
 import { checkRank } from './validate.js';
 
 /**
@@ -153,20 +154,67 @@ export function rankFromSpectrum(s: ArrayLike<number>, target: ResolvedRankTarge
   if (criterion === 'ratio') return rankForRatio(n, m, value);
   const len = s.length;
   const allowed = allowedTailShare(criterion, value);
+  // The shares are scale-invariant: work on values scaled by a power of two (exact) so that their
+  // squares neither overflow (σ above ≈ 1e154) nor underflow (below ≈ 1e−154).
+  let largest = 0;
+  for (let i = 0; i < len; i++) largest = Math.max(largest, Math.abs(s[i]));
+  const unit = unitScaledSpectrum(s, total === undefined ? largest : Math.sqrt(total));
+  const x = unit.s;
   if (total === undefined) {
     // Full spectrum: tails summed from the small end (no cancellation).
     const tails = new Float64Array(len + 1);
-    for (let i = len - 1; i >= 0; i--) tails[i] = tails[i + 1] + s[i] * s[i];
+    for (let i = len - 1; i >= 0; i--) tails[i] = tails[i + 1] + x[i] * x[i];
     const tot = tails[0];
     for (let k = 1; k <= len; k++) if (tails[k] <= allowed * tot + SLACK * tot) return k;
     return Math.max(1, len);
   }
+  const tot = unit.total;
   let cum = 0;
   for (let k = 1; k <= len; k++) {
-    cum += s[k - 1] * s[k - 1];
-    if (total - cum <= allowed * total + SLACK * total) return k;
+    cum += x[k - 1] * x[k - 1];
+    if (tot - cum <= allowed * tot + SLACK * tot) return k;
   }
   return null;
+}
+
+/** Singular values and ‖A‖²_F scaled together by a power of two: see {@link unitScaledSpectrum}. */
+export interface UnitScaledSpectrum {
+  /** c·σᵢ. */
+  s: Float64Array;
+  /** (c·‖A‖_F)², in [1, 4) (0 for a zero matrix). */
+  total: number;
+  /** c = 2^−exponent (0 when ‖A‖_F is 0): `scaleBy2(x, exponent)` turns a scaled error back into A's units. */
+  exponent: number;
+}
+
+/**
+ * Singular values and ‖A‖²_F scaled by one power of two c chosen so that c·‖A‖_F ∈ [1, 2): every
+ * share, rank and relative error read off them is that of A (power-of-two scaling is exact), while
+ * their squares stay inside float64's range where A's own leave it — Σσᵢ² overflows for ‖A‖_F
+ * above ≈ 1.3e154 and underflows (to 0, or to subnormals that lost digits) below ≈ 1.5e−154.
+ * Pass `s` and `total` to {@link rankFromSpectrum}, {@link energyRanks} and {@link optimalErrors}
+ * (and scale the errors back by 2^exponent). σᵢ below 2⁻¹⁰⁷⁴/c (under 1e−308 of ‖A‖_F) become 0.
+ *
+ * @param s singular values (or Ritz values), any order.
+ * @param normA ‖A‖_F, finite and ≥ 0 (e.g. from `normFromSumSquares`, which does not overflow).
+ * @example
+ * ```ts
+ * const u = unitScaledSpectrum([4e200, 3e200], 5e200); // u.s ≈ [1.31, 0.98], u.total ≈ 2.67, u.exponent = 666
+ * rankFromSpectrum(u.s, { criterion: 'energy', value: 0.6 }, 2, 2, u.total); // 1 (σ₁² keeps 16/25 of ‖A‖²_F)
+ * ```
+ */
+export function unitScaledSpectrum(s: ArrayLike<number>, normA: number): UnitScaledSpectrum {
+  let e = 0;
+  if (normA > 0 && Number.isFinite(normA)) {
+    e = Math.floor(Math.log2(normA));
+    // log2 may round across a power of two: make 2^e ≤ normA < 2^(e+1) hold exactly.
+    if (scaleBy2(1, e) > normA) e--;
+    else if (scaleBy2(1, e + 1) <= normA) e++;
+  }
+  const out = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = scaleBy2(s[i], -e);
+  const unitNorm = scaleBy2(normA, -e);
+  return { s: out, total: unitNorm * unitNorm, exponent: e };
 }
 
 /** One row of {@link energyRanks}. */

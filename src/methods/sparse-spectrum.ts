@@ -7,7 +7,8 @@
 import { LowRankError } from '../core/errors.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { operatorSvd } from '../linalg/operator-svd.js';
-import { centeredOperator, centeredSquaredNorm, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
+import { safeNorm } from '../linalg/norms.js';
+import { centeredNorm, centeredOperator, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
 import { SPECTRUM_TOP_FIRST, spectrumReport, type SpectrumReport } from './spectrum.js';
 
 /** Options of {@link sparseSpectrum}. */
@@ -40,7 +41,9 @@ export function sparseSpectrum(a: CsrMatrix, options: SparseSpectrumOptions = {}
   if (!Number.isInteger(top) || top < 1 || top > r) throw new LowRankError('E_ARG', `top must be an integer in [1, ${r}], got ${top}`);
   const mu = options.center ? sparseColumnMeans(a) : undefined;
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
-  const total = mu ? centeredSquaredNorm(a, mu) : a.values.reduce((s, v) => s + v * v, 0);
+  // ‖A‖_F without overflow or underflow of the squares (entries beyond ≈ 1e±154).
+  const normA = mu ? centeredNorm(a, mu) : safeNorm(a.values);
+  if (normA === Infinity) throw new LowRankError('E_UNSUPPORTED', `spectrum: ‖A‖_F of the ${a.rows}×${a.cols} matrix is beyond float64's range: scale the data down`);
   const res = operatorSvd(op, top, { seed: options.seed });
-  return { ...spectrumReport(res.S, total, 'randomized', false, mu ? a.rows * a.cols : a.nnz), passes: res.passes, krylov: false };
+  return { ...spectrumReport(res.S, normA, 'randomized', false, mu ? a.rows * a.cols : a.nnz), passes: res.passes, krylov: false };
 }

@@ -2,9 +2,10 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { LowRankError } from '../core/errors.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
+import { normFromSumSquares, scaleBy2 } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
 import { svd } from '../linalg/svd.js';
-import { energyRanks, optimalErrors, rankFromSpectrum, type EnergyRank } from './rank-selection.js';
+import { energyRanks, optimalErrors, rankFromSpectrum, unitScaledSpectrum, type EnergyRank } from './rank-selection.js';
 
 /**
  * Largest min(n, m) for which `spectrum` computes every singular value exactly by default
@@ -92,10 +93,15 @@ export function spectrum(a: Matrix, options: SpectrumOptions = {}): SpectrumRepo
  */
 function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backend: Backend): SpectrumReport {
   const r = Math.min(a.rows, a.cols);
+  // ‖A‖_F without overflow or underflow: Σa² leaves float64's range for ‖A‖_F ≈ 1.3e154 up or 1.5e−154 down.
   const total = backend.sumSquares(a.data);
+  const normA = normFromSumSquares(total, a.data);
+  if (normA === Infinity) {
+    throw new LowRankError('E_UNSUPPORTED', `spectrum: ‖A‖_F of the ${a.rows}×${a.cols} matrix is beyond float64's range: scale the data down`);
+  }
   if (r <= SPECTRUM_EXACT_MAX_SIDE) {
     // Every value is computed anyway: the energy ranks come from all of them, --top only trims the table.
-    const full = spectrumReport(svd(a, { backend }).S, total, 'exact', true);
+    const full = spectrumReport(svd(a, { backend }).S, normA, 'exact', true);
     if (top === undefined || top >= r) return full;
     return {
       ...full,
@@ -106,45 +112,56 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
   }
   let n = top ?? SPECTRUM_TOP_FIRST;
   let res: RandomizedSvdResult;
+  const last = { criterion: 'energy', value: LEVELS[LEVELS.length - 1] } as const;
   for (;;) {
-    res = randomizedSvd(a, n, { seed, backend });
+    res = randomizedSvd(a, n, { seed, backend, sumSquares: total });
     if (top !== undefined || n >= SPECTRUM_TOP_MAX) break;
-    if (rankFromSpectrum(res.S, { criterion: 'energy', value: LEVELS[LEVELS.length - 1] }, a.rows, a.cols, total) !== null) break;
-    const predicted = rankFromSpectrum(res.ritzValues, { criterion: 'energy', value: LEVELS[LEVELS.length - 1] }, a.rows, a.cols, total);
+    const unit = unitScaledSpectrum(res.S, normA);
+    if (rankFromSpectrum(unit.s, last, a.rows, a.cols, unit.total) !== null) break;
+    const ritz = unitScaledSpectrum(res.ritzValues, normA);
+    const predicted = rankFromSpectrum(ritz.s, last, a.rows, a.cols, ritz.total);
     n = Math.min(SPECTRUM_TOP_MAX, r, Math.max(2 * n, predicted ?? 0));
   }
-  const out = spectrumReport(res.S, total, 'randomized', res.S.length === r, a.rows * a.cols);
+  const out = spectrumReport(res.S, normA, 'randomized', res.S.length === r, a.rows * a.cols);
   out.passes = res.passes;
   out.krylov = res.krylov;
   return out;
 }
 
 /**
- * The report of singular values `s` (descending) of a matrix with ‖A‖²_F = `total`: cumulative
- * energy, optimal error of each rank and the energy ranks — against the exact total when the
- * values are not `complete` (a leading part, or Ritz lower bounds). A zero matrix has all of its
- * (zero) energy at every rank. `terms`: how many squares were summed into `total` (n·m dense,
- * nnz sparse; default 1), which sets its rounding level (see `optimalErrors`).
+ * The report of singular values `s` (descending) of a matrix with Frobenius norm `normA`:
+ * cumulative energy, optimal error of each rank and the energy ranks — against the exact ‖A‖²_F
+ * when the values are not `complete` (a leading part, or Ritz lower bounds). A zero matrix has all
+ * of its (zero) energy at every rank. `terms`: how many squares were summed into ‖A‖²_F (n·m
+ * dense, nnz sparse; default 1), which sets its rounding level (see `optimalErrors`). Computed on
+ * the values scaled by a power of two ({@link unitScaledSpectrum}), so that σ and ‖A‖_F anywhere
+ * in float64's range give the same shares (their squares may not be representable).
+ * @param normA ‖A‖_F, finite (e.g. `normFromSumSquares`, which does not overflow where Σa² does).
  * @example
  * ```ts
- * spectrumReport(new Float64Array([3, 1]), 10, 'exact', true).cumulativeEnergy; // [0.9, 1]
+ * spectrumReport(new Float64Array([3, 1]), Math.sqrt(10), 'exact', true).cumulativeEnergy; // [0.9, 1]
  * ```
  */
-export function spectrumReport(s: Float64Array, total: number, method: 'exact' | 'randomized', complete: boolean, terms = 1): SpectrumReport {
+export function spectrumReport(s: Float64Array, normA: number, method: 'exact' | 'randomized', complete: boolean, terms = 1): SpectrumReport {
+  const unit = unitScaledSpectrum(s, normA);
+  const x = unit.s;
+  const total = unit.total;
   const cumulativeEnergy = new Float64Array(s.length);
   let cum = 0;
   for (let i = 0; i < s.length; i++) {
-    cum += s[i] * s[i];
+    cum += x[i] * x[i];
     cumulativeEnergy[i] = total === 0 ? 1 : Math.min(1, cum / total);
   }
+  const optimalError = complete ? optimalErrors(x) : optimalErrors(x, total, terms);
+  for (let i = 0; i < optimalError.length; i++) optimalError[i] = scaleBy2(optimalError[i], unit.exponent);
   return {
-    normFrobenius: Math.sqrt(total),
+    normFrobenius: normA,
     method,
     complete,
     singularValues: s,
     cumulativeEnergy,
-    optimalError: complete ? optimalErrors(s) : optimalErrors(s, total, terms),
-    energyRanks: complete ? energyRanks(s, undefined, LEVELS) : energyRanks(s, total, LEVELS),
+    optimalError,
+    energyRanks: complete ? energyRanks(x, undefined, LEVELS) : energyRanks(x, total, LEVELS),
   };
 }
 

@@ -1,0 +1,106 @@
+/**
+ * Rank selection and the spectrum report are scale-invariant: for a power of two c (exact scaling),
+ * c·A has the same energy/tol ranks, the same cumulative energies and c times the optimal errors as
+ * A — also where Σσᵢ² or ‖A‖²_F leave float64's range (‖A‖_F above ≈ 1.3e154 or below ≈ 1.5e−154).
+ * Before, entries ≈ 2^±520 gave rank 1 (exact: every tail ∞ or 0) or min(n, m) (randomized: ∞ − ∞),
+ * and the spectrum report NaN energies with ‖A‖_F = ∞ or 0.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/rng.js';
+import { sparseFromDense } from '../../src/core/sparse.js';
+import { autoFactorize, exactFactorize } from '../../src/methods/auto.js';
+import { randomizedFactorize } from '../../src/methods/randomized.js';
+import { rankFromSpectrum } from '../../src/methods/rank-selection.js';
+import { sparseSpectrum } from '../../src/methods/sparse-spectrum.js';
+import { spectrum, type SpectrumReport } from '../../src/methods/spectrum.js';
+
+/** n×m Gaussian with column j divided by 1 + j: σ decays slowly, so energy 0.9/0.99 need ranks well inside (1, min(n, m)). */
+function decaying(n: number, m: number, seed: number): Matrix {
+  const a = Matrix.zeros(n, m);
+  new Rng(seed).fillNormal(a.data);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) a.data[i * m + j] /= 1 + j;
+  return a;
+}
+const scaled = (a: Matrix, c: number): Matrix => new Matrix(a.rows, a.cols, a.data.map((x) => x * c));
+/** Exponents where the plain squares leave float64's range (both sides), plus the range ends. */
+const EXAMPLES = [-1000, -560, -520, -480, 520, 560, 1000];
+/** Unbiased exponents in [−1000, 1000]: c·A's entries (|aᵢⱼ| ≤ 5) stay normal and finite. */
+const exponent = fc.noBias(fc.integer({ min: -1000, max: 1000 }));
+
+const unit = decaying(120, 60, 0);
+const TARGETS = [{ energy: 0.9 }, { energy: 0.99 }, { tol: 0.1 }] as const;
+
+function sameReport(got: SpectrumReport, want: SpectrumReport, c: number, where: string): void {
+  assert.equal(got.singularValues.length, want.singularValues.length, where);
+  const rel = (x: number, y: number): number => Math.abs(x - y) / Math.abs(y);
+  assert.ok(rel(got.normFrobenius / c, want.normFrobenius) <= 1e-13, `${where}: ‖A‖_F/c = ${got.normFrobenius / c}, unscaled ${want.normFrobenius}`);
+  for (let i = 0; i < want.singularValues.length; i++) {
+    // σ and energies from the same SVD of exactly scaled data: rounding-level agreement.
+    assert.ok(rel(got.singularValues[i] / c, want.singularValues[i]) <= 1e-12, `${where}: σ${i + 1}`);
+    assert.ok(Math.abs(got.cumulativeEnergy[i] - want.cumulativeEnergy[i]) <= 1e-12, `${where}: energy ${i + 1} = ${got.cumulativeEnergy[i]}, unscaled ${want.cumulativeEnergy[i]}`);
+    assert.ok(Math.abs(got.optimalError[i] / c - want.optimalError[i]) <= 1e-12 * want.normFrobenius, `${where}: optimal error ${i + 1} = ${got.optimalError[i] / c}·c, unscaled ${want.optimalError[i]}`);
+  }
+  assert.deepEqual(got.energyRanks, want.energyRanks, where);
+}
+
+describe('energy/tol ranks of 2^e·A equal those of A', () => {
+  const exact = TARGETS.map((t) => exactFactorize(unit, t).rank);
+  const variants = [{}, { krylov: false }, { passes: 4 }] as const;
+  const randomized = variants.map((v) => TARGETS.map((t) => randomizedFactorize(unit, { ...t, ...v, seed: 1 }).rank));
+
+  test('the reference ranks are inside (1, min(n, m)) (the property below has something to lose)', () => {
+    for (const k of [...exact, ...randomized.flat()]) assert.ok(k > 1 && k < 60, `rank ${k}`);
+  });
+
+  test('exact, auto and randomized (every variant): the same rank, σ scaled by 2^e', () => {
+    fc.assert(fc.property(exponent, fc.integer({ min: 0, max: TARGETS.length - 1 }), fc.integer({ min: 0, max: variants.length - 1 }), (e, t, v) => {
+      const c = 2 ** e;
+      const a = scaled(unit, c);
+      const fe = exactFactorize(a, TARGETS[t]);
+      const fa = autoFactorize(a, TARGETS[t]);
+      const fr = randomizedFactorize(a, { ...TARGETS[t], ...variants[v], seed: 1 });
+      const where = `e = ${e}, ${JSON.stringify(TARGETS[t])}`;
+      if (fe.rank !== exact[t] || fa.rank !== exact[t]) throw new Error(`${where}: exact rank ${fe.rank}, auto ${fa.rank}, unscaled ${exact[t]}`);
+      if (fr.rank !== randomized[v][t]) throw new Error(`${where} ${JSON.stringify(variants[v])}: randomized rank ${fr.rank}, unscaled ${randomized[v][t]}`);
+      if (fe.params.numericalRank !== exact[t]) throw new Error(`${where}: numerical rank ${fe.params.numericalRank}`);
+      const gap = fr.params.gapUpperBound as number;
+      if (!Number.isFinite(gap) || !Number.isFinite(fr.params.frobeniusFromRitz as number)) throw new Error(`${where}: gap ${gap}, error ${fr.params.frobeniusFromRitz}`);
+    }), { numRuns: 40, seed: 7, examples: EXAMPLES.map((e, i) => [e, i % TARGETS.length, i % variants.length]) });
+  });
+});
+
+describe('the spectrum report of 2^e·A', () => {
+  const want = spectrum(unit);
+  const wantTop = spectrum(unit, { top: 5 });
+  const sparse = sparseFromDense(unit);
+  const wantSparse = sparseSpectrum(sparse, { top: 8, seed: 3 });
+  const wantCentered = sparseSpectrum(sparse, { top: 8, seed: 3, center: true });
+
+  test('dense (every value and --top) and sparse (plain and centered): ‖A‖_F, σ and optimal errors times 2^e, the same energies and ranks', () => {
+    fc.assert(fc.property(exponent, (e) => {
+      const c = 2 ** e;
+      const a = scaled(unit, c);
+      sameReport(spectrum(a), want, c, `e = ${e}`);
+      sameReport(spectrum(a, { top: 5 }), wantTop, c, `e = ${e}, top 5`);
+      const s = sparseFromDense(a);
+      // Randomized through the sparse operator: the guard scales by powers of two, so the same bits.
+      sameReport(sparseSpectrum(s, { top: 8, seed: 3 }), wantSparse, c, `e = ${e}, sparse`);
+      sameReport(sparseSpectrum(s, { top: 8, seed: 3, center: true }), wantCentered, c, `e = ${e}, sparse centered`);
+    }), { numRuns: 25, seed: 8, examples: EXAMPLES.map((e) => [e]) });
+  });
+});
+
+describe('rankFromSpectrum on a full spectrum whose squares leave float64', () => {
+  test('full spectrum (no total): scaled by 2^e, the same rank', () => {
+    const s = Float64Array.from({ length: 40 }, (_, i) => 1 / (1 + i));
+    const want = rankFromSpectrum(s, { criterion: 'energy', value: 0.9 }, 40, 40);
+    fc.assert(fc.property(exponent, (e) => {
+      const got = rankFromSpectrum(s.map((x) => x * 2 ** e), { criterion: 'energy', value: 0.9 }, 40, 40);
+      if (got !== want) throw new Error(`e = ${e}: rank ${got}, unscaled ${want}`);
+    }), { numRuns: 60, seed: 9, examples: EXAMPLES.map((e) => [e]) });
+  });
+
+});
