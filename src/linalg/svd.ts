@@ -91,6 +91,7 @@ const DEFAULT_MAX_SWEEPS = 60;
  * @returns `{ U: n×r, S: r, Vt: r×m }`, all float64.
  * @throws {@link LowRankError} `E_NONFINITE` when A holds NaN or ±Inf.
  * @throws {@link LowRankError} `E_DIVERGED` when Jacobi does not converge within `maxSweeps`.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when σ₁ is beyond float64's range (entries near its largest).
  * @throws {@link LowRankError} `E_ARG` when `maxSweeps` is not a positive integer or `algorithm` unknown.
  * @throws {@link LowRankError} `E_UNSUPPORTED` when `algorithm: 'lapack'` meets a backend without LAPACK.
  * @example
@@ -109,7 +110,7 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
     return { U: Matrix.zeros(n, 0), S: new Float64Array(0), Vt: Matrix.zeros(0, m) };
   }
   const lapack = lapackSvdBackend(options);
-  if (lapack) return lapackSvd(a, lapack);
+  if (lapack) return inRange(lapackSvd(a, lapack), a);
   let U: Matrix;
   let Vt: Matrix;
   let S: Float64Array;
@@ -123,7 +124,22 @@ export function svd(a: Matrix, options: SvdOptions = {}): ThinSvd {
     S = t.S;
   }
   svdFlip(U, Vt);
-  return { U, S, Vt };
+  return inRange({ U, S, Vt }, a);
+}
+
+/**
+ * `f` when its σ₁ is finite. A finite A can still have σ₁ beyond float64's largest (up to
+ * √(n·m)·1.8e308): that is refused rather than returned as ∞ beside the other values and vectors,
+ * which then carry no meaning (LAPACK rescales internally and returns noise there).
+ * @throws {@link LowRankError} `E_UNSUPPORTED` naming the matrix's shape and largest entry.
+ */
+function inRange(f: ThinSvd, a: Matrix): ThinSvd {
+  if (f.S.length > 0 && f.S[0] === Infinity) {
+    let big = 0;
+    for (let i = 0; i < a.data.length; i++) big = Math.max(big, Math.abs(a.data[i]));
+    throw new LowRankError('E_UNSUPPORTED', `svd: the largest singular value of the ${a.rows}×${a.cols} matrix (largest entry ${big.toExponential(3)}) is beyond float64's range: scale the data down`);
+  }
+  return f;
 }
 
 /**
@@ -141,7 +157,7 @@ export async function svdAsync(a: Matrix, options: SvdOptions = {}): Promise<Thi
   const lapack = lapackSvdBackend(options);
   if (!lapack || Math.min(a.rows, a.cols) === 0) return svd(a, options);
   assertFinite(a, 'svd: matrix');
-  return lapackSvdAsync(a, lapack);
+  return inRange(await lapackSvdAsync(a, lapack), a);
 }
 
 /** {@link SvdOptions.maxSweeps} or its default, checked (every entry point checks it, whichever routine runs). */
