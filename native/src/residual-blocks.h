@@ -11,8 +11,9 @@
 // single-threaded OpenBLAS and scans it while it is still in that core's cache, so the GEMMs and
 // the scans of both cores overlap and the product never travels through main memory. The call
 // holds the BLAS lock throughout and sets OpenBLAS to one thread while the workers run (several
-// callers of one-threaded OpenBLAS at a time: supported by Debian's pthread build since 0.3.7);
-// on one worker the GEMMs use the tier's OpenBLAS threads as Backend.gemm does.
+// callers of one-threaded OpenBLAS at a time: supported by Debian's pthread build since 0.3.7),
+// with its own idle thread pool stopped so that it does not spin on the workers' cores; on one
+// worker the GEMMs use the tier's OpenBLAS threads as Backend.gemm does.
 //
 // u and v share one element type (float32 or float64: sgemm or dgemm), A's may differ (as the
 // residual kernel allows). Included by addon.cc only.
@@ -34,6 +35,9 @@
 #include "napi-args.h"
 #include "residual-lanes.h"
 #include "row-threads.h"
+
+/** OpenBLAS (pthread builds): stops its thread pool, restarted on the next thread-count change or threaded call. */
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
 
 namespace lowrank {
 
@@ -92,6 +96,11 @@ void residualBlocks(int n, int m, int k, const T* u, const T* v, const X* x, int
     return;
   }
   openblas_set_num_threads(1);
+  // OpenBLAS's idle pool threads keep spinning (sched_yield) for about 2²⁸ cycles after its last
+  // threaded call (the factorization's, just before this pass): such a thread takes half a core
+  // from a worker. Stop the pool; OpenBLAS starts it again when the thread count is restored below
+  // (its lazy re-initialization after a fork). A weak symbol: other BLAS libraries lack it.
+  if (blas_thread_shutdown_) blas_thread_shutdown_();
   try {
     forEachChunkThreaded(blocks, nt, proto, run);
   } catch (...) {

@@ -135,6 +135,7 @@ describe('native error pass in one call (residualBlocks): the bits of the per-bl
         const run = (backend: Backend) => approximationErrorsFromFactors(a, u, v, { backend, normA, blockElements });
         const ref = run(nativeGemmTsLanes!);
         assert.deepEqual(run(native!), ref, label);
+        assert.equal(native!.threads, 2, 'the tier\'s OpenBLAS thread count is restored');
         assert.deepEqual(run(nativeLoop!), ref, label);
         assert.ok(Number.isNaN(ref.maxAbs) && Number.isFinite(ref.frobenius) === false, `${label}: NaN and ∞ reach the figures`);
       }
