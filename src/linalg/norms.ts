@@ -50,6 +50,28 @@ export class ScaledSumOfSquares {
     this.merge(t2, k);
   }
 
+  /**
+   * The sum as the pair [ssq, e] with Σ xᵢ² = ssq·4^e exactly — finite for any finite entries — to
+   * carry it elsewhere (e.g. a row block's result); {@link addParts} adds such a pair back.
+   */
+  parts(): Float64Array {
+    return Float64Array.of(this.ssq, this.e);
+  }
+
+  /** Adds a sum given as the pair [ssq, e] of {@link parts} (Σ = ssq·4^e). */
+  addParts(parts: ArrayLike<number>): void {
+    if (!Number.isFinite(parts[0])) {
+      this.ssq = Number.isNaN(this.ssq) ? NaN : parts[0];
+      return;
+    }
+    this.merge(parts[0], parts[1]);
+  }
+
+  /** log₂ √(Σ xᵢ²), finite even where the root itself is beyond float64's range (−∞ for a zero sum). */
+  log2Sqrt(): number {
+    return Math.log2(this.ssq) / 2 + this.e;
+  }
+
   /** Adds another scaled sum (ssq·4^e). */
   private merge(ssq: number, e: number): void {
     if (ssq === 0) return;

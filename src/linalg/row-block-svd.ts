@@ -17,6 +17,7 @@ import { Matrix, type DType } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
+import { ScaledSumOfSquares, scaleBy2 } from './norms.js';
 import { orthonormalize } from './qr.js';
 import { fastGaussianSketch } from './randomized-range.js';
 import { DEFAULT_OVERSAMPLE } from './randomized-svd.js';
@@ -29,7 +30,7 @@ export const DEFAULT_STREAM_PASSES = 4;
 
 /** A unit of work on one row block; plain data (no code), so it can travel in a job. */
 export type BlockTask =
-  /** A_bᵀ·(A_b·Z) for Z m×l (and Σ a² when `withNorm`). */
+  /** A_bᵀ·(A_b·Z) for Z m×l (and Σ a² when `withNorm`: `normSq`, and `sums[1]` = its scaled parts). */
   | { kind: 'gram'; z: Matrix; withNorm: boolean }
   /** A_b·Z (rows of Y). */
   | { kind: 'product'; z: Matrix }
@@ -38,7 +39,11 @@ export type BlockTask =
 
 /** What {@link runBlockTask} returns: `sums` are added over blocks, `rows` stacked. */
 export interface BlockResult {
-  /** Partial sums (float64), added over blocks in block order. */
+  /**
+   * Partial sums (float64), added over blocks in block order. A `gram` task with `withNorm` adds
+   * Σ a² of the block as `ScaledSumOfSquares.parts()` ([ssq, e], Σ a² = ssq·4^e: finite where
+   * `normSq` overflows or underflows) in `sums[1]`.
+   */
   sums: Float64Array[];
   /** This block's rows of a stacked n×l result (float64), or empty. */
   rows: Float64Array;
@@ -80,7 +85,12 @@ export function runBlockTask(block: Matrix, rowStart: number, task: BlockTask, b
   const y = blockTimes(block, z, backend);
   const w = new Matrix(block.cols, z.cols, new (block.dtype === 'float32' ? Float32Array : Float64Array)(block.cols * z.cols));
   backend.gemm({ transA: true, transB: false, m: block.cols, n: z.cols, k: block.rows, alpha: 1, a: block.data, lda: block.cols, b: y.data, ldb: z.cols, beta: 0, c: w.data, ldc: z.cols });
-  return { sums: [toFloat64(w.data)], rows: new Float64Array(0), normSq: task.withNorm ? squaredNorm(block.data) : 0 };
+  if (!task.withNorm) return { sums: [toFloat64(w.data)], rows: new Float64Array(0), normSq: 0 };
+  const normSq = squaredNorm(block.data);
+  const scaled = new ScaledSumOfSquares();
+  const d = block.data;
+  scaled.addBlock(normSq, d.length, (t) => d[t]);
+  return { sums: [toFloat64(w.data), scaled.parts()], rows: new Float64Array(0), normSq };
 }
 
 /** A_b·Z in the block's dtype (Z cast to it). */
@@ -199,27 +209,95 @@ export async function rowBlockSvd(exec: RowBlockExecutor, k: number, options: Ro
   const l = Math.min(k + p, r);
   let z = orthonormalize(fastGaussianSketch(m, l, new Rng(options.seed ?? 0)), { backend });
   let normSq = 0;
-  for (let pass = 1; pass < passes; pass++) {
+  const norm = new ScaledSumOfSquares();
+  // Z is sent as 2^−shift·Z: a power of two (exact) keeping A_b·Z and A_bᵀ(A_b·Z) inside the blocks'
+  // dtype's range; 0 unless pass 1 finds ‖A‖_F outside the range where the plain products are safe.
+  let shift = 0;
+  let reads = 0;
+  const gram = async (withNorm: boolean, pass: number): Promise<Float64Array> => {
     const w = new Float64Array(m * l);
-    await exec.run({ kind: 'gram', z, withNorm: pass === 1 }, pass, (_b, _s, res) => {
+    reads++;
+    await exec.run({ kind: 'gram', z: shift === 0 ? z : scaledColumns(z, -shift), withNorm }, pass, (_b, _s, res) => {
       addInto(w, res.sums[0]);
-      if (pass === 1) normSq += res.normSq;
+      if (withNorm) {
+        normSq += res.normSq;
+        norm.addParts(res.sums[1]);
+      }
     });
+    return w;
+  };
+  for (let pass = 1; pass < passes; pass++) {
+    let w = await gram(pass === 1, pass);
+    if (pass === 1) {
+      shift = streamShift(norm, exec.dtype, n, m);
+      if (shift !== 0) w = await gram(false, pass); // the same pass again, scaled (only for extreme data)
+    }
+    checkProducts(w, shift, exec.dtype, n, m);
     z = orthonormalize(new Matrix(m, l, w), { backend });
     options.onPass?.(pass, passes);
   }
   const y = new Float64Array(n * l);
-  await exec.run({ kind: 'product', z }, passes, (_b, rowStart, res) => y.set(res.rows, rowStart * l));
+  reads++;
+  await exec.run({ kind: 'product', z: shift === 0 ? z : scaledColumns(z, -shift) }, passes, (_b, rowStart, res) => y.set(res.rows, rowStart * l));
   options.onPass?.(passes, passes);
+  checkProducts(y, shift, exec.dtype, n, m);
   const f = svd(new Matrix(n, l, y), { backend });
   const U = takeColumns(f.U, k);
   const V = matmulSmall(z, f.Vt, k, backend); // m×k: Z·W_y
   const S = f.S.slice(0, k);
-  let kept = 0;
-  for (let i = 0; i < k; i++) kept += S[i] * S[i];
+  for (let i = 0; i < k; i++) S[i] = scaleBy2(S[i], shift);
+  let error: number;
+  if (normSq < Infinity && normSq > 2 ** -960) {
+    let kept = 0;
+    for (let i = 0; i < k; i++) kept += S[i] * S[i];
+    error = Math.sqrt(Math.max(0, normSq - kept));
+  } else {
+    // Σa² left float64's range: the same difference relative to ‖A‖_F.
+    const normA = norm.sqrt();
+    let kept = 0;
+    for (let i = 0; i < k; i++) kept += (S[i] / normA) ** 2;
+    error = normA === 0 ? 0 : normA * Math.sqrt(Math.max(0, 1 - kept));
+  }
   const Vt = V.transpose();
   svdFlip(U, Vt);
-  return { U, S, Vt, normFrobenius: Math.sqrt(normSq), error: Math.sqrt(Math.max(0, normSq - kept)), sketchSize: l, passes };
+  return { U, S, Vt, normFrobenius: norm.sqrt(), error, sketchSize: l, passes: reads };
+}
+
+/**
+ * The power-of-two exponent by which the streamed SVD divides Z, from ‖A‖_F (summed scaled): 0 while
+ * ‖A‖_F ∈ [2⁻⁴⁰⁰, 2⁴⁰⁰] for float64 blocks ([2⁻⁴⁰, 2⁴⁰] for float32 blocks, whose products run in
+ * float32), so that A_bᵀ(A_b·Z) ≈ ‖A‖²_F stays far from the dtype's overflow and subnormals; else
+ * ⌈log₂ ‖A‖_F⌉ + 4, which brings A·Z below 1/16 and A_bᵀ(A_b·Z) near ‖A‖_F/16.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when ‖A‖_F itself is beyond float64's range.
+ */
+function streamShift(norm: ScaledSumOfSquares, dtype: DType, n: number, m: number): number {
+  if (norm.isZero()) return 0;
+  const log2Norm = norm.log2Sqrt();
+  if (!(norm.sqrt() < Infinity)) {
+    throw new LowRankError('E_UNSUPPORTED', `streamed SVD: ‖A‖_F of the ${n}×${m} matrix (2^${log2Norm.toFixed(1)}) is beyond float64's range: scale the data down`);
+  }
+  const safe = dtype === 'float32' ? 40 : 400;
+  return Math.abs(log2Norm) <= safe ? 0 : Math.ceil(log2Norm) + 4;
+}
+
+/**
+ * Refuses products that left the range even scaled (float32 blocks of entries near float32's
+ * largest, whose ‖A‖_F float32 cannot hold) with the dtype and the way out, instead of passing ±∞
+ * to the QR (whose message would speak of missing entries).
+ */
+function checkProducts(x: Float64Array, shift: number, dtype: DType, n: number, m: number): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new LowRankError('E_UNSUPPORTED', `streamed SVD: the ${dtype} products of the ${n}×${m} matrix are beyond ${dtype}'s range even scaled by 2^${-shift}${dtype === 'float32' ? ': convert the data to float64' : ''}`);
+    }
+  }
+}
+
+/** 2^e·Z as a new matrix (exact: a power of two). */
+function scaledColumns(z: Matrix, e: number): Matrix {
+  const out = Matrix.zeros(z.rows, z.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = scaleBy2(z.data[i], e);
+  return out;
 }
 
 /** The first k columns of a matrix, as a new float64 matrix. */
