@@ -86,11 +86,24 @@ export function runBlockTask(block: Matrix, rowStart: number, task: BlockTask, b
   const w = new Matrix(block.cols, z.cols, new (block.dtype === 'float32' ? Float32Array : Float64Array)(block.cols * z.cols));
   backend.gemm({ transA: true, transB: false, m: block.cols, n: z.cols, k: block.rows, alpha: 1, a: block.data, lda: block.cols, b: y.data, ldb: z.cols, beta: 0, c: w.data, ldc: z.cols });
   if (!task.withNorm) return { sums: [toFloat64(w.data)], rows: new Float64Array(0), normSq: 0 };
-  const normSq = squaredNorm(block.data);
+  const { normSq, parts } = blockNorm(block.data);
+  return { sums: [toFloat64(w.data), parts], rows: new Float64Array(0), normSq };
+}
+
+/**
+ * Σ a² of a block twice: plain (`normSq`, in index order, as the sums have always been formed) and
+ * as `ScaledSumOfSquares.parts()` (finite where the plain sum overflows or underflows, entries
+ * beyond ≈ 1e±154), for block results to carry both.
+ * @example
+ * ```ts
+ * blockNorm(Float64Array.of(3e200, 4e200)); // { normSq: Infinity, parts: [ssq, e] with ssq·4^e = 2.5e401 }
+ * ```
+ */
+export function blockNorm(d: ArrayLike<number>): { normSq: number; parts: Float64Array } {
+  const normSq = squaredNorm(d);
   const scaled = new ScaledSumOfSquares();
-  const d = block.data;
   scaled.addBlock(normSq, d.length, (t) => d[t]);
-  return { sums: [toFloat64(w.data), scaled.parts()], rows: new Float64Array(0), normSq };
+  return { normSq, parts: scaled.parts() };
 }
 
 /** A_b·Z in the block's dtype (Z cast to it). */

@@ -21,8 +21,9 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
+import { normFromSumSquares, ScaledSumOfSquares } from './norms.js';
 import { orthonormalize } from './qr.js';
-import { addInto, blockTimes, squaredNorm, takeColumns, type BlockResult, type RowBlockExecutor } from './row-block-svd.js';
+import { addInto, blockNorm, blockTimes, takeColumns, type BlockResult, type RowBlockExecutor } from './row-block-svd.js';
 import { svd } from './svd.js';
 import { svdFlip } from './svd-flip.js';
 
@@ -95,8 +96,8 @@ function columnTests(seed: number, m: number, sizes: SketchSizes, dtype: DType):
 
 /**
  * The sketches of one row block (rows [rowStart, rowStart + A_b.rows)): `rows` = A_b·Ω,
- * `sums` = [Υ_b·A_b (k×m), Φ_b·A_b·Ψᵀ (s×s), Θ_b·A_b (t×m)], and ‖A_b‖²_F. Products in the
- * block's dtype, results float64.
+ * `sums` = [Υ_b·A_b (k×m), Φ_b·A_b·Ψᵀ (s×s), Θ_b·A_b (t×m), ‖A_b‖²_F as `ScaledSumOfSquares.parts()`],
+ * and ‖A_b‖²_F. Products in the block's dtype, results float64.
  *
  * @example
  * ```ts
@@ -112,7 +113,8 @@ export function sketchBlockTask(block: Matrix, rowStart: number, seed: number, s
   const z = matmul(phiT, aPsi, { transA: true, backend });
   const w = matmul(thetaT, block, { transA: true, backend });
   const f64 = (a: Matrix): Float64Array => (a.data instanceof Float64Array ? a.data : Float64Array.from(a.data));
-  return { rows: f64(y), sums: [f64(x), f64(z), f64(w)], normSq: squaredNorm(block.data) };
+  const { normSq, parts } = blockNorm(block.data);
+  return { rows: f64(y), sums: [f64(x), f64(z), f64(w), parts], normSq };
 }
 
 /** Options of {@link singlePassSketch}. */
@@ -179,12 +181,14 @@ export async function singlePassSketch(exec: RowBlockExecutor, rank: number, opt
   const z = new Float64Array(s * s);
   const w = new Float64Array(t * m);
   let normSq = 0;
+  const norm = new ScaledSumOfSquares();
   await exec.run({ kind: 'sketch', seed, sizes }, 1, (_b, rowStart, res) => {
     y.set(res.rows, rowStart * k);
     addInto(x, res.sums[0]);
     addInto(z, res.sums[1]);
     addInto(w, res.sums[2]);
     normSq += res.normSq;
+    norm.addParts(res.sums[3]);
   });
   const Q = orthonormalize(new Matrix(n, k, y), { backend }); // n×k
   const P = orthonormalize(new Matrix(kc, m, x).transpose(), { backend }); // m×k'
@@ -212,9 +216,15 @@ export async function singlePassSketch(exec: RowBlockExecutor, rank: number, opt
   const tu = matmul(new Matrix(t, k, thetaQ), takeColumns(f.U, r), { backend });
   for (let i = 0; i < t; i++) for (let j = 0; j < r; j++) tu.data[i * r + j] *= S[j];
   const thetaA = matmul(tu, V, { transB: true, backend });
+  const residual = new Float64Array(w.length);
   let err = 0;
-  for (let i = 0; i < w.length; i++) err += (w[i] - thetaA.data[i]) ** 2;
+  for (let i = 0; i < w.length; i++) {
+    residual[i] = w[i] - thetaA.data[i];
+    err += residual[i] * residual[i];
+  }
   const Vt = V.transpose();
   svdFlip(U, Vt);
-  return { U, S, Vt, normFrobenius: Math.sqrt(normSq), errorEstimate: Math.sqrt(err / t), sizes };
+  // Σa² and the residual's Σ leave float64's range for entries beyond ≈ 1e±154: then scaled sums.
+  const normFrobenius = normSq < Infinity && normSq > 2 ** -960 ? Math.sqrt(normSq) : norm.sqrt();
+  return { U, S, Vt, normFrobenius, errorEstimate: normFromSumSquares(err, residual) / Math.sqrt(t), sizes };
 }

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { Matrix, type DType } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { rowBlockSvd, runBlockTask, type RowBlockExecutor, type RowBlockSvdResult } from '../../src/linalg/row-block-svd.js';
+import { singlePassSketch } from '../../src/linalg/single-pass-sketch.js';
 import { assertLowRankRejects } from '../helpers.js';
 
 /** Blocks of `blockRows` rows of an in-memory matrix, run in order (what a file or a cluster does). */
@@ -80,5 +81,22 @@ describe('streamed SVD of 2^e·A', () => {
     assert.deepEqual(Array.from(r.S), [0, 0, 0]);
     assert.equal(r.normFrobenius, 0);
     assert.equal(r.error, 0);
+  });
+});
+
+describe('single-pass sketch of 2^e·A', () => {
+  const unit = decaying('float64');
+  const reference = singlePassSketch(memoryExecutor(unit, 48), 5, { seed: 1 });
+
+  test('e in [−1000, 1000]: σ, ‖A‖_F and the error estimate scaled by 2^e (were ∞ above ≈ 2^510, 0 below ≈ 2^−540)', async () => {
+    const want = await reference;
+    await fc.assert(fc.asyncProperty(fc.noBias(fc.integer({ min: -1000, max: 1000 })), async (e) => {
+      const c = 2 ** e;
+      const got = await singlePassSketch(memoryExecutor(scaledBy(unit, e), 48), 5, { seed: 1 });
+      const rel = (x: number, y: number): number => Math.abs(x / c - y) / Math.abs(y);
+      for (let i = 0; i < 5; i++) if (!(rel(got.S[i], want.S[i]) <= 1e-12)) throw new Error(`e = ${e}: σ${i + 1}/2^e = ${got.S[i] / c}, unscaled ${want.S[i]}`);
+      if (!(rel(got.normFrobenius, want.normFrobenius) <= 1e-12)) throw new Error(`e = ${e}: ‖A‖_F/2^e = ${got.normFrobenius / c}, unscaled ${want.normFrobenius}`);
+      if (!(rel(got.errorEstimate, want.errorEstimate) <= 1e-9)) throw new Error(`e = ${e}: estimate/2^e = ${got.errorEstimate / c}, unscaled ${want.errorEstimate}`);
+    }), { numRuns: 25, seed: 13, examples: [[-1000], [-600], [-540], [520], [600], [1000]] });
   });
 });
