@@ -13,12 +13,12 @@ import type { CsrMatrix } from '../core/sparse.js';
 import { checkOutputDir, writeOutputDir } from '../io/files.js';
 import { writeNpy } from '../io/npy.js';
 import { operatorSvd } from '../linalg/operator-svd.js';
-import { centeredOperator, centeredSquaredNorm, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
+import { safeNorm, scaleBy2 } from '../linalg/norms.js';
+import { centeredNorm, centeredOperator, csrOperator, sparseColumnMeans } from '../linalg/sparse-operator.js';
 import { splitFactors } from '../methods/randomized.js';
-import { rankForRatio } from '../methods/rank-selection.js';
+import { rankForRatio, unitScaledSpectrum } from '../methods/rank-selection.js';
 import { compressionRatio } from '../metrics/compression.js';
-import { explainedVarianceRatio } from '../metrics/explained-variance.js';
-import { pyShape, printJson } from './format.js';
+import { explainedRatios, pyShape, printJson } from './format.js';
 import { STDIO_PATH } from './read-input.js';
 import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
 
@@ -85,7 +85,8 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
 
   const mu = f.center ? sparseColumnMeans(a) : undefined;
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
-  const total = mu ? centeredSquaredNorm(a, mu) : a.values.reduce((s, v) => s + v * v, 0);
+  // ‖A‖_F without overflow or underflow of the squares (entries beyond ≈ 1e±154).
+  const normA = mu ? centeredNorm(a, mu) : safeNorm(a.values);
   const progress = !f.json && !f.quiet && process.stderr.isTTY;
   const t0 = performance.now();
   const res = operatorSvd(op, k, {
@@ -97,14 +98,16 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
   const ms = performance.now() - t0;
   const dtype = f.dtype ?? 'float64';
   const { U, V } = splitFactors(res, k, 'left', dtype);
-  const kept = res.S.reduce((s, x) => s + x * x, 0);
-  const frobenius = Math.sqrt(Math.max(0, total - kept));
+  // ‖A − U·S·Vᵀ‖²_F = ‖A‖²_F − Σσᵢ² (U·S·Vᵀ projects A), read off values scaled with ‖A‖_F.
+  const unit = unitScaledSpectrum(res.S, normA);
+  const kept = unit.s.reduce((s, x) => s + x * x, 0);
+  const frobenius = scaleBy2(Math.sqrt(Math.max(0, unit.total - kept)), unit.exponent);
   const summary: SparseFactorSummary = {
     rank: k,
     singularValues: res.S,
-    explainedVarianceRatio: explainedVarianceRatio(res.S, total),
+    explainedVarianceRatio: explainedRatios(res.S, normA),
     frobenius,
-    relative: total === 0 ? 0 : frobenius / Math.sqrt(total),
+    relative: normA === 0 ? 0 : frobenius / normA,
     rmse: frobenius / Math.sqrt(a.rows * a.cols),
     compressionRatio: compressionRatio(a.rows, a.cols, k),
     passes: res.passes,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite } from '../core/matrix.js';
 import { checkOutputDir, writeOutputDir, type OutputFile } from '../io/files.js';
-import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
+import { centerColumns, denseColumnMeans } from '../metrics/explained-variance.js';
 import { checkSingleFileOutput, factorArrays, isSingleFileOutput, writeSingleFileOutput } from './single-output.js';
 import { INDEX_COL_HELP, printNotes, readInput, STDIO_PATH } from './read-input.js';
 import { writeNpy } from '../io/npy.js';
@@ -17,7 +17,7 @@ import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR } from '../methods/ratings-defau
 import { resolveRankTarget, type RankTarget } from '../methods/rank-selection.js';
 import { checkPositive } from '../methods/validate.js';
 import { evaluateFactorization } from '../metrics/evaluate.js';
-import { pyShape, printJson } from './format.js';
+import { explainedRatios, pyShape, printJson } from './format.js';
 import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
 import { evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
@@ -198,7 +198,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   if (result.S) outputs.push({ name: 'S.npy', bytes: writeNpy(new Matrix(1, result.S.length, result.S), { oneD: true }) });
   if (mean) outputs.push({ name: 'mean.npy', bytes: writeNpy(new Matrix(1, mean.length, mean), { oneD: true }) });
   // PCA's explained_variance_ratio_: σᵢ² / ‖A − 1·μᵀ‖²_F (the methods that know σ).
-  const explained = mean && result.S ? explainedVarianceRatio(result.S, evaluation.normA * evaluation.normA) : undefined;
+  const explained = mean && result.S ? explainedRatios(result.S, evaluation.normA) : undefined;
   outputs.push(...(await factorFigureFiles(input, a, result, evaluation, { png: f.png ?? false, report: f.report ?? false })));
   const files = single
     ? [{ path: await writeSingleFileOutput(out, factorArrays(result.U, result.V, result.S, mean), { inputs, force: f.force }) }]

@@ -1,4 +1,21 @@
 import type { Matrix } from '../core/matrix.js';
+import { explainedVarianceRatio } from '../metrics/explained-variance.js';
+import { unitScaledSpectrum } from '../methods/rank-selection.js';
+
+/**
+ * PCA's explained-variance ratios σᵢ² / ‖A − 1·μᵀ‖²_F from the singular values and the Frobenius
+ * norm of the centered matrix, computed on both scaled by one power of two, so that they are right
+ * where σᵢ² or ‖A‖²_F leave float64's range (entries beyond ≈ 1e±154).
+ *
+ * @example
+ * ```ts
+ * explainedRatios([4e200, 3e200], 5e200); // [0.64, 0.36]
+ * ```
+ */
+export function explainedRatios(s: ArrayLike<number>, normA: number): Float64Array {
+  const u = unitScaledSpectrum(s, normA);
+  return explainedVarianceRatio(u.s, u.total);
+}
 
 /**
  * One CSV field as written: quoted (with `""` for a quote) when it holds a comma, a quote or a

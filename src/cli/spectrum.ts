@@ -4,8 +4,8 @@ import { assertFinite, type Matrix } from '../core/matrix.js';
 import { INDEX_COL_HELP, printNotes, readInput } from './read-input.js';
 import { sparseSpectrum } from '../methods/sparse-spectrum.js';
 import { SPECTRUM_EXACT_MAX_SIDE, SPECTRUM_TOP_FIRST, SPECTRUM_TOP_MAX, spectrum, type SpectrumReport } from '../methods/spectrum.js';
-import { pyShape, printJson } from './format.js';
-import { centerColumns, denseColumnMeans, explainedVarianceRatio } from '../metrics/explained-variance.js';
+import { explainedRatios, pyShape, printJson } from './format.js';
+import { centerColumns, denseColumnMeans } from '../metrics/explained-variance.js';
 import { explainedLine } from './factor-sparse.js';
 import { intOption } from './options.js';
 import { streamSpectrum } from './factor-stream.js';
@@ -45,7 +45,7 @@ export function registerSpectrum(program: Command): void {
         // A coordinate .mtx: the leading values through a sparse operator, never densified.
         const sp = loaded.matrix;
         const rep = sparseSpectrum(sp, { top: flags.top, seed: flags.seed, center: flags.center });
-        const explained = flags.center ? explainedVarianceRatio(rep.singularValues, rep.normFrobenius ** 2) : undefined;
+        const explained = flags.center ? explainedRatios(rep.singularValues, rep.normFrobenius) : undefined;
         if (flags.json) {
           printJson({ input, shape: [sp.rows, sp.cols], nnz: sp.nnz, sparse: true, centered: !!flags.center, ...rep, explainedVarianceRatio: explained });
           return;
@@ -66,7 +66,7 @@ export function registerSpectrum(program: Command): void {
       }
       const rep = spectrum(a, { top: flags.top, seed: flags.seed });
       // With --center the energy shares are PCA's explained-variance ratios: σᵢ² / ‖A − 1·μᵀ‖²_F.
-      const explained = flags.center ? explainedVarianceRatio(rep.singularValues, rep.normFrobenius ** 2) : undefined;
+      const explained = flags.center ? explainedRatios(rep.singularValues, rep.normFrobenius) : undefined;
       if (flags.json) {
         printJson({ input, shape: [a.rows, a.cols], centered: !!flags.center, ...rep, explainedVarianceRatio: explained });
         return;

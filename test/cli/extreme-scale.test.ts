@@ -1,0 +1,82 @@
+/**
+ * The CLI on data far from unit scale: `factor` and `spectrum` (dense with --center, sparse .mtx
+ * plain and centered) report the same explained-variance ratios, relative error and energy ranks
+ * for 2^e·A as for A, and errors times 2^e. Before, entries beyond ≈ 1e±154 gave explained-variance
+ * ratios of 0 with Frobenius/relative/RMSE errors of 0 (sparse factor), or exit 2 with the internal
+ * "total variance must be a finite number ≥ 0, got Infinity".
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/rng.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { runCli, tempDir } from './run-cli.js';
+
+const dir = tempDir('lowrank-extreme-');
+const E = [0, -600, 600];
+
+/** 120×40 Gaussian, column j divided by 1 + j, times 2^e; every third entry stored in the .mtx. */
+function write(e: number): { npy: string; mtx: string } {
+  const a = Matrix.zeros(120, 40);
+  new Rng(5).fillNormal(a.data);
+  const lines = ['%%MatrixMarket matrix coordinate real general', ''];
+  let nnz = 0;
+  for (let i = 0; i < 120; i++) {
+    for (let j = 0; j < 40; j++) {
+      a.data[i * 40 + j] = (a.data[i * 40 + j] / (1 + j)) * 2 ** e;
+      if ((i + 2 * j) % 3 === 0) {
+        lines.push(`${i + 1} ${j + 1} ${a.data[i * 40 + j]}`);
+        nnz++;
+      }
+    }
+  }
+  lines[1] = `120 40 ${nnz}`;
+  const npy = join(dir, `a${e}.npy`);
+  const mtx = join(dir, `a${e}.mtx`);
+  writeFileSync(npy, writeNpy(a));
+  writeFileSync(mtx, lines.join('\n') + '\n');
+  return { npy, mtx };
+}
+const files = new Map(E.map((e) => [e, write(e)]));
+
+/** `lowrank …args --json`, which must succeed. */
+function json(args: string[]): Record<string, unknown> {
+  const r = runCli([...args, '--json'], dir);
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/** Relative agreement of the numbers of `got` (scaled by 2^−e where `scaled`) with `want`. */
+function same(got: Record<string, unknown>, want: Record<string, unknown>, e: number, fields: Record<string, boolean>, where: string): void {
+  for (const [k, scaled] of Object.entries(fields)) {
+    const g = [got[k]].flat() as number[];
+    const w = [want[k]].flat() as number[];
+    assert.equal(g.length, w.length, `${where}: ${k}`);
+    for (let i = 0; i < w.length; i++) {
+      const x = scaled ? g[i] / 2 ** e : g[i];
+      assert.ok(typeof g[i] === 'number' && Math.abs(x - w[i]) <= 1e-9 * Math.max(Math.abs(w[i]), 1e-300), `${where}: ${k}[${i}] = ${g[i]}, unscaled ${w[i]}`);
+    }
+  }
+}
+
+describe('CLI at 2^±600 (squares beyond float64)', () => {
+  const out = join(dir, 'out');
+  for (const e of E.slice(1)) {
+    test(`e = ${e}: dense factor --center, spectrum --center, sparse factor and spectrum (plain, --center)`, () => {
+      const [f0, f] = [files.get(0)!, files.get(e)!];
+      const runs: [string[], Record<string, boolean>][] = [
+        [['factor', '{npy}', '--rank', '5', '--center', '--out', out, '--force', '--quiet'], { explainedVarianceRatio: false, relative: false, frobenius: true }],
+        [['spectrum', '{npy}', '--center'], { explainedVarianceRatio: false, normFrobenius: true, cumulativeEnergy: false }],
+        [['factor', '{mtx}', '--rank', '5', '--out', out, '--force', '--quiet'], { explainedVarianceRatio: false, relative: false, frobenius: true, rmse: true }],
+        [['factor', '{mtx}', '--rank', '5', '--center', '--out', out, '--force', '--quiet'], { explainedVarianceRatio: false, relative: false, frobenius: true, rmse: true }],
+        [['spectrum', '{mtx}', '--top', '5', '--center'], { explainedVarianceRatio: false, normFrobenius: true, cumulativeEnergy: false }],
+      ];
+      for (const [args, fields] of runs) {
+        const sub = (file: { npy: string; mtx: string }): string[] => args.map((x) => (x === '{npy}' ? file.npy : x === '{mtx}' ? file.mtx : x));
+        same(json(sub(f)), json(sub(f0)), e, fields, sub(f).join(' '));
+      }
+    });
+  }
+});
