@@ -37,6 +37,17 @@ export interface StreamFlags {
   blockRows?: number;
   dataRoot?: string;
   force?: boolean;
+  /** Refused: the streamed SVD factors A itself (see {@link refuseStreamCenter}). */
+  center?: boolean;
+}
+
+/**
+ * `--center` cannot go with a streamed run: the row-block SVD factors A itself, and silently
+ * returning the uncentered factors and σ would be a different answer from the one asked for.
+ * @throws {@link LowRankError} `E_ARG` when `center` is set.
+ */
+export function refuseStreamCenter(center: boolean | undefined): void {
+  if (center) throw new LowRankError('E_ARG', '--center is not available with --memory/--passes/--cluster/--block-rows: the streamed SVD factors the matrix as stored (center it in the file, or drop --memory)');
 }
 
 /** The row-block plan of a streamed run: the same for one process and for a cluster (so both sum in one order). */
@@ -77,6 +88,7 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
   if (extname(input).toLowerCase() !== '.npy') throw new LowRankError('E_ARG', `--memory/--passes/--cluster/--block-rows stream row blocks of a .npy file, got '${input}'`);
   if (f.rank === undefined) throw new LowRankError('E_ARG', '--memory/--passes/--cluster/--block-rows need --rank K (the energy, tol and ratio targets need the whole spectrum)');
   if (f.dataRoot !== undefined) throw new LowRankError('E_ARG', '--data-root is for distributed ALS on ratings; the workers read DATA.npy itself, within their own --data-root');
+  refuseStreamCenter(f.center);
   const info = await npyStreamInfoOf(input);
   const passes = f.passes ?? DEFAULT_STREAM_PASSES;
   const rank = f.rank;

@@ -8,7 +8,7 @@ import { explainedRatios, pyShape, printJson } from './format.js';
 import { centerColumns, denseColumnMeans } from '../metrics/explained-variance.js';
 import { explainedLine } from './factor-sparse.js';
 import { intOption } from './options.js';
-import { streamSpectrum } from './factor-stream.js';
+import { refuseStreamCenter, streamSpectrum } from './factor-stream.js';
 import { memoryOption } from './size-options.js';
 
 /**
@@ -33,6 +33,7 @@ export function registerSpectrum(program: Command): void {
     .option('--memory <bytes>', 'out of core: stream row blocks of a .npy file within this budget (e.g. 2GiB); the top values by the streamed randomized SVD', memoryOption)
     .action(async (input: string, flags: { top?: number; seed: number; json?: boolean; indexCol?: boolean; center?: boolean; memory?: number }) => {
       if (flags.memory !== undefined) {
+        refuseStreamCenter(flags.center);
         const s = await streamSpectrum(input, { ...flags, memory: flags.memory });
         if (flags.json) printJson({ input, shape: [s.rows, s.cols], streamed: true, ...s.report });
         else process.stdout.write(spectrumLines(input, s, s.report).join('\n') + '\n');

@@ -6,7 +6,7 @@
  * "total variance must be a finite number ≥ 0, got Infinity".
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
@@ -79,4 +79,16 @@ describe('CLI at 2^±600 (squares beyond float64)', () => {
       }
     });
   }
+});
+
+test('--center with the streamed SVD (--memory) is refused in one line, nothing written (was: ignored, uncentered factors and σ)', () => {
+  const out = join(dir, 'centered-stream');
+  for (const args of [['factor', files.get(0)!.npy, '--rank', '3', '--center', '--memory', '300MiB', '--out', out], ['spectrum', files.get(0)!.npy, '--center', '--memory', '300MiB']]) {
+    const r = runCli(args, dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /--center/);
+    assert.equal(r.stdout, '');
+  }
+  assert.ok(!existsSync(out));
 });
