@@ -5,7 +5,7 @@ import type { CooMatrix, CsrMatrix } from '../core/sparse.js';
 import type { AlsOptions } from './als.js';
 import type { Biases, Factorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
-import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkInteger, checkPositive, checkRank, checkSquarable } from './validate.js';
 import { DEFAULT_ALS_ITERATIONS } from './ratings-defaults.js';
 
 /**
@@ -69,6 +69,7 @@ export function startAlsRun(r: CsrMatrix, options: AlsOptions): AlsRun {
   const k = options.rank;
   checkRank(k, n, m);
   if (r.nnz === 0) throw new LowRankError('E_ARG', `ALS needs observed entries; the ${n}×${m} input has none`);
+  checkSquarable(r.values, 'float64', 'ratings', 'ALS');
   const reg = options.reg ?? 0.1;
   checkPositive('reg', reg, true);
   const iterations = options.iterations ?? DEFAULT_ALS_ITERATIONS;

@@ -7,7 +7,7 @@ import { choleskySolveInPlace } from '../linalg/cholesky.js';
 import type { Factorization, Progress } from './factorization.js';
 import { biasBaseline, globalMeanBaseline } from './baselines.js';
 import { valueRange } from './rating-model.js';
-import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkInteger, checkPositive, checkRank, checkSquarable } from './validate.js';
 import { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from './ratings-defaults.js';
 
 export { BPMF_DEFAULT_BURN_IN, BPMF_DEFAULT_SAMPLES } from './ratings-defaults.js';
@@ -81,6 +81,7 @@ export function bpmfFactorize(r: CsrMatrix, options: BpmfOptions = {}): Factoriz
   const k = options.rank ?? BPMF_DEFAULT_RANK;
   checkRank(k, n, m);
   if (r.nnz === 0) throw new LowRankError('E_ARG', `BPMF needs observed entries; the ${n}×${m} input has none`);
+  checkSquarable(r.values, 'float64', 'ratings', 'BPMF');
   const samples = options.samples ?? BPMF_DEFAULT_SAMPLES;
   checkInteger('samples', samples, 1);
   const burnIn = options.burnIn ?? BPMF_DEFAULT_BURN_IN;

@@ -7,7 +7,7 @@ import { spdInverse } from '../linalg/cholesky.js';
 import { safeNorm } from '../linalg/norms.js';
 import type { AdamHyperParameters, DenseGradientFactorization, Progress } from './factorization.js';
 import { checkFinalLoss, checkLossFinite } from './divergence.js';
-import { checkAdamHyperParameters, checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkAdamHyperParameters, checkChoice, checkInputMatrix, checkInteger, checkPositive, checkRank, checkSquarable } from './validate.js';
 import { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, type OptimizerName } from './gradient-defaults.js';
 
 export { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM, DEFAULT_OPTIMIZER, type OptimizerName } from './gradient-defaults.js';
@@ -104,6 +104,8 @@ export function gradientFactorize(a: Matrix, options: GradientOptions): DenseGra
   const logEvery = options.logEvery ?? 100;
   checkInteger('logEvery', logEvery, 1);
   const dtype = options.dtype ?? 'float32';
+  // Too large only: data too small for the initialisation ends in checkFinalLoss's "rescale the data".
+  checkSquarable(a.data, dtype, 'input matrix', 'the gradient method', false);
   const seed = options.seed ?? 0;
   const backend = options.backend ?? getBackend();
 

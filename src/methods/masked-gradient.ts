@@ -5,7 +5,7 @@ import { CsrMatrix, type CooMatrix } from '../core/sparse.js';
 import type { AdamHyperParameters, Biases, MaskedGradientFactorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
 import { checkFinalLoss, checkLossFinite } from './divergence.js';
-import { checkAdamHyperParameters, checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkAdamHyperParameters, checkInteger, checkPositive, checkRank, checkSquarable } from './validate.js';
 import { DEFAULT_BATCH_SIZE } from './ratings-defaults.js';
 
 export { DEFAULT_BATCH_SIZE } from './ratings-defaults.js';
@@ -110,6 +110,7 @@ export function maskedGradientFactorize(data: CooMatrix | CsrMatrix, options: Ma
   const k = options.rank;
   checkRank(k, n, m);
   if (nnz === 0) throw new LowRankError('E_ARG', `the gradient method needs observed entries; the ${n}×${m} input has none`);
+  checkSquarable(coo.values, 'float64', 'observed entries', 'the gradient method');
   const optimizer = options.optimizer ?? 'adam';
   if (optimizer !== 'adam' && optimizer !== 'sgd') {
     throw new LowRankError('E_ARG', `optimizer for missing entries must be adam or sgd, got '${String(optimizer)}'`);

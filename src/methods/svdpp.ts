@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import type { CooMatrix, CsrMatrix } from '../core/sparse.js';
 import type { Factorization, Progress } from './factorization.js';
 import { errorSums, valueRange } from './rating-model.js';
-import { checkInteger, checkPositive, checkRank } from './validate.js';
+import { checkInteger, checkPositive, checkRank, checkSquarable } from './validate.js';
 import { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './ratings-defaults.js';
 
 export { SVDPP_DEFAULT_EPOCHS, SVDPP_DEFAULT_LR, SVDPP_DEFAULT_RANK, SVDPP_DEFAULT_REG } from './ratings-defaults.js';
@@ -55,6 +55,7 @@ export function svdppFactorize(r: CsrMatrix, options: SvdppOptions = {}): Factor
   const k = options.rank ?? SVDPP_DEFAULT_RANK;
   checkRank(k, n, m);
   if (r.nnz === 0) throw new LowRankError('E_ARG', `SVD++ needs observed entries; the ${n}×${m} input has none`);
+  checkSquarable(r.values, 'float64', 'ratings', 'SVD++');
   const epochs = options.epochs ?? SVDPP_DEFAULT_EPOCHS;
   checkInteger('epochs', epochs, 1);
   const lr = options.lr ?? SVDPP_DEFAULT_LR;

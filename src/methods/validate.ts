@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { assertFinite, type Matrix } from '../core/matrix.js';
+import { assertFinite, type DType, type Matrix } from '../core/matrix.js';
 import type { AdamHyperParameters } from './factorization.js';
 
 /**
@@ -50,6 +50,46 @@ export function checkInputMatrix(a: Matrix, what = 'input matrix'): void {
 export function checkNonEmpty(a: Matrix, what = 'input matrix'): void {
   if (a.rows === 0 || a.cols === 0) {
     throw new LowRankError('E_SHAPE', `${what} is empty (${a.rows}×${a.cols})`);
+  }
+}
+
+/**
+ * Range of the largest |value| a method that squares its data (losses, normal equations) accepts,
+ * per dtype of its arithmetic: [2⁻⁴⁸⁰, 2⁴⁸⁰] ≈ [3e−145, 3e144] in float64 and [2⁻⁷⁰, 2⁶⁰] ≈
+ * [8e−22, 1e18] in float32, so that squares and their sums neither overflow nor underflow (sums
+ * of up to 2⁶⁰ float64 squares; float32's own range is only 2^±126).
+ */
+export const SQUARABLE_RANGE: Readonly<Record<DType, readonly [number, number]>> = {
+  float64: [2 ** -480, 2 ** 480],
+  float32: [2 ** -70, 2 ** 60],
+};
+
+/**
+ * Refuses data whose squares `dtype` cannot hold, for methods that square it: the largest |value|
+ * outside {@link SQUARABLE_RANGE} (an all-zero input passes). Without it such data overflows into
+ * ∞ losses ("lower the learning rate"), non-positive-definite normal matrices ("use reg > 0"), or
+ * underflows into losses of 0 that pass every check while the factors fit nothing.
+ *
+ * @param what the data in messages, e.g. `ratings` or `input matrix`.
+ * @param method the method in messages, e.g. `ALS`.
+ * @param lower also refuse values below the range (default true; false where the method's own
+ *   checks already refuse what underflow spoils, as the dense gradient's final-loss check does).
+ * @throws {@link LowRankError} `E_UNSUPPORTED` naming the largest |value|, the range and the remedy.
+ * @example
+ * ```ts
+ * checkSquarable(r.values, 'float64', 'ratings', 'ALS'); // throws for ratings of 1e160
+ * ```
+ */
+export function checkSquarable(values: ArrayLike<number>, dtype: DType, what: string, method: string, lower = true): void {
+  let big = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.abs(values[i]);
+    if (v > big) big = v;
+  }
+  const [lo, hi] = SQUARABLE_RANGE[dtype];
+  if (big > hi || (lower && big > 0 && big < lo)) {
+    const shift = Math.round(Math.log2(big));
+    throw new LowRankError('E_UNSUPPORTED', `${what}: the largest |value| is ${big.toExponential(3)}, but ${method} squares the values in ${dtype}, which holds them only for magnitudes in [${lo.toExponential(0)}, ${hi.toExponential(0)}]: rescale the values (e.g. multiply by 2^${-shift})`);
   }
 }
 
