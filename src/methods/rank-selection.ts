@@ -156,9 +156,7 @@ export function rankFromSpectrum(s: ArrayLike<number>, target: ResolvedRankTarge
   const allowed = allowedTailShare(criterion, value);
   // The shares are scale-invariant: work on values scaled by a power of two (exact) so that their
   // squares neither overflow (σ above ≈ 1e154) nor underflow (below ≈ 1e−154).
-  let largest = 0;
-  for (let i = 0; i < len; i++) largest = Math.max(largest, Math.abs(s[i]));
-  const unit = unitScaledSpectrum(s, total === undefined ? largest : Math.sqrt(total));
+  const unit = unitScaledSpectrum(s, total === undefined ? undefined : Math.sqrt(total));
   const x = unit.s;
   if (total === undefined) {
     // Full spectrum: tails summed from the small end (no cancellation).
@@ -196,14 +194,19 @@ export interface UnitScaledSpectrum {
  * (and scale the errors back by 2^exponent). σᵢ below 2⁻¹⁰⁷⁴/c (under 1e−308 of ‖A‖_F) become 0.
  *
  * @param s singular values (or Ritz values), any order.
- * @param normA ‖A‖_F, finite and ≥ 0 (e.g. from `normFromSumSquares`, which does not overflow).
+ * @param normA ‖A‖_F, finite and ≥ 0 (e.g. from `normFromSumSquares`, which does not overflow);
+ *   default the largest |sᵢ| (for shares of Σsᵢ² alone).
  * @example
  * ```ts
  * const u = unitScaledSpectrum([4e200, 3e200], 5e200); // u.s ≈ [1.31, 0.98], u.total ≈ 2.67, u.exponent = 666
  * rankFromSpectrum(u.s, { criterion: 'energy', value: 0.6 }, 2, 2, u.total); // 1 (σ₁² keeps 16/25 of ‖A‖²_F)
  * ```
  */
-export function unitScaledSpectrum(s: ArrayLike<number>, normA: number): UnitScaledSpectrum {
+export function unitScaledSpectrum(s: ArrayLike<number>, normA?: number): UnitScaledSpectrum {
+  if (normA === undefined) {
+    normA = 0;
+    for (let i = 0; i < s.length; i++) normA = Math.max(normA, Math.abs(s[i]));
+  }
   let e = 0;
   if (normA > 0 && Number.isFinite(normA)) {
     e = Math.floor(Math.log2(normA));

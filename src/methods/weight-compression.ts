@@ -26,7 +26,7 @@ import { matmul } from '../linalg/matmul.js';
 import { svd, type ThinSvd } from '../linalg/svd.js';
 import { unwhiten, whitenedSvd, type Whitening } from './activation-aware.js';
 import { allocateRanks, maxUsefulRank, type AllocationItem } from './rank-allocation.js';
-import { rankFromSpectrum } from './rank-selection.js';
+import { rankFromSpectrum, unitScaledSpectrum } from './rank-selection.js';
 
 /** How n-D kernels map to matrices (see the module comment). */
 export type WeightLayout = 'torch' | 'keras';
@@ -255,7 +255,12 @@ function chooseRanksByParams(inputs: readonly RankInput[], rule: RankRule): Rank
         const f = denseTotal === 0 ? 1 : budget / denseTotal;
         return inputs.map((x) => dense(x, Math.max(1, Math.floor((f * x.rows * x.cols) / (x.rows + x.cols)))));
       }
-      return allocateRanks(inputs.map((x) => item(x, unit(x))), budget).map((a) => ({ rank: a.rank, dense: a.dense }));
+      // The allocation compares squared errors across tensors: every spectrum scaled by one power of
+      // two (exact), so that σ² stays in float64's range for weights beyond ≈ 1e±154.
+      let largest = 0;
+      for (const x of inputs) for (let i = 0; i < x.s.length; i++) largest = Math.max(largest, Math.abs(x.s[i]));
+      const scaled = inputs.map((x) => ({ ...x, s: unitScaledSpectrum(x.s, largest).s }));
+      return allocateRanks(scaled.map((x) => item(x, unit(x))), budget).map((a) => ({ rank: a.rank, dense: a.dense }));
     }
   }
 }
@@ -275,7 +280,9 @@ export interface TensorErrors {
 }
 
 /** Energy kept and the optimal relative error at rank k, from a spectrum. */
-export function spectrumFigures(s: ArrayLike<number>, k: number): { energyKept: number; optimalRelative: number } {
+export function spectrumFigures(spectrum: ArrayLike<number>, k: number): { energyKept: number; optimalRelative: number } {
+  // Shares of Σσᵢ²: computed on σ scaled by a power of two, so that σ beyond ≈ 1e±154 square in range.
+  const s = unitScaledSpectrum(spectrum).s;
   let total = 0;
   let tail = 0;
   for (let i = s.length - 1; i >= 0; i--) {

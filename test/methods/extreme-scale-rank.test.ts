@@ -16,6 +16,7 @@ import { randomizedFactorize } from '../../src/methods/randomized.js';
 import { rankFromSpectrum } from '../../src/methods/rank-selection.js';
 import { sparseSpectrum } from '../../src/methods/sparse-spectrum.js';
 import { spectrum, type SpectrumReport } from '../../src/methods/spectrum.js';
+import { chooseRanks, spectrumFigures, type RankInput, type RankRule } from '../../src/methods/weight-compression.js';
 
 /** n×m Gaussian with column j divided by 1 + j: σ decays slowly, so energy 0.9/0.99 need ranks well inside (1, min(n, m)). */
 function decaying(n: number, m: number, seed: number): Matrix {
@@ -103,4 +104,29 @@ describe('rankFromSpectrum on a full spectrum whose squares leave float64', () =
     }), { numRuns: 60, seed: 9, examples: EXAMPLES.map((e) => [e]) });
   });
 
+});
+
+describe('weight compression figures and rank choices of 2^e-scaled spectra (float64 weights)', () => {
+  // Two tensors' spectra; the global allocation compares their squared errors, so both scale together.
+  const s1 = Float64Array.from({ length: 32 }, (_, i) => 10 / (1 + i));
+  const s2 = Float64Array.from({ length: 24 }, (_, i) => 3 / (1 + i) ** 1.5);
+  const inputs = (c: number): RankInput[] => [
+    { s: s1.map((x) => x * c), rows: 64, cols: 32, bytesPerElement: 8 },
+    { s: s2.map((x) => x * c), rows: 48, cols: 24, bytesPerElement: 8 },
+  ];
+  const rules: RankRule[] = [{ kind: 'energy', value: 0.9 }, { kind: 'tol', value: 0.2 }, { kind: 'params', value: 0.3, allocation: 'global' }, { kind: 'bytes', value: 9000, allocation: 'global' }];
+  const want = rules.map((rule) => chooseRanks(inputs(1), rule));
+  const wantFigures = spectrumFigures(s1, 5);
+
+  test('the same ranks for every rule and the same energy kept / optimal relative error (were NaN, or rank choices off, beyond 2^±510)', () => {
+    fc.assert(fc.property(exponent, (e) => {
+      const c = 2 ** e;
+      rules.forEach((rule, i) => {
+        const got = chooseRanks(inputs(c), rule);
+        if (JSON.stringify(got) !== JSON.stringify(want[i])) throw new Error(`e = ${e}, ${JSON.stringify(rule)}: ${JSON.stringify(got)}, unscaled ${JSON.stringify(want[i])}`);
+      });
+      const f = spectrumFigures(s1.map((x) => x * c), 5);
+      if (!(Math.abs(f.energyKept - wantFigures.energyKept) <= 1e-14 && Math.abs(f.optimalRelative - wantFigures.optimalRelative) <= 1e-14)) throw new Error(`e = ${e}: ${JSON.stringify(f)}, unscaled ${JSON.stringify(wantFigures)}`);
+    }), { numRuns: 60, seed: 10, examples: EXAMPLES.map((e) => [e]) });
+  });
 });
