@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LowRankError } from '../core/errors.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
 import { checkOneStdin, INDEX_COL_HELP, inputName, readDenseInput } from './read-input.js';
 import { matmul } from '../linalg/matmul.js';
@@ -7,9 +8,27 @@ import { checkFactorShapes } from './factor.js';
 import { pyShape, printJson } from './format.js';
 import { evaluationLines } from './report.js';
 
-/** U·V in the factors' common dtype (float64 when they differ). */
-export function productOf(u: Matrix, v: Matrix): Matrix {
-  return u.dtype === v.dtype ? matmul(u, v) : matmul(u.astype('float64'), v.astype('float64'));
+/**
+ * U·V in the factors' common dtype (float64 when they differ, or when the float32 product has
+ * entries beyond float32's range), checked: an entry beyond float64's range is refused.
+ * @param names the factors' names, for the message.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` when U·V has an entry beyond float64's range.
+ */
+export function productOf(u: Matrix, v: Matrix, names: readonly [string, string]): Matrix {
+  let p = u.dtype === v.dtype ? matmul(u, v) : matmul(u.astype('float64'), v.astype('float64'));
+  if (p.dtype === 'float32' && firstNonFinite(p) >= 0) p = matmul(u.astype('float64'), v.astype('float64'));
+  const bad = firstNonFinite(p);
+  if (bad >= 0) {
+    throw new LowRankError('E_UNSUPPORTED', `the product U·V of '${names[0]}' and '${names[1]}' is beyond float64's range at row ${Math.floor(bad / p.cols)}, column ${bad % p.cols}: scale the factors down`);
+  }
+  return p;
+}
+
+/** Index of the first ±∞ or NaN entry of a matrix, or −1. */
+function firstNonFinite(a: Matrix): number {
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return i;
+  return -1;
 }
 
 /** Registers `lowrank eval ORIGINAL U V`. */
@@ -31,7 +50,7 @@ export function registerEval(program: Command): void {
       assertFinite(u, uPath);
       assertFinite(v, vPath);
       checkFactorShapes(u, v, uPath, vPath, a.rows, a.cols);
-      const e = evaluateApproximation(a, productOf(u, v), u.cols, u.dtype);
+      const e = evaluateApproximation(a, productOf(u, v, [uPath, vPath]), u.cols, u.dtype);
       if (flags.json) {
         printJson({ original: originalPath, shape: [a.rows, a.cols], u: uPath, v: vPath, ...e });
         return;

@@ -52,7 +52,11 @@ export function registerReconstruct(program: Command): void {
       if (ext !== '.npy' && u.rows * v.cols > MAX_TEXT_OUTPUT_ENTRIES) {
         throw new LowRankError('E_ARG', `the product U·V is ${u.rows}×${v.cols}, too large for ${ext} text (at most ${MAX_TEXT_OUTPUT_ENTRIES} entries); write .npy`);
       }
-      const product = productOf(u, v);
+      const product = productOf(u, v, [escapeName(uPath), escapeName(vPath)]);
+      // float32 factors give a float32 file: a product that float32 cannot hold was formed in float64.
+      if (product.dtype !== dtype) {
+        throw new LowRankError('E_UNSUPPORTED', `the product U·V of '${escapeName(uPath)}' and '${escapeName(vPath)}' is beyond float32's range (the factors' dtype): convert the factors to float64`);
+      }
       const bytes = ext === '.npy' ? writeNpy(product) : formatDelimited(product, ext === '.tsv' ? '\t' : ',');
       if (toStdout) {
         await writeStdout(bytes);

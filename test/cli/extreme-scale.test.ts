@@ -92,3 +92,39 @@ test('--center with the streamed SVD (--memory) is refused in one line, nothing 
   }
   assert.ok(!existsSync(out));
 });
+
+describe('reconstruct and eval of factors whose product leaves the range', () => {
+  const save = (name: string, a: Matrix): string => {
+    const path = join(dir, name);
+    writeFileSync(path, writeNpy(a));
+    return path;
+  };
+  const u64 = save('u64.npy', new Matrix(4, 2, Float64Array.of(1e200, 2e200, 3, 4, 5, 6, 7, 8)));
+  const v64 = save('v64.npy', new Matrix(2, 3, Float64Array.of(1e200, 1, 1, 1, 1, 1)));
+  const u32 = save('u32.npy', new Matrix(4, 2, Float32Array.of(1e20, 2e20, 3, 4, 5, 6, 7, 8)));
+  const v32 = save('v32.npy', new Matrix(2, 3, Float32Array.of(1e20, 1, 1, 1, 1, 1)));
+
+  test('reconstruct: exit 2, one line naming the dtype, nothing written (was: inf written, exit 0)', () => {
+    for (const [u, v, dtype] of [[u64, v64, 'float64'], [u32, v32, 'float32']]) {
+      for (const out of [join(dir, 'product.npy'), join(dir, 'product.csv'), '-']) {
+        const r = runCli(['reconstruct', u, v, '--out', out], dir);
+        assert.equal(r.code, 2, `${u} ${out}: ${r.stderr}`);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+        assert.match(r.stderr, new RegExp(`beyond ${dtype}`));
+        assert.equal(r.stdout, '');
+        if (out !== '-') assert.ok(!existsSync(out));
+      }
+    }
+  });
+
+  test('eval: float32 factors whose float32 product overflows are evaluated in float64 (finite errors); a float64 overflow is refused', () => {
+    const a = save('a43.npy', new Matrix(4, 3, new Float32Array(12).fill(1)));
+    const r = runCli(['eval', a, u32, v32, '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const e = JSON.parse(r.stdout) as { frobenius: number; relative: number };
+    assert.ok(Math.abs(e.frobenius - 1e40) <= 1e-6 * 1e40, `frobenius ${e.frobenius}`);
+    const b = runCli(['eval', save('a43d.npy', new Matrix(4, 3, new Float64Array(12).fill(1))), u64, v64, '--json'], dir);
+    assert.equal(b.code, 2, b.stderr);
+    assert.match(b.stderr, /beyond float64/);
+  });
+});
