@@ -4,6 +4,7 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
+import { normFromSumSquares, safeNorm, ScaledSumOfSquares } from './norms.js';
 
 /**
  * Accuracy estimators for a factorization A (n×m) ≈ U (n×k) · V (k×m) that never form the n×m
@@ -82,17 +83,25 @@ export function spectralErrorEstimate(a: Matrix, u: Matrix, v: Matrix, options: 
   let iterations = 0;
   let converged = false;
   for (let it = 0; it < maxIterations; it++) {
-    // y = R x
+    // y = R x, normalized before Rᵀ is applied: every vector stays of size ‖R‖ (not ‖R‖², which
+    // leaves float64's range for ‖R‖ beyond ≈ 1e±154, float32's beyond ≈ 1e±19).
     const y = matmul(a, x, { backend });
     const vx = matmul(V, x, { backend });
     subtractProduct(y, U, vx, backend);
-    // w = Rᵀ y
+    const ny = safeNorm(y.data);
+    iterations = it + 1;
+    if (ny === 0) {
+      estimate = 0;
+      converged = true;
+      break;
+    }
+    for (let i = 0; i < y.data.length; i++) y.data[i] /= ny;
+    // w = Rᵀ y: ‖RᵀR·x‖ = ‖w‖·‖R·x‖
     const w = matmul(a, y, { transA: true, backend });
     const uy = matmul(U, y, { transA: true, backend });
     backend.gemm({ transA: true, transB: false, m, n: 1, k: V.rows, alpha: -1, a: V.data, lda: V.cols, b: uy.data, ldb: 1, beta: 1, c: w.data, ldc: 1 });
-    const nw = norm(w);
-    const next = Math.sqrt(nw);
-    iterations = it + 1;
+    const nw = safeNorm(w.data);
+    const next = Math.sqrt(nw) * Math.sqrt(ny);
     const change = Math.abs(next - estimate);
     estimate = next;
     if (nw === 0) {
@@ -153,7 +162,7 @@ export function frobeniusErrorFromFactors(a: Matrix, u: Matrix, v: Matrix, optio
   checkFactors(a, u, v);
   const backend = options.backend ?? getBackend();
   const exactBelow = options.exactBelow ?? 1e-3;
-  const normA = options.normA ?? Math.sqrt(backend.sumSquares(a.data));
+  const normA = options.normA ?? normFromSumSquares(backend.sumSquares(a.data), a.data);
   const U = asDtype(u, a.dtype);
   const V = asDtype(v, a.dtype);
   const w = matmul(U, a, { transA: true, backend }); // k×m
@@ -165,7 +174,10 @@ export function frobeniusErrorFromFactors(a: Matrix, u: Matrix, v: Matrix, optio
   for (let i = 0; i < g1.data.length; i++) prod += g1.data[i] * g2.data[i];
   const err2 = normA * normA - 2 * cross + prod;
   const frob = Math.sqrt(Math.max(0, err2));
-  if (!(frob >= exactBelow * normA)) {
+  // The formula's terms are of size ‖A‖²_F: beyond float64's range for ‖A‖_F outside ≈ 2^±500
+  // (∞, or subnormals that lost digits), where the blocked residual stays exact.
+  const squaresInRange = normA > 2 ** -450 && normA < 2 ** 500 && Number.isFinite(err2);
+  if (!squaresInRange || !(frob >= exactBelow * normA)) {
     const exact = frobeniusErrorBlocked(a, u, v, { backend });
     return { frobenius: exact, relative: relative(exact, normA), normA, method: 'blocked' };
   }
@@ -185,18 +197,21 @@ export function frobeniusErrorFromFactors(a: Matrix, u: Matrix, v: Matrix, optio
  */
 export function frobeniusErrorBlocked(a: Matrix, u: Matrix, v: Matrix, options: { blockElements?: number; backend?: Backend } = {}): number {
   checkFactors(a, u, v);
-  let ss = 0;
+  // Σ d² per block, rescaled only for a block whose plain sum overflowed or underflowed (|d| ≈ 1e±154).
+  const acc = new ScaledSumOfSquares();
   const m = a.cols;
   const ad = a.data;
   forEachProductBlock(u, v, (block, i0) => {
     const bd = block.data;
     const base = i0 * m;
+    let ss = 0;
     for (let t = 0; t < bd.length; t++) {
       const d = ad[base + t] - bd[t];
       ss += d * d;
     }
+    acc.addBlock(ss, bd.length, (t) => ad[base + t] - bd[t]);
   }, options);
-  return Math.sqrt(ss);
+  return acc.sqrt();
 }
 
 /** Default of `blockElements` in {@link forEachProductBlock}: 2²⁰ entries (8 MiB in float64). */
