@@ -55,13 +55,14 @@ export function checkNonEmpty(a: Matrix, what = 'input matrix'): void {
 
 /**
  * Range of the largest |value| a method that squares its data (losses, normal equations) accepts,
- * per dtype of its arithmetic: [2⁻⁴⁸⁰, 2⁴⁸⁰] ≈ [3e−145, 3e144] in float64 and [2⁻⁷⁰, 2⁶⁰] ≈
- * [8e−22, 1e18] in float32, so that squares and their sums neither overflow nor underflow (sums
- * of up to 2⁶⁰ float64 squares; float32's own range is only 2^±126).
+ * per dtype of its arithmetic: [2⁻⁴⁸⁰, 2⁴⁸⁰] ≈ [3e−145, 3e144] in float64, so that squares and
+ * their sums (up to 2⁶⁰ of them) neither overflow nor underflow; [2⁻⁷⁰, 2¹²⁵] ≈ [8e−22, 4e37] in
+ * float32, whose products hold the values themselves (the losses are summed in float64): the
+ * values and U·V's overshoot of them must fit float32's 3.4e38.
  */
 export const SQUARABLE_RANGE: Readonly<Record<DType, readonly [number, number]>> = {
   float64: [2 ** -480, 2 ** 480],
-  float32: [2 ** -70, 2 ** 60],
+  float32: [2 ** -70, 2 ** 125],
 };
 
 /**

@@ -65,8 +65,9 @@ describe('values whose squares leave the range', () => {
     });
   }
 
-  test('gradient in float32 (the default): entries of 1e20 are refused the same way (their squares exceed float32); 1 is fine', () => {
-    assertLowRankError(() => gradientFactorize(dense(1e20), { rank: 4, epochs: 2 }), 'E_UNSUPPORTED', 'float32', 'rescale');
+  test('gradient in float32 (the default): entries of 1e38 (beyond float32 once cast, was "loss became Infinity … lower the learning rate") are refused the same way; 1e30 and 1 train', () => {
+    assertLowRankError(() => gradientFactorize(dense(1e38), { rank: 4, epochs: 2 }), 'E_UNSUPPORTED', 'float32', 'rescale');
+    assert.equal(gradientFactorize(dense(1e30), { rank: 4, epochs: 2 }).rank, 4);
     assert.equal(gradientFactorize(dense(1), { rank: 4, epochs: 2 }).rank, 4);
   });
 
