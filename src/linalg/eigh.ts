@@ -2,6 +2,7 @@ import { LowRankError } from '../core/errors.js';
 import { Matrix, assertFinite } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
+import { scaleBy2 } from './norms.js';
 
 /** Eigen-decomposition `A = V·diag(values)·Vᵀ` of a symmetric n×n matrix. */
 export interface SymmetricEigen {
@@ -107,11 +108,17 @@ export function eigenvectorColumns(w: Float64Array, n: number): Matrix {
  * `values` holds the eigenvalues ascending and row i of `w` the eigenvector of values[i].
  */
 function jacobiEigen(w: Float64Array, n: number, values: Float64Array, maxSweeps: number): void {
+  // Work on 2^−shift·A with its largest |entry| in [1, 2) (exact): the sums of squares below would
+  // overflow (entries above ≈ 1e154, "converging" at once to the diagonal) or underflow (below ≈ 1e−154).
+  let big = 0;
+  for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(w[i]));
+  const shift = big > 0 ? Math.floor(Math.log2(big)) : 0;
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      s[i * n + j] = w[i * n + j];
-      s[j * n + i] = w[i * n + j];
+      const x = scaleBy2(w[i * n + j], -shift);
+      s[i * n + j] = x;
+      s[j * n + i] = x;
     }
   }
   // vt: rows are the accumulated eigenvectors (Vᵀ), starting from I.
@@ -174,7 +181,7 @@ function jacobiEigen(w: Float64Array, n: number, values: Float64Array, maxSweeps
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[x * n + x] - s[y * n + y] || x - y);
   for (let i = 0; i < n; i++) {
     const src = order[i];
-    values[i] = s[src * n + src];
+    values[i] = scaleBy2(s[src * n + src], shift);
     w.set(vt.subarray(src * n, src * n + n), i * n);
   }
 }

@@ -1,13 +1,15 @@
 /**
  * The dense SVD over float64's whole range, on every tier and routine (Jacobi, the tier's LAPACK):
  * σ(2^e·A) = 2^e·σ(A) for structured and random A, and a σ₁ beyond float64 is refused
- * (E_UNSUPPORTED) instead of returned as ∞ beside vectors and values that mean nothing.
+ * (E_UNSUPPORTED) instead of returned as ∞ beside vectors and values that mean nothing. The
+ * symmetric eigensolver likewise: λ(2^e·S) = 2^e·λ(S) on every tier.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
+import { symmetricEigen } from '../../src/linalg/eigh.js';
 import { svd, svdAsync, truncatedSvd } from '../../src/linalg/svd.js';
 import { availableBackends } from '../backend/backends.js';
 import { assertLowRankError, assertLowRankRejects } from '../helpers.js';
@@ -69,5 +71,25 @@ describe('dense SVD at every scale', () => {
     const diag = Matrix.zeros(3, 3);
     for (let i = 0; i < 3; i++) diag.data[i * 4] = Number.MAX_VALUE;
     for (const { backend, algorithm } of routines) assert.deepEqual(Array.from(svd(diag, { backend, algorithm }).S), [Number.MAX_VALUE, Number.MAX_VALUE, Number.MAX_VALUE]);
+  });
+});
+
+describe('symmetric eigen at every scale', () => {
+  const b = Matrix.zeros(30, 30);
+  new Rng(0).fillNormal(b.data);
+  const s0 = Matrix.zeros(30, 30);
+  for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) s0.data[i * 30 + j] = (b.data[i * 30 + j] + b.data[j * 30 + i]) / 2;
+  const reference = symmetricEigen(s0, { backend: availableBackends()[0] }).values;
+  const largest = Math.max(...reference.map(Math.abs));
+
+  test('eigenvalues of 2^e·S are 2^e times those of S on every tier (the Jacobi path returned the diagonal beyond 2^±510: its off-diagonal sum of squares was ∞ or 0)', () => {
+    const backends = availableBackends();
+    fc.assert(fc.property(fc.noBias(fc.integer({ min: -1000, max: 1015 })), fc.integer({ min: 0, max: backends.length - 1 }), (e, t) => {
+      const c = 2 ** e;
+      const got = symmetricEigen(new Matrix(30, 30, s0.data.map((x) => x * c)), { backend: backends[t] });
+      for (let i = 0; i < 30; i++) {
+        if (!(Math.abs(got.values[i] / c - reference[i]) <= 1e-12 * largest)) throw new Error(`e = ${e}, ${backends[t].name}: λ${i + 1}/2^e = ${got.values[i] / c}, unscaled ${reference[i]}`);
+      }
+    }), { numRuns: 60, seed: 18, examples: [[-1000, 0], [-540, 0], [520, 0], [1015, 0]] });
   });
 });
