@@ -36,6 +36,22 @@ export function pyShape(a: Pick<Matrix, 'rows' | 'cols'>): string {
   return `(${a.rows}, ${a.cols})`;
 }
 
+/**
+ * An error or norm as the report prints it: four decimals as the seed does (`24.3871`) where that
+ * shows its digits — 1e−3 ≤ |x| < 1e15, or 0 — else four significant digits in exponent form, so
+ * that data far from unit scale never reads as `0.0000`.
+ *
+ * @example
+ * ```ts
+ * formatMagnitude(24.38712); // '24.3871'
+ * formatMagnitude(1.154e-180); // '1.1540e-180'
+ * ```
+ */
+export function formatMagnitude(x: number): string {
+  const a = Math.abs(x);
+  return a === 0 || (a >= 1e-3 && a < 1e15) ? x.toFixed(4) : x.toExponential(4);
+}
+
 /** A gap (error / optimum − 1) as a signed percentage. */
 export function formatGap(gap: number): string {
   if (!Number.isFinite(gap)) return 'n/a (the optimum is 0)';

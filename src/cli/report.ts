@@ -1,23 +1,23 @@
 import type { ApproximationErrors } from '../metrics/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
 import { OPTIMUM_MAX_SIDE } from '../metrics/evaluate.js';
-import { formatGap } from './format.js';
+import { formatGap, formatMagnitude } from './format.js';
 
 /** The report lines of an evaluation, in the seed's wording first. */
 export function evaluationLines(e: Evaluation): string[] {
   const lines = [
     `Compression Ratio: ${e.compressionRatio.toFixed(2)}`,
-    `Approximation Error (Frobenius Norm): ${e.frobenius.toFixed(4)}`,
+    `Approximation Error (Frobenius Norm): ${formatMagnitude(e.frobenius)}`,
     `Approximation Error (Avg Percent): ${e.avgPercent.toFixed(2)}%${avgPercentCaveat(e)}`,
     `Relative Error (Frobenius): ${e.relative.toExponential(4)}`,
     `RMSE: ${e.rmse.toExponential(4)}, max abs error: ${e.maxAbs.toExponential(4)}`,
   ];
   if (e.optimum !== null && e.gap !== null) {
-    lines.push(`Optimal Error for rank ${e.rank} (truncated SVD): ${e.optimum.toFixed(4)}`);
+    lines.push(`Optimal Error for rank ${e.rank} (truncated SVD): ${formatMagnitude(e.optimum)}`);
     lines.push(`Gap to optimum: ${formatGap(e.gap)}`);
   } else if (e.certified) {
     const c = e.certified;
-    lines.push(`Optimal Error for rank ${e.rank}: between ${c.lower.toFixed(4)} and ${c.upper.toFixed(4)} (certified by Ritz values; no exact SVD of a matrix this size)`);
+    lines.push(`Optimal Error for rank ${e.rank}: between ${formatMagnitude(c.lower)} and ${formatMagnitude(c.upper)} (certified by Ritz values; no exact SVD of a matrix this size)`);
     lines.push(`Gap to optimum: ${Number.isFinite(c.gapUpperBound) ? `at most ${formatGap(c.gapUpperBound)}` : 'not certified (the lower bound is at rounding level)'}`);
   } else {
     lines.push(`Optimal Error for rank ${e.rank}: not computed (min side above ${OPTIMUM_MAX_SIDE})`);

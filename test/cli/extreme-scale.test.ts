@@ -128,3 +128,20 @@ describe('reconstruct and eval of factors whose product leaves the range', () =>
     assert.match(b.stderr, /beyond float64/);
   });
 });
+
+test('the text report shows errors far below 1 (or above 1e15) in exponent form, not as 0.0000', () => {
+  const f = files.get(-600)!;
+  const out = join(dir, 'text-out');
+  const r = runCli(['factor', f.npy, '--rank', '4', '--out', out, '--force'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const j = json(['factor', f.npy, '--rank', '4', '--out', out, '--force', '--quiet']) as { frobenius: number };
+  const line = r.stdout.split('\n').find((l) => l.startsWith('Approximation Error (Frobenius Norm): ')) as string;
+  assert.ok(line, r.stdout);
+  const shown = Number(line.slice('Approximation Error (Frobenius Norm): '.length));
+  assert.ok(shown > 0 && Math.abs(shown - j.frobenius) <= 1e-4 * j.frobenius, `${line} vs ${j.frobenius}`);
+  const opt = r.stdout.split('\n').find((l) => l.startsWith('Optimal Error for rank 4')) as string;
+  assert.ok(!/: 0\.0000$/.test(opt), opt);
+  // At unit scale the seed's fixed four decimals stay.
+  const unit = runCli(['factor', files.get(0)!.npy, '--rank', '4', '--out', out, '--force'], dir);
+  assert.match(unit.stdout, /Approximation Error \(Frobenius Norm\): \d+\.\d{4}\n/);
+});
