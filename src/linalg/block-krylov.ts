@@ -4,7 +4,7 @@ import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
-import { safeNorm, sumSquaresScaledBy } from './norms.js';
+import { normFromSumSquares, sumSquaresScaledBy } from './norms.js';
 import { choleskyQr2Rows } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, fastGaussianSketch, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
@@ -275,12 +275,6 @@ function leadingRows(x: Matrix, rows: number): Matrix {
   return new Matrix(rows, x.cols, x.data.subarray(0, rows * x.cols));
 }
 
-/** ‖Y‖_F by the backend's sum of squares, or by the overflow-safe `safeNorm` when that sum left float64's normal range. */
-function panelNorm(y: Matrix, backend: Backend): number {
-  const sq = backend.sumSquares(y.data);
-  return sq > 1e-290 && sq < 1e300 ? Math.sqrt(sq) : safeNorm(y.data);
-}
-
 /**
  * The next orthonormal block of the basis, by rows (l×n), from Yᵀ (l×n, the new Krylov block):
  * Y with its components along the first `cols` basis vectors (rows of Kᵀ, orthonormal)
@@ -303,7 +297,7 @@ function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Ba
   const n = Kt.cols;
   const l = yt.rows;
   const eps = dtypeEpsilon(yt.dtype);
-  const tol = Math.max(n, cols + l) * eps * panelNorm(yt, backend);
+  const tol = Math.max(n, cols + l) * eps * normFromSumSquares(backend.sumSquares(yt.data), yt.data);
   projectOut(Kt, cols, yt, backend, false);
   const fast = choleskyQr2Rows(yt, backend); // float64 only
   let qi: Matrix;
