@@ -4,7 +4,7 @@ import type { Backend } from '../backend/backend.js';
 import { combineResidualLanes, isFloatArray, newResidualLanes, residualLanes } from '../backend/js/residual-lanes.js';
 import { getBackend } from '../backend/select.js';
 import { nearZeroSummary, nearZeroThreshold, type AvgPercentNearZero } from './avg-percent.js';
-import { ScaledSumOfSquares, safeNorm } from '../linalg/norms.js';
+import { ScaledSumOfSquares, normFromSumSquares, safeNorm } from '../linalg/norms.js';
 
 /** How close an approximation Â is to A; every figure in float64. */
 export interface ApproximationErrors {
@@ -134,9 +134,5 @@ export class ErrorAccumulator {
  * recomputed scaled only when it overflowed or may have underflowed.
  */
 export function frobeniusNorm(a: Matrix, backend?: Backend): number {
-  if (!backend) return safeNorm(a.data);
-  const x = a.data;
-  const acc = new ScaledSumOfSquares();
-  acc.addBlock(backend.sumSquares(x), x.length, (t) => x[t]);
-  return acc.sqrt();
+  return backend ? normFromSumSquares(backend.sumSquares(a.data), a.data) : safeNorm(a.data);
 }
