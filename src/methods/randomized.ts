@@ -79,7 +79,8 @@ const FIRST_GUESS = 32;
  * - `numericalRank`: how many of the k singular values are above max(n, m)·ε·σ̂₁ (the rest are 0).
  *
  * @throws {@link LowRankError} `E_ARG` for a missing, conflicting or out-of-range rank target or
- *   bad knobs; `E_SHAPE` for an empty matrix; `E_NONFINITE` for NaN/Inf in A.
+ *   bad knobs; `E_SHAPE` for an empty matrix; `E_NONFINITE` for NaN/Inf in A; `E_UNSUPPORTED`
+ *   when ‖A‖_F (or σ₁) is beyond float64's range.
  * @example
  * ```ts
  * const f = randomizedFactorize(a, { rank: 50 });          // a: 4000×4000
@@ -118,6 +119,9 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
 
   // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
   const normA = normFromSumSquares(total, a.data);
+  if (normA === Infinity) {
+    throw new LowRankError('E_UNSUPPORTED', `‖A‖_F of the ${n}×${m} ${options.inputName ?? 'input matrix'} is beyond float64's range (the randomized method reads its error and energy off it): scale the data down, or use the svd method (--method svd)`);
+  }
   const { res, k, attempts } = sketchForTarget(a, target, normA, svdOptions);
   const tSketch = performance.now();
   const factors = splitFactors(res, k, split, dtype);
@@ -193,7 +197,8 @@ function sketchForTarget(
  *
  * @throws {@link LowRankError} `E_UNSUPPORTED` when a factor entry (or a singular value) is beyond
  *   the range of `dtype` — e.g. float32 factors of a matrix of float32-max entries, whose σ₁
- *   exceeds 3.4e38 — naming the largest value and what to change, instead of writing ±∞.
+ *   exceeds 3.4e38 — naming the largest value and what to change, instead of writing ±∞; and when
+ *   a whole float32 factor would lie below float32's normal range (stored as subnormals or 0).
  * @example
  * ```ts
  * const { U, V } = splitFactors(randomizedSvd(a, 10), 10, 'balanced', 'float32');
@@ -239,6 +244,19 @@ export function splitFactors(res: { U: Matrix; S: Float64Array; Vt: Matrix }, k:
   if (largest > limit) {
     throw new LowRankError('E_UNSUPPORTED', `the factors do not fit ${dtype}: an entry of ${largest.toExponential(3)} exceeds its largest value ${limit.toExponential(3)}; use --dtype float64${split === 'balanced' ? '' : ' or a balanced split'}`);
   }
+  if (dtype === 'float32') {
+    // A unit vector of length L has an entry ≥ 1/√L: only a factor whose scales are all tiny can
+    // lie wholly below float32's normal range (its entries stored as subnormals or 0), and only
+    // then is it scanned.
+    const tooSmall = (scales: Float64Array, len: number): boolean => scales.reduce((a, x) => Math.max(a, x), 0) / Math.sqrt(len) < FLOAT32_MIN_NORMAL;
+    const smallest = (name: string, x: number): void => {
+      if (x > 0 && x < FLOAT32_MIN_NORMAL) {
+        throw new LowRankError('E_UNSUPPORTED', `the factors do not fit float32: the largest entry of ${name} is ${x.toExponential(3)}, below float32's smallest normal ${FLOAT32_MIN_NORMAL.toExponential(3)} (its digits would be lost); use --dtype float64${split === 'balanced' ? '' : ' or a balanced split'}`);
+      }
+    };
+    if (k > 0 && tooSmall(left, n)) smallest('U', largestScaled(u, n, w, left, vt, m, new Float64Array(k)));
+    if (k > 0 && tooSmall(right, m)) smallest('V', largestScaled(u, n, w, new Float64Array(k), vt, m, right));
+  }
   return { U, V };
 }
 
@@ -256,3 +274,5 @@ function largestScaled(u: FloatArray, n: number, w: number, left: Float64Array, 
 
 /** The largest finite float32, (2 − 2⁻²³)·2¹²⁷ ≈ 3.4028e38. */
 const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
+/** The smallest normal float32, 2⁻¹²⁶ ≈ 1.1755e−38: below it float32 keeps fewer than 24 bits. */
+const FLOAT32_MIN_NORMAL = 2 ** -126;

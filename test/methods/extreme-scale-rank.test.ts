@@ -13,6 +13,8 @@ import { Rng } from '../../src/core/rng.js';
 import { sparseFromDense } from '../../src/core/sparse.js';
 import { autoFactorize, exactFactorize } from '../../src/methods/auto.js';
 import { randomizedFactorize } from '../../src/methods/randomized.js';
+import { svdFactorize } from '../../src/methods/svd.js';
+import { assertLowRankError } from '../helpers.js';
 import { rankFromSpectrum } from '../../src/methods/rank-selection.js';
 import { sparseSpectrum } from '../../src/methods/sparse-spectrum.js';
 import { spectrum, type SpectrumReport } from '../../src/methods/spectrum.js';
@@ -128,5 +130,26 @@ describe('weight compression figures and rank choices of 2^e-scaled spectra (flo
       const f = spectrumFigures(s1.map((x) => x * c), 5);
       if (!(Math.abs(f.energyKept - wantFigures.energyKept) <= 1e-14 && Math.abs(f.optimalRelative - wantFigures.optimalRelative) <= 1e-14)) throw new Error(`e = ${e}: ${JSON.stringify(f)}, unscaled ${JSON.stringify(wantFigures)}`);
     }), { numRuns: 60, seed: 10, examples: EXAMPLES.map((e) => [e]) });
+  });
+});
+
+describe('outputs that cannot be represented', () => {
+  test('randomized: ‖A‖_F beyond float64 (finite σ, e.g. a 100×100 diagonal of 1e308) is E_UNSUPPORTED (was normA ∞, gap 0, energy rank 100 instead of 35)', () => {
+    const d = Matrix.zeros(100, 100);
+    for (let i = 0; i < 100; i++) d.data[i * 101] = 1e308 * (1 - i / 200);
+    for (const target of [{ rank: 5 }, { energy: 0.5 }]) assertLowRankError(() => randomizedFactorize(d, target), 'E_UNSUPPORTED', 'beyond float64', '--method svd');
+    // The exact path needs no ‖A‖_F: its energy rank is right.
+    assert.equal(exactFactorize(d, { energy: 0.5 }).rank, 35);
+  });
+
+  test('float32 factors that would underflow (the largest entry of U or V below float32\'s smallest normal) are E_UNSUPPORTED naming the way out; the balanced split keeps √σ and fits', () => {
+    const a = Matrix.zeros(60, 30);
+    new Rng(0).fillNormal(a.data);
+    for (let i = 0; i < a.data.length; i++) a.data[i] *= 1e-40;
+    for (const split of ['left', 'right'] as const) assertLowRankError(() => svdFactorize(a, { rank: 3, dtype: 'float32', split }), 'E_UNSUPPORTED', 'float32', '--dtype float64');
+    const f = svdFactorize(a, { rank: 3, dtype: 'float32', split: 'balanced' });
+    for (const x of [...f.U.data, ...f.V.data]) assert.ok(x === 0 || Math.abs(x) >= 2 ** -126, `subnormal factor entry ${x}`);
+    // float64 factors of the same data are fine.
+    assert.ok(svdFactorize(a, { rank: 3, dtype: 'float64' }).U.data.some((x) => x !== 0));
   });
 });
