@@ -6,7 +6,7 @@ import { matmul } from '../linalg/matmul.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
 import { checkFactorShapes } from './factor.js';
 import { pyShape, printJson } from './format.js';
-import { evaluationLines } from './report.js';
+import { checkEvaluationInRange, evaluationLines } from './report.js';
 
 /**
  * U·V in the factors' common dtype (float64 when they differ, or when the float32 product has
@@ -51,6 +51,7 @@ export function registerEval(program: Command): void {
       assertFinite(v, vPath);
       checkFactorShapes(u, v, uPath, vPath, a.rows, a.cols);
       const e = evaluateApproximation(a, productOf(u, v, [uPath, vPath]), u.cols, u.dtype);
+      checkEvaluationInRange(e, originalPath);
       if (flags.json) {
         printJson({ original: originalPath, shape: [a.rows, a.cols], u: uPath, v: vPath, ...e });
         return;

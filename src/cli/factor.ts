@@ -19,7 +19,7 @@ import { checkPositive } from '../methods/validate.js';
 import { evaluateFactorization } from '../metrics/evaluate.js';
 import { explainedRatios, pyShape, printJson } from './format.js';
 import { DEFAULTS_HELP, choiceOption, intOption, numberOption, rejectInapplicableFlags, type FlagScope } from './options.js';
-import { evaluationLines } from './report.js';
+import { checkEvaluationInRange, evaluationLines } from './report.js';
 import { FACTOR_OUTPUT_NAMES, factorFigureFiles } from './report-files.js';
 import { DEFAULT_MAX_PIXELS, isImagePath } from '../io/image.js';
 import { addRatingsOptions, isRatingsInput, ratingsFlagScopes, type CommonFactorFlags, type RatingsFlags } from './factor-ratings-options.js';
@@ -189,6 +189,7 @@ async function runFactor(input: string, f: FactorFlags): Promise<void> {
   }
   // ‖A‖_F: the randomized method's own (its sum of squares), not a second pass over A.
   const evaluation = evaluateFactorization(a, result, { seed: f.seed, normA: result.method === 'randomized' ? result.params.normA : undefined });
+  checkEvaluationInRange(evaluation, input);
   const spectral = f.spectralError ? spectralErrorEstimate(a, result.U, result.V, { seed: f.seed }) : undefined;
   // One set: factors, figures and report.html replace the old set together (a reader never sees a mix).
   const outputs: OutputFile[] = [

@@ -1,7 +1,21 @@
+import { LowRankError } from '../core/errors.js';
 import type { ApproximationErrors } from '../metrics/errors.js';
 import type { Evaluation } from '../metrics/evaluate.js';
 import { OPTIMUM_MAX_SIDE } from '../metrics/evaluate.js';
 import { formatGap, formatMagnitude } from './format.js';
+
+/**
+ * Refuses an evaluation whose figures float64 cannot hold — ‖A‖_F or the Frobenius error beyond
+ * its range (finite entries near its largest, whose singular values may still be finite), which
+ * would print as Infinity with a relative error of NaN — before anything is written.
+ * @param what the input in the message.
+ * @throws {@link LowRankError} `E_UNSUPPORTED` naming the input.
+ */
+export function checkEvaluationInRange(e: Pick<Evaluation, 'frobenius' | 'normA' | 'relative'>, what: string): void {
+  if (!Number.isFinite(e.normA) || !Number.isFinite(e.frobenius) || Number.isNaN(e.relative)) {
+    throw new LowRankError('E_UNSUPPORTED', `${what}: ‖A‖_F or the approximation error is beyond float64's range (the report cannot be written): scale the data down`);
+  }
+}
 
 /** The report lines of an evaluation, in the seed's wording first. */
 export function evaluationLines(e: Evaluation): string[] {

@@ -145,3 +145,28 @@ test('the text report shows errors far below 1 (or above 1e15) in exponent form,
   const unit = runCli(['factor', files.get(0)!.npy, '--rank', '4', '--out', out, '--force'], dir);
   assert.match(unit.stdout, /Approximation Error \(Frobenius Norm\): \d+\.\d{4}\n/);
 });
+
+test('factor and eval of a matrix whose ‖A‖_F and error are beyond float64 (σ finite): exit 2, one line, nothing written (was: "Frobenius Norm: Infinity", "Relative Error: NaN", gap 0%, exit 0)', () => {
+  const d = new Matrix(10, 10, new Float64Array(100));
+  for (let i = 0; i < 10; i++) d.data[i * 11] = (i % 2 ? -1 : 1) * 1e308 * (1 - i / 20);
+  const path = join(dir, 'huge-diag.npy');
+  writeFileSync(path, writeNpy(d));
+  const out = join(dir, 'huge-out');
+  const r = runCli(['factor', path, '--rank', '3', '--method', 'svd', '--out', out], dir);
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /beyond float64/);
+  assert.ok(!existsSync(out));
+  // The factors themselves are fine: eval of a saved rank-3 factorization is refused the same way.
+  const u = Matrix.zeros(10, 3);
+  const v = Matrix.zeros(3, 10);
+  for (let l = 0; l < 3; l++) {
+    u.data[l * 3 + l] = d.data[l * 11];
+    v.data[l * 10 + l] = 1;
+  }
+  writeFileSync(join(dir, 'hu.npy'), writeNpy(u));
+  writeFileSync(join(dir, 'hv.npy'), writeNpy(v));
+  const e = runCli(['eval', path, join(dir, 'hu.npy'), join(dir, 'hv.npy')], dir);
+  assert.equal(e.code, 2, e.stderr + e.stdout);
+  assert.match(e.stderr, /beyond float64/);
+});
