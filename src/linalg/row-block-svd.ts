@@ -273,7 +273,9 @@ export async function rowBlockSvd(exec: RowBlockExecutor, k: number, options: Ro
   }
   const Vt = V.transpose();
   svdFlip(U, Vt);
-  return { U, S, Vt, normFrobenius: norm.sqrt(), error, sketchSize: l, passes: reads };
+  // The plain sum where it is in range (the bits streamed runs have always reported), else the scaled one.
+  const normFrobenius = normSq < Infinity && normSq > 2 ** -960 ? Math.sqrt(normSq) : norm.sqrt();
+  return { U, S, Vt, normFrobenius, error, sketchSize: l, passes: reads };
 }
 
 /**
