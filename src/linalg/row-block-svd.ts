@@ -189,7 +189,7 @@ export interface RowBlockSvdResult {
   error: number;
   /** Sketch width l. */
   sketchSize: number;
-  /** Passes over A. */
+  /** Reads of A: `passes`, plus one when pass 1 had to be read again scaled (‖A‖_F far from 1, see below). */
   passes: number;
 }
 
@@ -200,10 +200,17 @@ export interface RowBlockSvdResult {
  * 2. passes − 1 times: W = Σ_b A_bᵀ(A_b Z) (one pass; the first also sums ‖A_b‖²_F); Z = qr(W).
  * 3. Y = A·Z (one pass, n×l); Y = U_y S W_yᵀ; U = U_y, V = Z·W_y (Rayleigh–Ritz on span Z).
  *
+ * Scale: when pass 1 finds ‖A‖_F (summed scaled, so it is known whatever A's magnitude) outside
+ * 2^±400 (2^±40 for float32 blocks, whose products run in float32), A_bᵀ(A_b·Z) may overflow or
+ * underflow: that pass is read again with Z divided by a power of two near ‖A‖_F, and every later
+ * pass too (exact; σ are scaled back).
+ *
  * Memory: m×l panels plus the n×l Y, and whatever the executor holds per block.
  * The error ‖A − UΣVᵀ‖²_F = ‖A‖²_F − Σ_{i≤k} σᵢ² holds exactly because U·Σ·Vᵀ = A·V·Vᵀ.
  *
- * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], passes < 2, negative oversample.
+ * @throws {@link LowRankError} `E_ARG` for k outside [1, min(n, m)], passes < 2, negative oversample;
+ *   `E_UNSUPPORTED` when ‖A‖_F, σ₁ or the (scaled) products are beyond the range of float64 (of
+ *   float32 for float32 blocks).
  * @example
  * ```ts
  * const r = await rowBlockSvd(npyExecutor, 50, { passes: 4 }); // r.U: n×50, r.error

@@ -28,7 +28,8 @@ export interface SparseSpectrumOptions {
  * from the stored entries. Ritz values are lower bounds of the singular values, so energy ranks
  * are upper bounds (as the dense randomized path reports).
  *
- * @throws {@link LowRankError} `E_SHAPE` for an empty matrix; `E_ARG` for `top` outside [1, min(n, m)].
+ * @throws {@link LowRankError} `E_SHAPE` for an empty matrix; `E_ARG` for `top` outside [1, min(n, m)];
+ *   `E_UNSUPPORTED` when ‖A‖_F is beyond float64's range.
  * @example
  * ```ts
  * const rep = sparseSpectrum(parseMatrixMarket(text).matrix as CsrMatrix, { top: 20 });

@@ -61,7 +61,8 @@ export interface SpectrumOptions {
  * values: lower bounds; energy ranks then upper bounds).
  *
  * @throws {@link LowRankError} `E_SHAPE` for an empty matrix; `E_ARG` for `top` outside
- *   [1, min(n, m)]; `E_NONFINITE` for NaN/Inf in A.
+ *   [1, min(n, m)]; `E_NONFINITE` for NaN/Inf in A; `E_UNSUPPORTED` when ‖A‖_F (or σ₁) is beyond
+ *   float64's range.
  * @example
  * ```ts
  * spectrum(Matrix.from([[3, 0], [4, 5]])).singularValues; // [6.708…, 2.236…]
