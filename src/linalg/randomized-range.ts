@@ -156,7 +156,7 @@ export function overflowGuardScale(a: Matrix, sumSquares?: number): number {
   if (sumSquares !== undefined && sumSquares > 0 && Number.isFinite(sumSquares)) {
     const upper = 0.5 * Math.log2(sumSquares);
     const lower = 0.5 * Math.log2(sumSquares / (a.rows * a.cols));
-    if (guardScaleFor(upper, inner) === 1 && guardScaleFor(lower, inner) === 1) return 1;
+    if (guardScaleFor(upper, inner, a.dtype) === 1 && guardScaleFor(lower, inner, a.dtype) === 1) return 1;
   }
   let big = 0;
   const d = a.data;
@@ -165,44 +165,47 @@ export function overflowGuardScale(a: Matrix, sumSquares?: number): number {
     if (v > big) big = v;
   }
   if (big === 0 || !Number.isFinite(big)) return 1;
-  return guardScaleFor(Math.log2(big), inner);
+  return guardScaleFor(Math.log2(big), inner, a.dtype);
 }
 
 /**
  * The power of two of {@link overflowGuardScale} for entries of magnitude 2^log2Big multiplied
- * by panels of `inner` rows: the largest |(A·X)ᵢⱼ| is at most big·inner·8, kept below
- * 2^{@link GUARD_TOP_LOG2}, and big is lifted above 2^{@link GUARD_BOTTOM_LOG2}; both bounds
- * leave room for the squares, not only the products (a 2000×2000 matrix is scaled when its
- * largest entry is above ≈ 1e146 or below ≈ 1e−132).
+ * by panels of `inner` rows in `dtype` arithmetic: the largest |(A·X)ᵢⱼ| is at most big·inner·8,
+ * kept below 2^top, and big is lifted above 2^bottom ({@link GUARD_LOG2_RANGE}); both bounds
+ * leave room for the squares, not only the products (a 2000×2000 float64 matrix is scaled when
+ * its largest entry is above ≈ 1e146 or below ≈ 1e−132).
  *
  * @example
  * ```ts
  * guardScaleFor(1023, 1000); // 2⁻⁵³⁶
  * guardScaleFor(0, 1000);    // 1
  * guardScaleFor(-520, 1000); // 2⁸⁰
+ * guardScaleFor(125, 1000, 'float32'); // 2⁻⁷⁸
  * ```
  */
-export function guardScaleFor(log2Big: number, inner: number): number {
+export function guardScaleFor(log2Big: number, inner: number, dtype: DType = 'float64'): number {
+  const range = GUARD_LOG2_RANGE[dtype];
   const top = log2Big + Math.log2(8 * inner);
-  if (top > GUARD_TOP_LOG2) return 2 ** -Math.ceil(top - GUARD_TOP_LOG2);
-  if (log2Big < GUARD_BOTTOM_LOG2) return 2 ** Math.floor(GUARD_BOTTOM_LOG2 - log2Big);
+  if (top > range.top) return 2 ** -Math.ceil(top - range.top);
+  if (log2Big < range.bottom) return 2 ** Math.floor(range.bottom - log2Big);
   return 1;
 }
 
 /**
- * log₂ of the bound {@link guardScaleFor} keeps the products c·A·X below: 2⁵⁰⁰, so that their
- * squares — the Gram matrices ZᵀZ of the Rayleigh–Ritz step and the adaptive stop's energies,
- * each at most ‖A‖²_F ≤ big²·n·m — stay below 2¹⁰⁰⁰ (float64's largest is ≈ 2¹⁰²⁴).
+ * The log₂ range {@link guardScaleFor} keeps the products c·A·X in, per dtype of the arithmetic.
+ * - `top`: products below 2^top, so that their squares — the Gram matrices ZᵀZ of the
+ *   Rayleigh–Ritz step, the adaptive stop's energies (each at most ‖A‖²_F ≤ big²·n·m), the column
+ *   norms of QR — stay below 2^(2·top): float64 2⁵⁰⁰ (its largest is ≈ 2¹⁰²⁴), float32 2⁶⁰ (≈ 2¹²⁸).
+ * - `bottom`: the largest |entry| lifted above 2^bottom, so that the squares of the products,
+ *   ≥ big², stay clear of the subnormals, where their digits would be lost: float64 2⁻⁴⁴⁰ (squares
+ *   ≥ 2⁻⁸⁸⁰, above the Gram step's floor `GRAM_RITZ_MIN_TOP` = 2⁻⁹⁰⁰; subnormals below 2⁻¹⁰²²:
+ *   entries of ≈ 1e−156…1e−162 made the Gram eigensolve fail), float32 2⁻⁵⁰ (subnormals below
+ *   2⁻¹²⁶: float32 entries near 1e−44 gave σ 10–90% off, near 5e37 products of Inf).
  */
-export const GUARD_TOP_LOG2 = 500;
-
-/**
- * log₂ of the bound {@link guardScaleFor} lifts the largest |entry| above: 2⁻⁴⁴⁰, so that the
- * squares of the products, ≥ big² ≥ 2⁻⁸⁸⁰, stay above the Gram Rayleigh–Ritz step's floor
- * (`GRAM_RITZ_MIN_TOP`, 2⁻⁹⁰⁰) and far from float64's subnormals (below 2⁻¹⁰²²), where their
- * digits would be lost: entries of ≈ 1e−156…1e−162 used to make the Gram eigensolve fail.
- */
-export const GUARD_BOTTOM_LOG2 = -440;
+export const GUARD_LOG2_RANGE: Readonly<Record<DType, { readonly top: number; readonly bottom: number }>> = {
+  float64: { top: 500, bottom: -440 },
+  float32: { top: 60, bottom: -50 },
+};
 
 /** A {@link MatrixOperator} run as c·op, c a power of two chosen on first use: see {@link guardedOperator}. */
 export interface GuardedOperator extends MatrixOperator {
@@ -242,7 +245,7 @@ export function guardedOperator(op: MatrixOperator): GuardedOperator {
       else if (v > big) big = v;
     }
     // |y| ≈ |a|·‖x‖ per entry, so log2 |y| stands for log2 big·inner in guardScaleFor's rule.
-    scale = finite ? (big === 0 ? 1 : guardScaleFor(Math.log2(big) - Math.log2(8 * inner), inner)) : guardScaleFor(1024, inner);
+    scale = finite ? (big === 0 ? 1 : guardScaleFor(Math.log2(big) - Math.log2(8 * inner), inner, op.dtype)) : guardScaleFor(op.dtype === 'float32' ? 128 : 1024, inner, op.dtype);
     if (scale === 1) {
       if (!finite) throw new LowRankError('E_NONFINITE', `operator: the ${op.rows}×${op.cols} operator's product holds Inf or NaN even scaled down: it has non-finite values`);
       return y;

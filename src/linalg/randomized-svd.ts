@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
+import { Matrix, type DType } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
@@ -344,19 +344,25 @@ export function randomizedSvd(a: Matrix, k: number, options: RandomizedSvdOption
   };
 }
 
-/** Largest |entry| of op(A)ᵀ·K an unscaled run may end with and still count as safe (see {@link inSafeRange}). */
-const SAFE_TOP = 2 ** 1000;
-/** Smallest non-zero largest |entry| of op(A)ᵀ·K an unscaled run may end with (below: digits lost to subnormals). */
-const SAFE_BOTTOM = 2 ** -900;
+/**
+ * Per dtype of A: the largest |entry| of op(A)ᵀ·K an unscaled run may end with and still count as
+ * safe (see {@link inSafeRange}), and the smallest non-zero largest |entry| (below: digits lost to
+ * subnormals) — float64 2¹⁰⁰⁰ and 2⁻⁹⁰⁰, float32 2¹²⁰ and 2⁻¹⁰⁰ (its subnormals start at 2⁻¹²⁶).
+ */
+const SAFE_RANGE: Readonly<Record<DType, { readonly top: number; readonly bottom: number }>> = {
+  float64: { top: 2 ** 1000, bottom: 2 ** -900 },
+  float32: { top: 2 ** 120, bottom: 2 ** -100 },
+};
 
 /**
  * The result of an unscaled run (`run(1)`), or undefined when it left the range where no scaling
  * is needed: a product overflowed (Inf or NaN reached a factorization, which refuses it with
  * `E_NONFINITE`, or op(A)ᵀ·K itself), or op(A)ᵀ·K ends within reach of float64's largest or in
- * the subnormal range. The caller then scales by `overflowGuardScale` and runs again. Overflow
- * cannot go unnoticed: Inf never turns finite again in sums and products. The common case is
- * settled by the backend's sum of squares of op(A)ᵀ·K: finite and positive means every entry is
- * below 2⁵¹² and one is above 2⁻⁵³⁸ (its square is not 0); else the entries are scanned.
+ * the subnormal range ({@link SAFE_RANGE} of its dtype). The caller then scales by
+ * `overflowGuardScale` and runs again. Overflow cannot go unnoticed: Inf never turns finite again
+ * in sums and products. For float64 the common case is settled by the backend's sum of squares of
+ * op(A)ᵀ·K: finite and positive means every entry is below 2⁵¹² and one is above 2⁻⁵³⁸ (its square
+ * is not 0); else (and for float32, whose range is narrower) the entries are scanned.
  */
 function inSafeRange<T extends { Zt: Matrix }>(run: (scale: number) => T, backend: Backend): T | undefined {
   let out: T;
@@ -367,15 +373,18 @@ function inSafeRange<T extends { Zt: Matrix }>(run: (scale: number) => T, backen
     throw e;
   }
   const d = out.Zt.data;
-  const sq = backend.sumSquares(d);
-  if (sq > 0 && sq < Infinity) return out;
+  const safe = SAFE_RANGE[out.Zt.dtype];
+  if (out.Zt.dtype === 'float64') {
+    const sq = backend.sumSquares(d);
+    if (sq > 0 && sq < Infinity) return out;
+  }
   let big = 0;
   for (let i = 0; i < d.length; i++) {
     const v = Math.abs(d[i]);
-    if (!(v <= SAFE_TOP)) return undefined;
+    if (!(v <= safe.top)) return undefined;
     if (v > big) big = v;
   }
-  return big === 0 || big >= SAFE_BOTTOM ? out : undefined;
+  return big === 0 || big >= safe.bottom ? out : undefined;
 }
 
 /**
