@@ -90,6 +90,8 @@ export function registerFactor(program: Command): void {
       const ratings = await isRatingsInput(input, flags, cmd);
       // The streaming and ratings pipelines are imported only by the runs that take them.
       if (!ratings && (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined)) {
+        rejectInapplicableFlags(cmd, streamFlagScopes());
+        checkStreamMethod(flags.method);
         return (await import('./factor-stream.js')).runStreamFactor(input, flags);
       }
       rejectInapplicableFlags(cmd, factorFlagScopes(input, flags, ratings));
@@ -104,6 +106,32 @@ const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer', 't
 const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol'] as const;
 const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'trials', 'compare', 'samples', 'burnIn', 'alpha'] as const;
 
+/** The missing-entries flags: refused on complete matrices, in memory or streamed. */
+const HOLES_SCOPE: FlagScope = { flags: HOLES_ONLY, applies: false, context: 'ratings or missing entries (--format ratings, --missing nan, --mask, --method als)' };
+
+/**
+ * Flags an out-of-core `factor` run (--memory, --block-rows, --cluster, --passes 1) does not
+ * read, refused by name instead of ignored: it runs the streamed randomized SVD of the stored
+ * matrix (--rank, --oversample, --passes, --seed) and writes factors in the file's dtype.
+ * `--center` is refused by the streamed run itself, naming why, and a `--method` other
+ * than randomized or auto by `checkStreamMethod`.
+ */
+export function streamFlagScopes(): FlagScope[] {
+  const inMemory = 'in-memory runs (not --memory, --block-rows, --cluster or --passes 1)';
+  const denseOnly = DENSE_ONLY.filter((x) => x !== 'center');
+  return [
+    HOLES_SCOPE,
+    { flags: [...denseOnly, 'powerIters', 'krylov', 'normalizer', 'tolRitz', ...GRADIENT_ONLY, 'momentum', 'dtype'], applies: false, context: inMemory },
+  ];
+}
+
+/** `--method` of an out-of-core `factor` run: the streamed randomized SVD is the only one there. */
+function checkStreamMethod(method: string): void {
+  if (method !== 'auto' && method !== 'randomized') {
+    throw new LowRankError('E_ARG', `--method ${method}: out of core (--memory, --block-rows, --cluster, --passes 1) the method is the streamed randomized SVD; use --method randomized or auto, or run in memory`);
+  }
+}
+
 /**
  * Where each conditional flag of `factor` applies (checked by {@link rejectInapplicableFlags}):
  * the randomized knobs with `--method auto|randomized`, the training flags with `--method
@@ -114,7 +142,7 @@ const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testF
 export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, ratings: boolean): FlagScope[] {
   if (ratings) return [{ flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' }, ...ratingsFlagScopes(f)];
   return [
-    { flags: HOLES_ONLY, applies: false, context: 'ratings or missing entries (--format ratings, --missing nan, --mask, --method als)' },
+    HOLES_SCOPE,
     { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },
     { flags: GRADIENT_ONLY, applies: f.method === 'gradient', context: '--method gradient' },
     { flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' },

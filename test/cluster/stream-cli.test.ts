@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
@@ -79,4 +79,30 @@ test('usage errors: no --rank, a CSV, a bad size (exit 2); a budget below the sk
     assert.match(r.stderr, msg);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+});
+
+test('flags an out-of-core run does not read are refused by name (exit 2, nothing written), not ignored; --method randomized is accepted', () => {
+  const cases: [string[], RegExp][] = [
+    [['--png'], /^lowrank: error: --png applies only to in-memory runs/],
+    [['--report'], /--report applies only to in-memory runs/],
+    [['--dtype', 'float32'], /--dtype applies only to in-memory runs/],
+    [['--power-iters', '2'], /--power-iters applies only to in-memory runs/],
+    [['--no-krylov'], /--krylov applies only to in-memory runs|--no-krylov applies only to in-memory runs/],
+    [['--tol-ritz', '1e-3'], /--tol-ritz applies only to in-memory runs/],
+    [['--epochs', '5'], /--epochs applies only to in-memory runs/],
+    [['--reg', '0.1'], /--reg applies only to ratings or missing entries/],
+    [['--method', 'svd'], /--method svd: out of core .* the method is the streamed randomized SVD/],
+    [['--method', 'gradient'], /--method gradient: out of core/],
+  ];
+  for (const [extra, msg] of cases) {
+    const out = `refused-${extra[0].replace(/^-+/, '')}`;
+    const r = runCli(['factor', 'a.npy', '--rank', '2', '--block-rows', '100', '--out', out, ...extra], dir);
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, msg);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(existsSync(join(dir, out)), false, `${extra.join(' ')} wrote ${out}`);
+  }
+  const ok = runCli(['factor', 'a.npy', '--rank', '2', '--block-rows', '100', '--method', 'randomized', '--json', '--out', 'accepted'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(Math.abs(JSON.parse(ok.stdout).frobeniusError - optimum(2)) <= 1e-6 * optimum(2));
 });
