@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
+import { Matrix, type FloatArray } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { combineResidualLanes, isFloatArray, newResidualLanes, residualLanes } from '../backend/js/residual-lanes.js';
 import { getBackend } from '../backend/select.js';
@@ -43,7 +43,7 @@ export function approximationErrors(a: Matrix, approx: Matrix): ApproximationErr
   if (a.rows !== approx.rows || a.cols !== approx.cols) {
     throw new LowRankError('E_SHAPE', `approximation is ${approx.rows}×${approx.cols} but the original is ${a.rows}×${a.cols}`);
   }
-  const acc = new ErrorAccumulator(frobeniusNorm(a), a.data.length, getBackend());
+  const acc = new ErrorAccumulator(frobeniusNorm(a), a.data.length, getBackend(), a.data);
   acc.add(a.data, 0, approx.data);
   return acc.result();
 }
@@ -71,13 +71,27 @@ export class ErrorAccumulator {
   private maxAbs = 0;
   private count = 0;
 
+  /** ‖A‖²_F held scaled, when ‖A‖_F itself is beyond float64's range (see the constructor's `original`). */
+  private readonly normAScaled: ScaledSumOfSquares | undefined;
+
   /**
-   * @param normA ‖A‖_F of the whole original (finite for finite A: {@link frobeniusNorm}).
+   * @param normA ‖A‖_F of the whole original ({@link frobeniusNorm}: finite unless the true value
+   *   is beyond float64's range).
    * @param entries n·m, the entries that will be added in all.
    * @param backend whose {@link Backend.residualLanes} runs the pass (default, or without one: the TypeScript loop).
+   * @param original A's entries, read (once) only when `normA` is ∞: its scaled sum of squares then
+   *   gives the near-zero threshold and the relative error, which stay finite (the ratio of two
+   *   scaled sums) where ‖A‖_F and the Frobenius error are not.
    */
-  constructor(private readonly normA: number, private readonly entries: number, private readonly backend?: Backend) {
-    this.below = nearZeroThreshold(entries === 0 ? 0 : normA / Math.sqrt(entries));
+  constructor(private readonly normA: number, private readonly entries: number, private readonly backend?: Backend, original?: FloatArray) {
+    let scaled: ScaledSumOfSquares | undefined;
+    if (normA === Infinity && original) {
+      scaled = new ScaledSumOfSquares();
+      scaled.addBlock(Infinity, original.length, (t) => original[t]);
+    }
+    this.normAScaled = scaled;
+    const rms = entries === 0 ? 0 : scaled ? scaled.sqrtOver(entries) : normA / Math.sqrt(entries);
+    this.below = nearZeroThreshold(rms);
   }
 
   /** Adds the entries `y[t]` (of Â) against `x[offset + t]` (of A), t = 0 … y.length − 1. */
@@ -118,7 +132,7 @@ export class ErrorAccumulator {
     const normA = this.normA;
     return {
       frobenius,
-      relative: normA === 0 ? (this.ss.isZero() ? 0 : Infinity) : frobenius / normA,
+      relative: this.normAScaled ? this.ss.ratioSqrt(this.normAScaled) : normA === 0 ? (this.ss.isZero() ? 0 : Infinity) : frobenius / normA,
       avgPercent: len === 0 ? 0 : (100 * this.pct) / len,
       avgPercentNearZero: nearZeroSummary(this.nearCount, this.below, this.nearPct, this.pct),
       rmse: len === 0 ? 0 : this.ss.sqrtOver(len),

@@ -40,7 +40,7 @@ export function approximationErrorsFromFactors(
   const x = a.data;
   const m = a.cols;
   const backend = options.backend ?? getBackend();
-  const acc = new ErrorAccumulator(options.normA ?? frobeniusNorm(a, backend), a.data.length, backend);
+  const acc = new ErrorAccumulator(options.normA ?? frobeniusNorm(a, backend), a.data.length, backend, x);
   const plan = productBlockPlan(u, v, options.blockElements ?? ERROR_PASS_BLOCK_ELEMENTS);
   if (plan.blocks === 0) return acc.result();
   const rows = plan.rowsPerBlock;

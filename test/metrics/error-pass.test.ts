@@ -6,6 +6,7 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { AvgPercentBreakdown, NEAR_ZERO_RELATIVE, nearZeroThreshold } from '../../src/metrics/avg-percent.js';
 import { ErrorAccumulator, approximationErrors, frobeniusNorm } from '../../src/metrics/errors.js';
+import { approximationErrorsFromFactors } from '../../src/metrics/factor-errors.js';
 import { evaluateFactorization } from '../../src/metrics/evaluate.js';
 import { randomizedFactorize } from '../../src/methods/randomized.js';
 import { Rng } from '../../src/core/rng.js';
@@ -96,4 +97,34 @@ describe('error pass: one fused loop with the near-zero threshold known up front
     const doubled = evaluateFactorization(a, f, { backend: jsBackend, normA: 2 * f.params.normA });
     assert.equal(doubled.relative, computed.relative / 2);
   });
+});
+
+test('‖A‖_F beyond float64 (finite entries): the relative error is the ratio of the scaled sums, the same as for 2^−600·A, by approximationErrors and from factors (was: NaN or 0)', () => {
+  // A 10×10 diagonal of ±1e308·dᵢ: ‖A‖_F ≈ 2.7e308 overflows; its rank-r truncation leaves the tail.
+  const d = [1, -0.9, 0.8, -0.7, 0.6, -0.5, 0.4, -0.3, 0.2, -0.1];
+  const diag = (scale: number, keep: number): Matrix => {
+    const m = Matrix.zeros(10, 10);
+    for (let i = 0; i < keep; i++) m.data[i * 11] = d[i] * scale;
+    return m;
+  };
+  const c = 2 ** -600;
+  for (const keep of [3, 9]) {
+    const a = diag(1e308, 10);
+    const tail = Math.sqrt(d.slice(keep).reduce((t, x) => t + x * x, 0) / d.reduce((t, x) => t + x * x, 0));
+    const direct = approximationErrors(a, diag(1e308, keep));
+    const scaled = approximationErrors(diag(1e308 * c, 10), diag(1e308 * c, keep));
+    assert.equal(direct.normA, Infinity);
+    assert.ok(Math.abs(direct.relative - tail) <= 1e-15 * tail, `keep ${keep}: relative ${direct.relative}, exact ${tail}`);
+    assert.ok(Math.abs(direct.relative - scaled.relative) <= 1e-15 * tail, `keep ${keep}: ${direct.relative} vs 2^−600·A ${scaled.relative}`);
+    assert.equal(direct.avgPercent, scaled.avgPercent);
+    // The near-zero threshold is in A's units: 2^600 times the scaled one; the same entries fall below it.
+    assert.deepEqual({ ...direct.avgPercentNearZero, below: direct.avgPercentNearZero.below * c }, scaled.avgPercentNearZero);
+    // From factors: U = I (10×10 identity's first `keep` columns), V = the kept rows.
+    const u = Matrix.zeros(10, keep);
+    for (let i = 0; i < keep; i++) u.data[i * keep + i] = 1;
+    const v = Matrix.zeros(keep, 10);
+    for (let i = 0; i < keep; i++) v.data[i * 10 + i] = d[i] * 1e308;
+    const fromFactors = approximationErrorsFromFactors(a, u, v);
+    assert.ok(Math.abs(fromFactors.relative - tail) <= 1e-15 * tail, `from factors, keep ${keep}: ${fromFactors.relative}`);
+  }
 });
