@@ -1,11 +1,11 @@
 import { LowRankError } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
+import { Matrix, type FloatArray } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { matmul } from './matmul.js';
 import { normFromSumSquares, sumSquaresScaledBy } from './norms.js';
-import { choleskyQr2Rows } from './cholesky-qr.js';
+import { choleskyQr2Rows, type CholeskyQrRowsWork } from './cholesky-qr.js';
 import { orthonormalize, qr } from './qr.js';
 import { checkNormalizer, fastGaussianSketch, gaussianSketch, matrixRowsOperator, normalizePanel, type RangeNormalizer } from './randomized-range.js';
 import { ritzGram, type RitzGram } from './rayleigh-ritz-gram.js';
@@ -207,7 +207,13 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
   const totalSq = tolRitz === undefined ? NaN : sumSquaresScaledBy(options.sumSquares ?? backend.sumSquares(a.data), a.data, s);
 
   const total = 2 * q + 2;
-  let yt = op.apply(fastGaussianSketch(m, l, rng, a.dtype), true);
+  // Each new block is produced in its place in Kᵀ and orthonormalized there (CholeskyQR2 through
+  // `work`); the l×m panels that normalize the Zᵢ use the sketch's buffer and one more. So no
+  // panel is allocated per pass (each cost a page-faulted allocation and, with the rest, GCs
+  // under V8's external memory pressure) — the same GEMMs into other buffers, the same bits.
+  const sketch = fastGaussianSketch(m, l, rng, a.dtype);
+  let yt = op.apply(sketch, true, blockRows(Kt, 0, l));
+  const work: KrylovWork | undefined = a.dtype === 'float64' ? { scratchN: new Float64Array(l * n), scratchM: sketch.data as Float64Array, outM: new Float64Array(l * m) } : undefined;
   let passes = 1;
   options.onPass?.(passes, total);
   let prevEnergy = NaN;
@@ -218,9 +224,12 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
   let stopReason: KrylovStopReason = tolRitz === undefined ? 'fixed' : 'max-passes';
   for (let i = 0; i <= q; i++) {
     const off = i * l;
-    const qi = off === 0 ? orthonormalRows(yt, backend) : extendBasis(Kt, off, yt, rng, backend);
-    Kt.data.set(qi.data, off * n);
-    const zt = op.applyT(qi, Zt.data.subarray(off * m, (off + l) * m));
+    // yt is Kᵀ's rows off … off + l − 1; the orthonormal block goes there (in place unless a fallback allocated).
+    const target = yt.data;
+    const nWork = work && { scratch: work.scratchN, out: target as Float64Array };
+    const qi = off === 0 ? orthonormalRows(yt, backend, nWork) : extendBasis(Kt, off, yt, rng, backend, nWork);
+    if (qi.data !== target) target.set(qi.data);
+    const zt = op.applyT(qi, blockRows(Zt, off, l));
     passes++;
     options.onPass?.(passes, total);
     if (tolRitz !== undefined && q > 1 && i < q && Number.isFinite(totalSq)) {
@@ -238,7 +247,8 @@ export function blockKrylovRows(a: Matrix, blockSize: number, iterations: number
       prevEnergy = energy;
     }
     if (i < q) {
-      yt = op.apply(normalizer === 'qr' ? orthonormalRows(zt, backend) : byColumns(zt, (z) => normalizePanel(z, normalizer, backend)));
+      const mWork = work && { scratch: work.scratchM, out: work.outM };
+      yt = op.apply(normalizer === 'qr' ? orthonormalRows(zt, backend, mWork) : byColumns(zt, (z) => normalizePanel(z, normalizer, backend)), false, blockRows(Kt, off + l, l));
       passes++;
       options.onPass?.(passes, total);
     }
@@ -260,9 +270,27 @@ function wantedEnergy(gram: RitzGram, k: number): number {
   return e;
 }
 
-/** An orthonormal basis of a panel held by rows (Yᵀ, l×n): CholeskyQR2 (GEMMs) when it applies, else Householder QR. */
-function orthonormalRows(yt: Matrix, backend: Backend): Matrix {
-  return choleskyQr2Rows(yt, backend)?.Qt ?? byColumns(yt, (y) => orthonormalize(y, { backend }));
+/** The panel buffers {@link blockKrylovRows} reuses from pass to pass (float64 runs; l×n and l×m each). */
+interface KrylovWork {
+  /** CholeskyQR2's first round on the l×n blocks of the basis. */
+  scratchN: Float64Array;
+  /** CholeskyQR2's first round on the l×m panels Zᵢᵀ (the starting sketch's buffer, free once A·Ω is formed). */
+  scratchM: Float64Array;
+  /** The orthonormalized Zᵢᵀ, the operand of the next pass. */
+  outM: Float64Array;
+}
+
+/** Rows first … first + count − 1 of X, as a view of its storage. */
+function blockRows(x: Matrix, first: number, count: number): FloatArray {
+  return x.data.subarray(first * x.cols, (first + count) * x.cols);
+}
+
+/**
+ * An orthonormal basis of a panel held by rows (Yᵀ, l×n): CholeskyQR2 (GEMMs) when it applies —
+ * into `work`'s buffers when given (see `choleskyQr2Rows`) — else Householder QR (a new array).
+ */
+function orthonormalRows(yt: Matrix, backend: Backend, work?: CholeskyQrRowsWork): Matrix {
+  return choleskyQr2Rows(yt, backend, work)?.Qt ?? byColumns(yt, (y) => orthonormalize(y, { backend }));
 }
 
 /** f applied to the tall panel Y of a panel held by rows (Yᵀ), its result returned by rows: for the rare paths that need the tall layout. */
@@ -272,7 +300,7 @@ function byColumns(yt: Matrix, f: (y: Matrix) => Matrix): Matrix {
 
 /** The first `rows` rows of X, as a view. */
 function leadingRows(x: Matrix, rows: number): Matrix {
-  return new Matrix(rows, x.cols, x.data.subarray(0, rows * x.cols));
+  return new Matrix(rows, x.cols, blockRows(x, 0, rows));
 }
 
 /**
@@ -292,14 +320,17 @@ function leadingRows(x: Matrix, rows: number): Matrix {
  * lower bound of σ_min(R) already clears the tolerance (the usual case). Any orthonormal extension
  * keeps the Rayleigh–Ritz step exact (error = ‖A‖²_F − Σσ̂², σ̂ᵢ ≤ σᵢ), and the Krylov space found
  * so far — which then holds an invariant subspace — is kept whole.
+ *
+ * Yᵀ is projected in place; with `work` (float64), CholeskyQR2 writes the block into `work.out`
+ * (Yᵀ's own storage, a view of Kᵀ's next rows, is what the caller passes), else into new arrays.
  */
-function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Backend): Matrix {
+function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Backend, work?: CholeskyQrRowsWork): Matrix {
   const n = Kt.cols;
   const l = yt.rows;
   const eps = dtypeEpsilon(yt.dtype);
   const tol = Math.max(n, cols + l) * eps * normFromSumSquares(backend.sumSquares(yt.data), yt.data);
   projectOut(Kt, cols, yt, backend, false);
-  const fast = choleskyQr2Rows(yt, backend); // float64 only
+  const fast = choleskyQr2Rows(yt, backend, work); // float64 only
   let qi: Matrix;
   if (fast && fast.minSingularBound > tol) {
     qi = fast.Qt;
@@ -329,7 +360,7 @@ function extendBasis(Kt: Matrix, cols: number, yt: Matrix, rng: Rng, backend: Ba
   const threshold = Math.sqrt(eps);
   for (let pass = 0; pass < MAX_REORTHOGONALIZATIONS; pass++) {
     if (projectOut(Kt, cols, qi, backend) <= threshold) return qi;
-    qi = orthonormalRows(qi, backend);
+    qi = orthonormalRows(qi, backend, work);
   }
   throw new LowRankError('E_DIVERGED', `block Krylov: block ${cols / l} did not become orthogonal to the basis in ${MAX_REORTHOGONALIZATIONS} passes`);
 }

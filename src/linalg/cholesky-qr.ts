@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { LowRankError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Backend } from '../backend/backend.js';
 import { choleskyAndInverse } from './cholesky.js';
@@ -43,23 +44,43 @@ export function choleskyQr2(y: Matrix, backend: Backend): { Q: Matrix; R: Matrix
  * flags swapped; also gives a lower bound of R's smallest singular value,
  * 1/(‖R₁⁻¹‖_F·‖R₂⁻¹‖_F) (R = R₂·R₁, the two rounds' factors), for free.
  *
+ * With `work`, the two rounds write into its buffers instead of two new l×n arrays (the same
+ * GEMMs, so the same bits): Qᵀ is then `work.out`, which may be Yᵀ's own storage — a panel
+ * orthonormalized in place, overwritten only once both rounds are accepted (a refused Yᵀ is left
+ * as it was).
+ *
  * @returns undefined when CholeskyQR2 is refused (as {@link choleskyQr2}).
+ * @throws {@link LowRankError} `E_SHAPE` when a `work` buffer does not hold l·n entries.
  * @example
  * ```ts
  * const f = choleskyQr2Rows(yt, backend); // f.Qt: l×n, yt = (f.Qt)ᵀ·f.R transposed
+ * choleskyQr2Rows(yt, backend, { scratch, out: yt.data as Float64Array }); // Qᵀ in place of Yᵀ
  * ```
  */
-export function choleskyQr2Rows(yt: Matrix, backend: Backend): { Qt: Matrix; rFactor: () => Matrix; minSingularBound: number } | undefined {
+export function choleskyQr2Rows(yt: Matrix, backend: Backend, work?: CholeskyQrRowsWork): { Qt: Matrix; rFactor: () => Matrix; minSingularBound: number } | undefined {
   if (yt.dtype !== 'float64' || yt.cols < yt.rows || yt.rows === 0) return undefined;
-  const f = choleskyQr2Core(yt.data as Float64Array, yt.cols, yt.rows, true, backend);
+  const size = yt.rows * yt.cols;
+  if (work && (work.scratch.length !== size || work.out.length !== size)) {
+    throw new LowRankError('E_SHAPE', `choleskyQr2Rows: work buffers hold ${work.scratch.length} and ${work.out.length} entries, expected ${yt.rows}×${yt.cols} = ${size}`);
+  }
+  const f = choleskyQr2Core(yt.data as Float64Array, yt.cols, yt.rows, true, backend, work);
   return f && { Qt: new Matrix(yt.rows, yt.cols, f.q), rFactor: f.rFactor, minSingularBound: f.minSingularBound };
+}
+
+/** Buffers {@link choleskyQr2Rows} writes into instead of allocating, each l·n float64 entries. */
+export interface CholeskyQrRowsWork {
+  /** The first round's result (overwritten); neither `out` nor Yᵀ's storage. */
+  scratch: Float64Array;
+  /** Where Qᵀ is written: a buffer of its own, or Yᵀ's storage to orthonormalize in place. */
+  out: Float64Array;
 }
 
 /**
  * The two rounds of CholeskyQR2 on an n×l panel Y held as `y`: row-major Y (`rows` false) or
- * row-major Yᵀ (`rows` true); Q comes back in the same layout, R = R₂·R₁ on request.
+ * row-major Yᵀ (`rows` true); Q comes back in the same layout (in `work.out` when given, the
+ * first round in `work.scratch`), R = R₂·R₁ on request.
  */
-function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, backend: Backend): { q: Float64Array; rFactor: () => Matrix; minSingularBound: number } | undefined {
+function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, backend: Backend, work?: CholeskyQrRowsWork): { q: Float64Array; rFactor: () => Matrix; minSingularBound: number } | undefined {
   let q = y;
   const lows: Float64Array[] = [];
   let invNorms = 1;
@@ -80,7 +101,8 @@ function choleskyQr2Core(y: Float64Array, n: number, l: number, rows: boolean, b
     if (!(hi <= (round === 0 ? CHOLESKY_QR_MAX_COND : 10) * lo)) return undefined;
     // Y ← Y·R⁻¹ = Y·(L⁻¹)ᵀ, or by rows Yᵀ ← L⁻¹·Yᵀ.
     invNorms *= Math.sqrt(backend.sumSquares(inv));
-    const next = new Float64Array(n * l);
+    // Round 1 never writes to y (which may be work.out): a refusal in round 2 leaves Y as it was.
+    const next = work ? (round === 0 ? work.scratch : work.out) : new Float64Array(n * l);
     if (rows) backend.gemm({ transA: false, transB: false, m: l, n, k: l, alpha: 1, a: inv, lda: l, b: q, ldb: n, beta: 0, c: next, ldc: n });
     else backend.gemm({ transA: false, transB: true, m: n, n: l, k: l, alpha: 1, a: q, lda: l, b: inv, ldb: l, beta: 0, c: next, ldc: l });
     q = next;

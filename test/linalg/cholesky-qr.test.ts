@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { LowRankError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { choleskyQr2, choleskyQr2Rows, CHOLESKY_QR_MAX_COND } from '../../src/linalg/cholesky-qr.js';
 import { svd } from '../../src/linalg/svd.js';
+import { qr } from '../../src/linalg/qr.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { availableBackends } from '../backend/backends.js';
 import { randn } from './spectra.js';
@@ -44,6 +46,70 @@ describe('CholeskyQR2', () => {
       assert.ok(rows.minSingularBound >= sMin / 20, `bound ${rows.minSingularBound} far below σ_min ${sMin}`); // ‖·‖_F ≤ √9·‖·‖₂ per round
     });
   }
+
+  for (const backend of availableBackends()) {
+    test(`${backend.name} tier: by rows into work buffers (a separate out, or Yᵀ's own storage) gives the allocating path's bits`, () => {
+      const yt = randn(11, 400, 12);
+      for (let i = 0; i < 11; i++) for (let j = 0; j < 400; j++) yt.data[i * 400 + j] *= 10 ** (i / 4); // κ ≈ 500
+      const plain = choleskyQr2Rows(yt, backend);
+      assert.ok(plain);
+      const bits = (x: Float64Array | Float32Array): BigUint64Array => new BigUint64Array(x.buffer, x.byteOffset, x.length);
+      const scratch = new Float64Array(yt.data.length).fill(NaN); // BLAS rule: beta = 0 never reads the old contents
+      const out = new Float64Array(yt.data.length + 20).fill(NaN).subarray(10, 10 + yt.data.length);
+      const apart = choleskyQr2Rows(yt, backend, { scratch, out });
+      assert.ok(apart);
+      assert.equal(apart.Qt.data, out);
+      assert.deepStrictEqual(bits(apart.Qt.data), bits(plain.Qt.data));
+      assert.deepStrictEqual(bits(apart.rFactor().data), bits(plain.rFactor().data));
+      assert.equal(apart.minSingularBound, plain.minSingularBound);
+      const own = yt.clone();
+      const inPlace = choleskyQr2Rows(own, backend, { scratch, out: own.data as Float64Array });
+      assert.ok(inPlace);
+      assert.equal(inPlace.Qt.data, own.data);
+      assert.deepStrictEqual(bits(own.data), bits(plain.Qt.data));
+    });
+  }
+
+  for (const backend of availableBackends()) {
+    test(`${backend.name} tier: by rows in place, a panel refused in either round is left as it was`, () => {
+      const ill = randn(6, 400, 5);
+      for (let j = 0; j < 400; j++) ill.data[5 * 400 + j] *= 1 / (100 * CHOLESKY_QR_MAX_COND);
+      const before = ill.clone();
+      assert.equal(choleskyQr2Rows(ill, backend, { scratch: new Float64Array(2400), out: ill.data as Float64Array }), undefined);
+      assert.deepStrictEqual(ill.data, before.data);
+      // The second round refuses where the first round's Q is far from orthonormal: κ(Y) near ε^{−1/2}
+      // with the first Cholesky's pivots all near 1 — columns qᵢ − c·Σ_{p<i} q_p of orthonormal qᵢ
+      // (R unit upper triangular with −c above the diagonal, κ growing like (1 + c)^l). Whether a
+      // given c lands in that narrow window depends on rounding, so a range of them is tried (about
+      // one in five does on the native, wasm and js tiers).
+      let secondRound = 0;
+      for (const l of [38, 44]) {
+        const q = qr(randn(200, l, 3)).Q;
+        for (let step = 0; step <= 14; step++) {
+          const c = 1.5 + step / 10;
+          const yt = new Matrix(l, 200, new Float64Array(l * 200));
+          for (let k = 0; k < 200; k++) {
+            let sum = 0;
+            for (let i = 0; i < l; i++) {
+              yt.data[i * 200 + k] = q.data[k * l + i] - c * sum;
+              sum += q.data[k * l + i];
+            }
+          }
+          const kept = yt.clone();
+          const scratch = new Float64Array(l * 200).fill(NaN);
+          if (choleskyQr2Rows(yt, backend, { scratch, out: yt.data as Float64Array }) !== undefined) continue;
+          if (!Number.isNaN(scratch[0])) secondRound++; // the first round ran (and wrote its result)
+          assert.deepStrictEqual(yt.data, kept.data, `l = ${l}, c = ${c}`);
+        }
+      }
+      assert.ok(secondRound >= 1, 'no panel was refused in the second round: the case does not test it');
+    });
+  }
+
+  test('by rows into work buffers of the wrong size: E_SHAPE', () => {
+    const backend = availableBackends()[0];
+    assert.throws(() => choleskyQr2Rows(randn(6, 400, 6), backend, { scratch: new Float64Array(2399), out: new Float64Array(2400) }), (e: unknown) => e instanceof LowRankError && e.code === 'E_SHAPE' && /2399 and 2400 entries, expected 6×400/.test(e.message));
+  });
 
   test('refused (undefined) above CHOLESKY_QR_MAX_COND, on rank deficiency, float32 and wide panels', () => {
     const ill = randn(400, 6, 5);
