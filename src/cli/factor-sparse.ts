@@ -32,6 +32,11 @@ export interface SparseFactorFlags {
   oversample?: number;
   powerIters?: number | 'auto';
   krylov?: boolean;
+  /** Refused: the dense randomized SVD's fixed pass count, normalizer and Krylov stopping rule, and the spectral-error estimate. */
+  passes?: number;
+  normalizer?: string;
+  tolRitz?: number;
+  spectralError?: boolean;
   center?: boolean;
   dtype?: DType;
   seed: number;
@@ -60,8 +65,9 @@ export interface SparseFactorSummary {
  * V.npy, S.npy (and mean.npy with `--center`) into `out`.
  *
  * @throws {@link LowRankError} `E_ARG` for methods other than auto/randomized, rank criteria that
- *   need the whole spectrum (`--energy`, `--tol`), and flags that need the dense matrix (`--png`,
- *   `--report`, `--krylov`).
+ *   need the whole spectrum (`--energy`, `--tol`), flags that need the dense matrix (`--png`,
+ *   `--report`, `--krylov`), and the dense randomized SVD's knobs the sparse operator's subspace
+ *   iteration does not read (`--passes`, `--normalizer`, `--tol-ritz`, `--spectral-error`).
  */
 export async function runSparseFactor(a: CsrMatrix, input: string, out: string, f: SparseFactorFlags, where: { inputs: string[]; force?: boolean } = { inputs: [] }): Promise<SparseFactorSummary> {
   if (f.method !== 'auto' && f.method !== 'randomized') {
@@ -72,6 +78,9 @@ export async function runSparseFactor(a: CsrMatrix, input: string, out: string, 
   }
   for (const [flag, v] of [['--png', f.png], ['--report', f.report], ['--krylov', f.krylov]] as const) {
     if (v) throw new LowRankError('E_ARG', `${flag} is not available for a sparse input (the figures would need the dense ${a.rows}×${a.cols} matrix)`);
+  }
+  for (const [flag, v] of [['--passes', f.passes], ['--normalizer', f.normalizer], ['--tol-ritz', f.tolRitz], ['--spectral-error', f.spectralError]] as const) {
+    if (v !== undefined) throw new LowRankError('E_ARG', `${flag} is not available for a sparse input (its randomized SVD is subspace iteration through the sparse operator: --rank, --oversample, --power-iters, --seed)`);
   }
   const r = Math.min(a.rows, a.cols);
   if ((f.rank === undefined) === (f.ratio === undefined)) {

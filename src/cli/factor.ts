@@ -90,7 +90,7 @@ export function registerFactor(program: Command): void {
       const ratings = await isRatingsInput(input, flags, cmd);
       // The streaming and ratings pipelines are imported only by the runs that take them.
       if (!ratings && (flags.memory !== undefined || flags.passes === 1 || flags.cluster !== undefined || flags.blockRows !== undefined)) {
-        rejectInapplicableFlags(cmd, streamFlagScopes());
+        rejectInapplicableFlags(cmd, streamFlagScopes(flags));
         checkStreamMethod(flags.method);
         return (await import('./factor-stream.js')).runStreamFactor(input, flags);
       }
@@ -104,7 +104,7 @@ export function registerFactor(program: Command): void {
 const DENSE_ONLY = ['png', 'report', 'spectralError', 'maxPixels', 'center', 'indexCol'] as const;
 const RANDOMIZED_KNOBS = ['oversample', 'powerIters', 'krylov', 'normalizer', 'tolRitz', 'passes'] as const;
 const GRADIENT_ONLY = ['optimizer', 'epochs', 'lr', 'momentum', 'lossTol'] as const;
-const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'trials', 'compare', 'samples', 'burnIn', 'alpha'] as const;
+const HOLES_ONLY = ['duplicates', 'reg', 'sweeps', 'batchSize', 'biases', 'testFraction', 'perUser', 'test', 'folds', 'tune', 'trials', 'compare', 'samples', 'burnIn', 'alpha', 'implicit'] as const;
 
 /** The missing-entries flags: refused on complete matrices, in memory or streamed. */
 const HOLES_SCOPE: FlagScope = { flags: HOLES_ONLY, applies: false, context: 'ratings or missing entries (--format ratings, --missing nan, --mask, --method als)' };
@@ -116,12 +116,16 @@ const HOLES_SCOPE: FlagScope = { flags: HOLES_ONLY, applies: false, context: 'ra
  * `--center` is refused by the streamed run itself, naming why, and a `--method` other
  * than randomized or auto by `checkStreamMethod`.
  */
-export function streamFlagScopes(): FlagScope[] {
+export function streamFlagScopes(f: Pick<StreamFlags, 'passes' | 'cluster'> = {}): FlagScope[] {
   const inMemory = 'in-memory runs (not --memory, --block-rows, --cluster or --passes 1)';
   const denseOnly = DENSE_ONLY.filter((x) => x !== 'center');
   return [
     HOLES_SCOPE,
-    { flags: [...denseOnly, 'powerIters', 'krylov', 'normalizer', 'tolRitz', ...GRADIENT_ONLY, 'momentum', 'dtype'], applies: false, context: inMemory },
+    // The streamed runs need --rank: a second rank option would be dropped.
+    { flags: [...denseOnly, 'powerIters', 'krylov', 'normalizer', 'tolRitz', ...GRADIENT_ONLY, 'momentum', 'dtype', 'energy', 'tol', 'ratio'], applies: false, context: inMemory },
+    // The single-pass sketch sizes its own sketches (sketchSizesFor).
+    { flags: ['oversample'], applies: f.passes !== 1, context: '--passes ≥ 2 (the single-pass sketch sizes its own sketches)' },
+    { flags: ['jobId'], applies: f.cluster !== undefined, context: '--cluster' },
   ];
 }
 
@@ -140,9 +144,19 @@ function checkStreamMethod(method: string): void {
  * model's own flags with that model ({@link ratingsFlagScopes}).
  */
 export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, ratings: boolean): FlagScope[] {
-  if (ratings) return [{ flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' }, ...ratingsFlagScopes(f)];
+  if (ratings) {
+    return [
+      { flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' },
+      // The implicit model's factors are written in float64.
+      { flags: ['dtype'], applies: !f.implicit, context: 'explicit models (not --implicit)' },
+      ...ratingsFlagScopes(f),
+    ];
+  }
   return [
     HOLES_SCOPE,
+    // --job-id names a cluster run; --data-root is the shared folder of distributed ALS.
+    { flags: ['jobId'], applies: false, context: '--cluster' },
+    { flags: ['dataRoot'], applies: false, context: 'distributed ALS on ratings (--cluster with --format ratings)' },
     { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },
     { flags: GRADIENT_ONLY, applies: f.method === 'gradient', context: '--method gradient' },
     { flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' },

@@ -7,7 +7,7 @@ import { DEFAULT_MIN_SIZE, type RankRule, type WeightLayout } from '../methods/w
 import { lineChart } from '../viz/line-chart.js';
 import { buildReport } from '../viz/report.js';
 import { printJson } from './format.js';
-import { choiceOption, intOption, numberOption } from './options.js';
+import { choiceOption, flagGiven, flagLabel, intOption, numberOption, rejectInapplicableFlags } from './options.js';
 import { packageVersion } from './version.js';
 import { bytesOption } from './size-options.js';
 
@@ -60,7 +60,11 @@ export function registerWeights(program: Command): void {
     .option('--min-size <n>', 'keep weights with fewer elements', intOption('--min-size', 0), DEFAULT_MIN_SIZE)
     .option('--json', 'print one JSON object')
     .option('--report <file.html>', 'write an HTML report with the table and a figure of rank and error per layer')
-    .action(async (model: string, flags: WeightsFlags) => {
+    .action(async (model: string, flags: WeightsFlags, self: Command) => {
+      rejectInapplicableFlags(self, [
+        { flags: ['allocation'], applies: flags.params !== undefined || flags.bytes !== undefined, context: '--params or --bytes' },
+        { flags: ['ridge'], applies: flags.calibration !== undefined, context: '--calibration (activation-aware)' },
+      ]);
       const rule = rankRule(flags);
       const include = regexOption('--include', flags.include);
       const exclude = regexOption('--exclude', flags.exclude);
@@ -96,6 +100,13 @@ export function registerWeights(program: Command): void {
     .action(async (input: string, flags: { out?: string; json?: boolean }, self: Command) => {
       // The root program parses options after the subcommand too, so `weights` may have taken --out and --json.
       const parent = self.parent?.opts<{ out?: string; json?: boolean }>() ?? {};
+      // …and the compression flags, which expanding does not read.
+      for (const o of self.parent?.options ?? []) {
+        const name = o.attributeName();
+        if (name !== 'out' && name !== 'json' && flagGiven(self.parent!, name)) {
+          throw new LowRankError('E_ARG', `${flagLabel(self.parent!, name)} applies only to compressing (lowrank weights MODEL), not to weights expand`);
+        }
+      }
       const out = flags.out ?? parent.out;
       if (out === undefined) throw new LowRankError('E_ARG', 'weights expand: --out is required');
       const names = await expandWeights(input, out);

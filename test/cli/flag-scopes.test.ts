@@ -1,0 +1,98 @@
+/**
+ * No flag is silently ignored: on each path of `factor` (dense in memory, sparse .mtx, streamed,
+ * ratings/--implicit) and of `weights`, a flag that path does not read is refused by name with
+ * exit 2 and nothing written, while the same run without it succeeds (the negative control).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Matrix } from '../../src/core/matrix.js';
+import { Rng } from '../../src/core/rng.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { runCli, tempDir } from './run-cli.js';
+import { decaying, tensor, withSpectrum, writeSafetensorsFile } from '../weights/weights-fixtures.js';
+
+const dir = tempDir('lowrank-flag-scopes-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+const rng = new Rng(5);
+const a = new Float64Array(60 * 20);
+rng.fillNormal(a);
+writeFileSync(join(dir, 'a.npy'), writeNpy(new Matrix(60, 20, a)));
+// A 30×20 coordinate Matrix Market file with 60 entries: a sparse input.
+const mm = ['%%MatrixMarket matrix coordinate real general', '30 20 60'];
+for (let e = 0; e < 60; e++) mm.push(`${1 + (e % 30)} ${1 + ((e * 7) % 20)} ${(rng.uniform() * 2 - 1).toFixed(4)}`);
+writeFileSync(join(dir, 's.mtx'), mm.join('\n') + '\n');
+// Ratings: 20 users × 8 distinct items each.
+const ratings = ['userId,movieId,rating'];
+for (let u = 0; u < 20; u++) for (let k = 0; k < 8; k++) ratings.push(`${u},${(u + 2 * k) % 17},${1 + ((u * k) % 5)}`);
+writeFileSync(join(dir, 'r.csv'), ratings.join('\n') + '\n');
+writeSafetensorsFile(dir, 'm.safetensors', [tensor('l1.weight', [60, 40], withSpectrum(60, 40, decaying(40, 0.85), 1).data, 'F32')]);
+
+/** Runs `args` expecting exit 2 with one line naming `message`, and no output folder `out`. */
+function refused(args: string[], message: RegExp, out = 'o'): void {
+  const r = runCli([...args, '--out', out], dir);
+  assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+  assert.match(r.stderr, message, args.join(' '));
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.equal(existsSync(join(dir, out)), false, `${args.join(' ')} wrote ${out}`);
+}
+
+/** Runs `args` expecting success (the negative control of a refusal). */
+function accepted(args: string[], out = 'ok'): void {
+  const r = runCli([...args, '--out', out, '--quiet'], dir);
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  rmSync(join(dir, out), { recursive: true, force: true });
+}
+
+test('factor on a complete matrix refuses --implicit (in memory, sparse, streamed) instead of running the SVD', () => {
+  refused(['factor', 'a.npy', '--rank', '3', '--implicit'], /^lowrank: error: --implicit applies only to ratings or missing entries/);
+  refused(['factor', 's.mtx', '--rank', '3', '--implicit'], /--implicit applies only to ratings or missing entries/);
+  refused(['factor', 'a.npy', '--rank', '3', '--memory', '1GiB', '--implicit'], /--implicit applies only to ratings or missing entries/);
+  accepted(['factor', 'a.npy', '--rank', '3']);
+});
+
+test('factor: --job-id only with --cluster, --data-root only with distributed ALS on ratings', () => {
+  refused(['factor', 'a.npy', '--rank', '3', '--job-id', 'run1'], /--job-id applies only to --cluster/);
+  refused(['factor', 'a.npy', '--rank', '3', '--memory', '1GiB', '--job-id', 'run1'], /--job-id applies only to --cluster/);
+  refused(['factor', 'a.npy', '--rank', '3', '--data-root', dir], /--data-root applies only to/);
+  accepted(['factor', 'a.npy', '--rank', '3', '--memory', '1GiB']);
+});
+
+test('factor streamed: a second rank option and the single pass\'s --oversample are refused, not dropped', () => {
+  for (const flag of ['--energy', '--tol', '--ratio']) {
+    refused(['factor', 'a.npy', '--rank', '3', '--memory', '1GiB', flag, flag === '--ratio' ? '2' : '0.5'], new RegExp(`${flag} applies only to in-memory runs`));
+  }
+  refused(['factor', 'a.npy', '--rank', '3', '--passes', '1', '--oversample', '7'], /--oversample applies only to --passes ≥ 2/);
+  accepted(['factor', 'a.npy', '--rank', '3', '--passes', '4', '--oversample', '7', '--memory', '1GiB']);
+  accepted(['factor', 'a.npy', '--rank', '3', '--passes', '1']);
+});
+
+test('factor on a sparse .mtx refuses the dense randomized knobs it does not read', () => {
+  refused(['factor', 's.mtx', '--rank', '3', '--passes', '4'], /--passes is not available for a sparse input/);
+  refused(['factor', 's.mtx', '--rank', '3', '--normalizer', 'lu'], /--normalizer is not available for a sparse input/);
+  refused(['factor', 's.mtx', '--rank', '3', '--tol-ritz', '0.1'], /--tol-ritz is not available for a sparse input/);
+  refused(['factor', 's.mtx', '--rank', '3', '--spectral-error'], /--spectral-error is not available for a sparse input/);
+  accepted(['factor', 's.mtx', '--rank', '3', '--power-iters', '2', '--oversample', '4', '--dtype', 'float32']);
+});
+
+test('factor --implicit refuses --dtype (the implicit model is written in float64)', () => {
+  refused(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--implicit', '--dtype', 'float32'], /--dtype applies only to/);
+  accepted(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--implicit']);
+  accepted(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--method', 'als', '--dtype', 'float32']);
+});
+
+test('weights: --allocation only with --params/--bytes, --ridge only with --calibration; expand refuses the compression flags', () => {
+  const before = readdirSync(dir).length;
+  refused(['weights', 'm.safetensors', '--rank', '3', '--allocation', 'uniform'], /--allocation applies only to --params or --bytes/, 'w.safetensors');
+  refused(['weights', 'm.safetensors', '--rank', '3', '--ridge', '0.5'], /--ridge applies only to --calibration/, 'w.safetensors');
+  const f = runCli(['weights', 'm.safetensors', '--rank', '3', '--format', 'factored', '--out', 'f.safetensors'], dir);
+  assert.equal(f.code, 0, f.stderr);
+  refused(['weights', 'expand', 'f.safetensors', '--rank', '5'], /--rank applies only to compressing/, 'e.safetensors');
+  refused(['weights', 'expand', 'f.safetensors', '--min-size', '5'], /--min-size applies only to compressing/, 'e.safetensors');
+  const e = runCli(['weights', 'expand', 'f.safetensors', '--out', 'e.safetensors'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const p = runCli(['weights', 'm.safetensors', '--params', '0.5', '--allocation', 'uniform'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(readdirSync(dir).length, before + 2, 'only f.safetensors and e.safetensors written');
+});
