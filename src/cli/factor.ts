@@ -158,6 +158,8 @@ export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, r
     { flags: ['jobId'], applies: false, context: '--cluster' },
     { flags: ['dataRoot'], applies: false, context: 'distributed ALS on ratings (--cluster with --format ratings)' },
     { flags: RANDOMIZED_KNOBS, applies: f.method === 'auto' || f.method === 'randomized', context: '--method randomized or auto' },
+    // A fixed count (--passes, a numeric --power-iters) or subspace iteration never reads the adaptive stop.
+    { flags: ['tolRitz'], applies: f.krylov !== false && f.passes === undefined && (f.powerIters === undefined || f.powerIters === 'auto'), context: 'the adaptive block Krylov stop (not --no-krylov, --passes or a numeric --power-iters)' },
     { flags: GRADIENT_ONLY, applies: f.method === 'gradient', context: '--method gradient' },
     { flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' },
     { flags: ['maxPixels'], applies: isImagePath(input) || input === STDIO_PATH, context: 'image input (.png, .jpg, or - for stdin)' },

@@ -96,3 +96,11 @@ test('weights: --allocation only with --params/--bytes, --ridge only with --cali
   assert.equal(p.code, 0, p.stderr);
   assert.equal(readdirSync(dir).length, before + 2, 'only f.safetensors and e.safetensors written');
 });
+
+test('factor --tol-ritz (the adaptive block Krylov stop) is refused where the pass count is fixed or Krylov is off', () => {
+  for (const extra of [['--no-krylov'], ['--passes', '6'], ['--power-iters', '3']]) {
+    refused(['factor', 'a.npy', '--rank', '3', '--method', 'randomized', '--tol-ritz', '0.01', ...extra], /--tol-ritz applies only to the adaptive block Krylov stop/);
+  }
+  accepted(['factor', 'a.npy', '--rank', '3', '--method', 'randomized', '--tol-ritz', '0.01', '--krylov']);
+  accepted(['factor', 'a.npy', '--rank', '3', '--method', 'randomized', '--no-krylov', '--passes', '6']);
+});
