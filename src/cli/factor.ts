@@ -149,6 +149,8 @@ export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, r
       { flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' },
       // The implicit model's factors are written in float64.
       { flags: ['dtype'], applies: !f.implicit, context: 'explicit models (not --implicit)' },
+      // (--cluster refuses --compare and --folds itself, naming them.)
+      { flags: ['out'], applies: f.cluster !== undefined || (!f.compare && (f.folds === undefined || !!f.tune)), context: 'runs that write a model (not --compare, or --folds without --tune)' },
       ...ratingsFlagScopes(f),
     ];
   }

@@ -104,3 +104,11 @@ test('factor --tol-ritz (the adaptive block Krylov stop) is refused where the pa
   accepted(['factor', 'a.npy', '--rank', '3', '--method', 'randomized', '--tol-ritz', '0.01', '--krylov']);
   accepted(['factor', 'a.npy', '--rank', '3', '--method', 'randomized', '--no-krylov', '--passes', '6']);
 });
+
+test('factor on ratings refuses --out where no model is written (--compare, --folds without --tune)', () => {
+  refused(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--folds', '3'], /--out applies only to runs that write a model/);
+  refused(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--compare', '--test-fraction', '0.2'], /--out applies only to runs that write a model/);
+  const r = runCli(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--folds', '3', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(existsSync(join(dir, 'r.lowrank')), false);
+});
