@@ -85,7 +85,8 @@ export function ratingsMethodOf(f: Pick<RatingsFlags, 'method' | 'format' | 'imp
  * Where each model-specific flag of `factor` applies on data with holes (checked by
  * `rejectInapplicableFlags`): a flag is refused, naming it, the methods that read it and the
  * method of this run, unless the run's method reads it ({@link RATINGS_METHOD_FLAGS}; with
- * `--compare`, any of the compared methods); `--momentum` needs `--optimizer sgd` besides.
+ * `--compare`, any of the compared methods, except `--reg`, which `--compare` gives to the
+ * `--method` row only); `--momentum` needs `--optimizer sgd` besides.
  *
  * @example
  * ```ts
@@ -107,6 +108,10 @@ export function ratingsFlagScopes(f: Pick<RatingsFlags, 'method' | 'format' | 'i
       context: `${where} (this run: ${run})`,
     };
   });
+  // --compare gives --reg (like --rank) to the --method row only; the other rows keep their defaults.
+  if (f.compare && !f.implicit) {
+    scopes.unshift({ flags: ['reg'], applies: RATINGS_METHOD_FLAGS[method as RatingsMethod]?.includes('reg') ?? false, context: `--compare with a --method that reads it (svdpp, als or gradient; this run: --method ${method})` });
+  }
   scopes.push({ flags: ['momentum'], applies: f.optimizer === 'sgd', context: '--optimizer sgd' });
   scopes.push({ flags: ['trials'], applies: !!f.tune, context: '--tune' });
   return scopes;

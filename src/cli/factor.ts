@@ -52,7 +52,7 @@ export function registerFactor(program: Command): void {
     .argument('<input>', 'matrix file (.npy, .npz, .csv, .tsv, .txt, .mtx, .png, .jpg; - reads stdin)')
     .option('--rank <k>', 'rank option: target rank k, 1 ≤ k ≤ min(n, m) (give exactly one rank option)', intOption('--rank'))
     .option('--energy <e>', 'rank option: smallest rank keeping a share e ∈ (0, 1] of ‖A‖²_F', numberOption('--energy'))
-    .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (with missing entries: the stopping tolerance of als/gradient)', numberOption('--tol'))
+    .option('--tol <t>', 'rank option: smallest rank with relative Frobenius error ≤ t (complete matrices; with missing entries --loss-tol stops als/gradient)', numberOption('--tol'))
     .option('--ratio <r>', 'rank option: largest rank compressing by at least r = n·m / (k·(n + m)) ≥ 1', numberOption('--ratio'))
     .option('--method <name>', `auto (exact svd when min(n, m) ≤ ${AUTO_EXACT_MAX_SIDE}, else randomized), svd (exact optimum), randomized (Halko et al. / block Krylov), gradient (the seed's network), als (alternating least squares, for missing entries; the default with holes), bpmf (Bayesian PMF by Gibbs sampling; the default for ratings) or svdpp (SVD++, ratings)`, choiceOption('--method', ['auto', 'svd', 'randomized', 'gradient', 'als', 'bpmf', 'svdpp'] as const), 'auto')
     .option('--oversample <p>', `randomized: oversampling p ≥ 0 (${DEFAULTS_HELP.oversample})`, intOption('--oversample', 0))

@@ -112,3 +112,16 @@ test('factor on ratings refuses --out where no model is written (--compare, --fo
   assert.equal(r.code, 0, r.stderr);
   assert.equal(existsSync(join(dir, 'r.lowrank')), false);
 });
+
+test('factor --compare refuses --reg unless the --method row reads it (the other rows keep their defaults)', () => {
+  // 40 users × 30 items, every other pair rated: enough for --compare's default ranks (at most 20).
+  const many = ['user,item,rating'];
+  for (let u = 0; u < 40; u++) for (let i = u % 2; i < 30; i += 2) many.push(`${u},${i},${1 + ((u * 7 + i * 3) % 5)}`);
+  writeFileSync(join(dir, 'r40.csv'), many.join('\n') + '\n');
+  const compare = ['factor', 'r40.csv', '--format', 'ratings', '--compare', '--test-fraction', '0.2', '--quiet'];
+  const r = runCli([...compare, '--reg', '0.1'], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^lowrank: error: --reg applies only to --compare with a --method that reads it/);
+  const ok = runCli([...compare, '--method', 'als', '--reg', '0.1', '--json'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+});
