@@ -93,6 +93,9 @@ export async function runFactorRatings(input: string, f: RatingsFlags, cmd: Comm
   if (f.implicit && (f.tune || f.compare || f.folds !== undefined)) throw new LowRankError('E_ARG', '--implicit is evaluated on a held-out split (--test-fraction F or --test FILE); --tune, --compare and --folds are for explicit ratings');
   if (f.tune && f.compare) throw new LowRankError('E_ARG', '--tune and --compare cannot be combined: tune one --method at a time');
   if (f.tune && f.rank !== undefined) throw new LowRankError('E_ARG', '--tune chooses the rank; drop --rank');
+  // The tuned λ (α for bpmf) replaces the one given.
+  if (f.tune && f.reg !== undefined) throw new LowRankError('E_ARG', '--tune chooses the rank and λ; drop --reg');
+  if (f.tune && f.alpha !== undefined) throw new LowRankError('E_ARG', '--tune chooses the rank and α; drop --alpha');
 
   const data = await loadData(input, f);
   const { entries } = data;

@@ -125,3 +125,8 @@ test('factor --compare refuses --reg unless the --method row reads it (the other
   const ok = runCli([...compare, '--method', 'als', '--reg', '0.1', '--json'], dir);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('factor --tune refuses the λ or α it chooses (--reg, --alpha), as it refuses --rank', () => {
+  refused(['factor', 'r.csv', '--format', 'ratings', '--method', 'als', '--tune', '--reg', '0.3'], /^lowrank: error: --tune chooses the rank and λ; drop --reg/);
+  refused(['factor', 'r.csv', '--format', 'ratings', '--method', 'bpmf', '--tune', '--alpha', '3'], /^lowrank: error: --tune chooses the rank and α; drop --alpha/);
+});
