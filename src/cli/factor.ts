@@ -147,8 +147,8 @@ export function factorFlagScopes(input: string, f: FactorFlags & RatingsFlags, r
   if (ratings) {
     return [
       { flags: [...DENSE_ONLY, ...RANDOMIZED_KNOBS], applies: false, context: 'complete matrices (not ratings or missing entries)' },
-      // The implicit model's factors are written in float64.
-      { flags: ['dtype'], applies: !f.implicit, context: 'explicit models (not --implicit)' },
+      // The implicit model's factors are written in float64; --folds scores its models as trained.
+      { flags: ['dtype'], applies: !f.implicit && (f.folds === undefined || !!f.tune), context: 'explicit models (not --implicit, or --folds without --tune)' },
       // (--cluster refuses --compare and --folds itself, naming them.)
       { flags: ['out'], applies: f.cluster !== undefined || (!f.compare && (f.folds === undefined || !!f.tune)), context: 'runs that write a model (not --compare, or --folds without --tune)' },
       ...ratingsFlagScopes(f),

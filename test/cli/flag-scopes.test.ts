@@ -76,8 +76,12 @@ test('factor on a sparse .mtx refuses the dense randomized knobs it does not rea
   accepted(['factor', 's.mtx', '--rank', '3', '--power-iters', '2', '--oversample', '4', '--dtype', 'float32']);
 });
 
-test('factor --implicit refuses --dtype (the implicit model is written in float64)', () => {
+test('factor --implicit and --folds refuse --dtype (the implicit model is written in float64, the folds\' models are scored as trained)', () => {
   refused(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--implicit', '--dtype', 'float32'], /--dtype applies only to/);
+  // Cross-validation scores the folds' models as trained (float64), writing none.
+  const folds = runCli(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--folds', '3', '--dtype', 'float32'], dir);
+  assert.equal(folds.code, 2, folds.stderr);
+  assert.match(folds.stderr, /^lowrank: error: --dtype applies only to/);
   accepted(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--implicit']);
   accepted(['factor', 'r.csv', '--format', 'ratings', '--rank', '3', '--method', 'als', '--dtype', 'float32']);
 });
