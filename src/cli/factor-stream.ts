@@ -97,6 +97,10 @@ export async function runStreamFactor(input: string, f: StreamFlags): Promise<vo
   const memory = f.memory ?? DEFAULT_STREAM_MEMORY;
   const planned = streamPlan(info.rows, info.cols, info.rowBytes / info.cols, memory, rank, passes, f.oversample ?? DEFAULT_OVERSAMPLE);
   const blockRows = Math.min(f.blockRows ?? planned.blockRows, info.rows);
+  // Both given: --block-rows cuts the blocks, within what --memory leaves for them.
+  if (f.memory !== undefined && blockRows > planned.blockRows) {
+    throw new LowRankError('E_ARG', `--block-rows ${blockRows}: blocks of ${formatBytes(blockRows * info.rowBytes)} are beyond what --memory ${formatBytes(f.memory)} leaves for blocks (at most ${planned.blockRows} rows); raise --memory or lower --block-rows`);
+  }
   if (blockRows * info.rowBytes > MAX_BLOCK_BYTES) {
     throw new LowRankError('E_ARG', `--block-rows ${blockRows}: blocks of ${formatBytes(blockRows * info.rowBytes)} exceed ${formatBytes(MAX_BLOCK_BYTES)}; use at most ${Math.floor(MAX_BLOCK_BYTES / info.rowBytes)} rows`);
   }

@@ -134,3 +134,14 @@ test('factor --tune refuses the λ or α it chooses (--reg, --alpha), as it refu
   refused(['factor', 'r.csv', '--format', 'ratings', '--method', 'als', '--tune', '--reg', '0.3'], /^lowrank: error: --tune chooses the rank and λ; drop --reg/);
   refused(['factor', 'r.csv', '--format', 'ratings', '--method', 'bpmf', '--tune', '--alpha', '3'], /^lowrank: error: --tune chooses the rank and α; drop --alpha/);
 });
+
+test('factor --memory with --block-rows: blocks beyond what the budget leaves are refused, not read over budget', () => {
+  // Budget = the process's 200 MiB + the rank-3 sketch (l = 13: 8·(2·60·13 + 4·20·13) bytes) + 3 blocks of 10 rows of 160 bytes.
+  const memory = String(200 * 1024 ** 2 + 8 * (2 * 60 * 13 + 4 * 20 * 13) + 3 * 10 * 160);
+  refused(['factor', 'a.npy', '--rank', '3', '--memory', memory, '--block-rows', '30'], /^lowrank: error: --block-rows 30: .* beyond what --memory .* leaves for blocks \(at most 10 rows\)/);
+  const r = runCli(['factor', 'a.npy', '--rank', '3', '--memory', memory, '--block-rows', '10', '--json', '--out', 'fits'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).blocks, 6);
+  const planned = runCli(['factor', 'a.npy', '--rank', '3', '--memory', memory, '--json', '--out', 'planned'], dir);
+  assert.equal(JSON.parse(planned.stdout).blockRows, 10, 'the budget itself gives 10 rows');
+});
