@@ -52,7 +52,9 @@ function allocatingKrylovRows(a: Matrix, l: number, q: number, seed: number, tra
     let qi: Matrix;
     if (off === 0) qi = cholQr(yt).Qt;
     else {
-      const norm = Math.sqrt(yt.data.reduce((s, v) => s + v * v, 0));
+      let sumSq = 0;
+      for (const v of yt.data) sumSq += v * v;
+      const norm = Math.sqrt(sumSq);
       projectOut(off, yt);
       const f = cholQr(yt);
       // Far above blockKrylov's deflation tolerance max(n, L)·ε·‖Y‖_F: its fast path is taken too.
