@@ -23,7 +23,10 @@ export const EARLY_STOPPING_PATIENCE = 5;
 export interface FitRatingsOptions {
   /** Default {@link DEFAULT_RATINGS_METHOD}. */
   method?: RatingsMethod;
-  /** Rank (default {@link DEFAULT_RATINGS_RANK} of the method). For BPMF the rank of each sample. */
+  /**
+   * Rank (default {@link DEFAULT_RATINGS_RANK} of the method, at most min(users, items) — the
+   * largest rank the data has room for). For BPMF the rank of each sample.
+   */
   rank?: number;
   /** λ of ALS / gradient (default {@link DEFAULT_RATINGS_REG}). */
   reg?: number;
@@ -84,7 +87,7 @@ export interface FittedRatings {
  */
 export function fitRatings(train: CooMatrix, options: FitRatingsOptions = {}): FittedRatings {
   const method = checkChoice('method', options.method ?? DEFAULT_RATINGS_METHOD, RATINGS_METHODS);
-  const rank = options.rank ?? DEFAULT_RATINGS_RANK[method];
+  const rank = options.rank ?? Math.min(DEFAULT_RATINGS_RANK[method], train.rows, train.cols);
   const range = options.range === undefined ? valueRange(train.values) : options.range;
   const seed = options.seed ?? 0;
   const biases = options.biases ?? true;

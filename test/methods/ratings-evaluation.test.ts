@@ -187,3 +187,20 @@ describe('ratings input detection', () => {
     assert.equal(detectRatingsText('a,b,c\nx,y,z\n').kind, 'dense');
   });
 });
+
+describe('fitRatings default rank on small data', () => {
+  it('is capped at min(users, items), so every method trains at its defaults on a 20×17 table (was: "rank must be … [1, 17] … got 20"); a rank given above it is still refused', () => {
+    const row: number[] = [];
+    const col: number[] = [];
+    const values: number[] = [];
+    for (let u = 0; u < 20; u++) for (let i = 0; i < 17; i++) if ((u * 7 + i * 3) % 4 !== 0) { row.push(u); col.push(i); values.push(1 + ((u + 2 * i) % 5)); }
+    const train = cooMatrix(20, 17, Int32Array.from(row), Int32Array.from(col), Float64Array.from(values));
+    for (const method of ['als', 'gradient', 'svdpp', 'bpmf'] as const) {
+      const { model } = fitRatings(train, { method, seed: 1 });
+      // Defaults: als, gradient and svdpp 20, capped to 17 here (bpmf's 10 fits; its model stacks the kept samples).
+      if (method !== 'bpmf') assert.equal(model.rank, 17, method);
+      assert.ok(Number.isFinite(ratingErrors(model, train).rmse), method);
+    }
+    assertLowRankError(() => fitRatings(train, { method: 'als', rank: 18 }), 'E_ARG', '[1, 17]');
+  });
+});
