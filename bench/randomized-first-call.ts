@@ -17,8 +17,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeTreeModules } from './tree-modules.js';
 
 /** The files whose self time `--profile` reports. */
 const FILES = ['svd-flip.ts', 'rng.ts', 'randomized-range.ts', 'rayleigh-ritz-gram.ts', 'cholesky-qr.ts', 'randomized-svd.ts', 'block-krylov.ts'];
@@ -28,12 +29,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 if (process.argv[2] === '--child') {
   // One process, one call: imports, read, then the first randomizedSvd timed.
   const [tree, file, k, threads] = process.argv.slice(3);
-  const from = (p: string): string => pathToFileURL(resolve(tree, p)).href;
-  const { selectBackend } = await import(from('src/backend/native/index.ts'));
-  const { readNpy } = await import(from('src/io/npy.ts'));
-  const { randomizedSvd } = await import(from('src/linalg/randomized-svd.ts'));
-  const backend = selectBackend({ backend: 'native', threads: Number(threads) });
-  if (backend.name !== 'native') throw new Error(`${tree}: the native tier did not load`);
+  const { backend, readNpy, randomizedSvd } = await nativeTreeModules(tree, Number(threads));
   const a = readNpy(readFileSync(file), file);
   const t = performance.now();
   const res = randomizedSvd(a, Number(k), { backend });

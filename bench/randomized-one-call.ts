@@ -9,18 +9,12 @@
  * Prints one JSON line: { ms, passes, errRatio }.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { nativeTreeModules } from './tree-modules.js';
 
 const [treeArg, file, kArg, threadsArg, repsArg, optimumArg] = process.argv.slice(2);
 if (!treeArg || !file || !kArg || !threadsArg || !repsArg) throw new Error('usage: randomized-one-call.ts TREE FILE.npy K THREADS REPS [OPTIMUM]');
-const from = (p: string): string => pathToFileURL(resolve(treeArg, p)).href;
-const { selectBackend } = await import(from('src/backend/native/index.ts'));
-const { readNpy } = await import(from('src/io/npy.ts'));
-const { randomizedSvd } = await import(from('src/linalg/randomized-svd.ts'));
+const { readNpy, randomizedSvd, from } = await nativeTreeModules(treeArg, Number(threadsArg));
 const { frobeniusErrorBlocked } = await import(from('src/linalg/error-estimators.ts'));
-const backend = selectBackend({ backend: 'native', threads: Number(threadsArg) });
-if (backend.name !== 'native') throw new Error(`${treeArg}: the native tier did not load`);
 const a = readNpy(readFileSync(file), file);
 const k = Number(kArg);
 const times: number[] = [];
