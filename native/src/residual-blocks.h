@@ -80,11 +80,7 @@ void residualBlocks(int n, int m, int k, const T* u, const T* v, const X* x, int
   auto run = [&](int c, ProductBlockBuffer<T>& buf) {
     const int i0 = c * rowsPerBlock;
     const int b = std::min(rowsPerBlock, n - i0);
-    // On one worker a large block's GEMM keeps OpenBLAS's threads, a small one runs on one (as gemmRowMajor).
-    const bool narrow = nt == 1 && blasThreads > 1 && static_cast<double>(b) * m * k < kSmallGemmMacs;
-    if (narrow) openblas_set_num_threads(1);
     gemmUnlocked(false, false, b, m, k, T(1), u + static_cast<std::ptrdiff_t>(i0) * k, k, v, m, T(0), buf.data.get(), m);
-    if (narrow) openblas_set_num_threads(blasThreads);
     double* l = lanes + static_cast<std::ptrdiff_t>(c) * LR_RL_DOUBLES;
     std::fill(l, l + LR_RL_DOUBLES, 0.0);
     residualOf(x + static_cast<std::ptrdiff_t>(i0) * m, buf.data.get(), static_cast<long>(b) * m, below, l);
@@ -92,7 +88,12 @@ void residualBlocks(int n, int m, int k, const T* u, const T* v, const X* x, int
   const ProductBlockBuffer<T> proto(static_cast<std::size_t>(std::min(rowsPerBlock, n)) * m);
   if (nt == 1) {
     ProductBlockBuffer<T> buf(proto);
+    // On one worker large blocks' GEMMs keep OpenBLAS's threads, small ones run on one (as
+    // gemmRowMajor): decided once from the full block, not set and restored per block.
+    const bool narrow = blasThreads > 1 && static_cast<double>(std::min(rowsPerBlock, n)) * m * k < kSmallGemmMacs;
+    if (narrow) openblas_set_num_threads(1);
     for (int c = 0; c < blocks; c++) run(c, buf);
+    if (narrow) openblas_set_num_threads(blasThreads);
     return;
   }
   openblas_set_num_threads(1);
