@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LowRankError } from '../core/errors.js';
-import { assertFinite, type Matrix } from '../core/matrix.js';
+import { assertFinite, findNonFinite, type Matrix } from '../core/matrix.js';
 import { checkOneStdin, INDEX_COL_HELP, inputName, readDenseInput } from './read-input.js';
 import { matmul } from '../linalg/matmul.js';
 import { evaluateApproximation } from '../metrics/evaluate.js';
@@ -16,19 +16,15 @@ import { checkEvaluationInRange, evaluationLines } from './report.js';
  */
 export function productOf(u: Matrix, v: Matrix, names: readonly [string, string]): Matrix {
   let p = u.dtype === v.dtype ? matmul(u, v) : matmul(u.astype('float64'), v.astype('float64'));
-  if (p.dtype === 'float32' && firstNonFinite(p) >= 0) p = matmul(u.astype('float64'), v.astype('float64'));
-  const bad = firstNonFinite(p);
-  if (bad >= 0) {
-    throw new LowRankError('E_UNSUPPORTED', `the product U·V of '${names[0]}' and '${names[1]}' is beyond float64's range at row ${Math.floor(bad / p.cols)}, column ${bad % p.cols}: scale the factors down`);
+  let bad = findNonFinite(p);
+  if (bad && p.dtype === 'float32') {
+    p = matmul(u.astype('float64'), v.astype('float64'));
+    bad = findNonFinite(p);
+  }
+  if (bad) {
+    throw new LowRankError('E_UNSUPPORTED', `the product U·V of '${names[0]}' and '${names[1]}' is beyond float64's range at row ${bad[0]}, column ${bad[1]}: scale the factors down`);
   }
   return p;
-}
-
-/** Index of the first ±∞ or NaN entry of a matrix, or −1. */
-function firstNonFinite(a: Matrix): number {
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return i;
-  return -1;
 }
 
 /** Registers `lowrank eval ORIGINAL U V`. */

@@ -7,7 +7,7 @@ import { DEFAULT_MIN_SIZE, type RankRule, type WeightLayout } from '../methods/w
 import { lineChart } from '../viz/line-chart.js';
 import { buildReport } from '../viz/report.js';
 import { printJson } from './format.js';
-import { choiceOption, flagGiven, flagLabel, intOption, numberOption, rejectInapplicableFlags } from './options.js';
+import { choiceOption, intOption, numberOption, rejectInapplicableFlags } from './options.js';
 import { packageVersion } from './version.js';
 import { bytesOption } from './size-options.js';
 
@@ -101,11 +101,9 @@ export function registerWeights(program: Command): void {
       // The root program parses options after the subcommand too, so `weights` may have taken --out and --json.
       const parent = self.parent?.opts<{ out?: string; json?: boolean }>() ?? {};
       // …and the compression flags, which expanding does not read.
-      for (const o of self.parent?.options ?? []) {
-        const name = o.attributeName();
-        if (name !== 'out' && name !== 'json' && flagGiven(self.parent!, name)) {
-          throw new LowRankError('E_ARG', `${flagLabel(self.parent!, name)} applies only to compressing (lowrank weights MODEL), not to weights expand`);
-        }
+      if (self.parent) {
+        const compressing = self.parent.options.map((o) => o.attributeName()).filter((name) => name !== 'out' && name !== 'json');
+        rejectInapplicableFlags(self.parent, [{ flags: compressing, applies: false, context: 'compressing (lowrank weights MODEL), not to weights expand' }]);
       }
       const out = flags.out ?? parent.out;
       if (out === undefined) throw new LowRankError('E_ARG', 'weights expand: --out is required');
