@@ -19,8 +19,16 @@ import { close, fstatSync, openSync, read, statSync } from 'node:fs';
  */
 const MAX_PREFETCH_BYTES = 2 ** 28;
 
-/** Options after which the input is not read whole (streamed by row blocks, or read by workers). */
-const NO_PREFETCH_OPTIONS = ['--memory', '--cluster'];
+/**
+ * Options after which the input is not read whole (streamed by row blocks, or read by workers):
+ * the ones that make `factor` run out of core, as factor.ts decides (`--passes 1` among them).
+ */
+const NO_PREFETCH_OPTIONS = ['--memory', '--cluster', '--block-rows'];
+
+/** Whether `argv` streams its input: one of {@link NO_PREFETCH_OPTIONS}, or the single pass (`--passes 1`). */
+function streamsInput(argv: readonly string[]): boolean {
+  return argv.some((a, i) => NO_PREFETCH_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)) || a === '--passes=1' || (a === '--passes' && argv[i + 1] === '1'));
+}
 
 /** Extensions read ahead: `.npy`, whose bytes {@link readInput} uses as they are (no decoding copy). */
 const PREFETCH_EXTENSIONS = ['.npy'];
@@ -32,11 +40,11 @@ const started = new Map<string, Promise<Uint8Array | null>>();
  * (`argv[commandAt]`) that is neither an option nor right after one (so not an option's value),
  * e.g. `A.npy` in `factor A.npy --rank 50` or `factor --rank 50 A.npy`. Other commands, and inputs
  * placed after a flag, are read when the command asks (nothing is lost but the overlap); so are
- * runs that stream their input (`--memory`) or hand it to workers (`--cluster`).
+ * runs that stream their input (`--memory`, `--block-rows`, `--passes 1`) or hand it to workers (`--cluster`).
  */
 export function prefetchCommandInput(argv: readonly string[], commandAt: number): void {
   if (argv[commandAt] !== 'factor') return;
-  if (argv.some((a) => NO_PREFETCH_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)))) return;
+  if (streamsInput(argv)) return;
   for (let i = commandAt + 1; i < argv.length; i++) {
     if (argv[i] === '--') return;
     if (!argv[i].startsWith('-') && !argv[i - 1].startsWith('-')) return prefetchFile(argv[i]);

@@ -58,6 +58,11 @@ describe('reading a factor input ahead (prefetch)', () => {
     assert.equal(await prefetched(['factor', a, '--rank', '5', '--memory', '1GiB'], both), null);
     assert.equal(await prefetched(['factor', b, '--memory=1GiB'], both), null);
     assert.equal(await prefetched(['factor', a, '--cluster', 'redis://127.0.0.1:1'], both), null);
+    // The other out-of-core runs: --block-rows and the single pass.
+    assert.equal(await prefetched(['factor', a, '--rank', '5', '--block-rows', '100'], both), null);
+    assert.equal(await prefetched(['factor', a, '--rank', '5', '--passes', '1'], both), null);
+    assert.equal(await prefetched(['factor', b, '--passes=1'], both), null);
+    assert.equal(await prefetched(['factor', a, '--passes', '4'], both), a); // in memory: read ahead
   });
 
   it('factor of a .npy read ahead gives the same factors as one read after the flags', () => {
