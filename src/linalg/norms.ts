@@ -170,6 +170,24 @@ export function scaleBy2(x: number, e: number): number {
 }
 
 /**
+ * Multiplies every entry of `x` by 2^e in place: {@link scaleBy2} over an array (the same steps,
+ * so the same bits; exact unless an entry underflows).
+ *
+ * @example
+ * ```ts
+ * const s = Float64Array.of(3e300, 1); scalePow2(s, -1000); // s[0] ≈ 2.8e−1, exact
+ * ```
+ */
+export function scalePow2(x: Float64Array, e: number): void {
+  while (e !== 0) {
+    const step = Math.max(-1000, Math.min(1000, e));
+    const f = 2 ** step;
+    for (let i = 0; i < x.length; i++) x[i] *= f;
+    e -= step;
+  }
+}
+
+/**
  * The Euclidean norm of a whole buffer (‖A‖_F of a matrix's data), finite whenever the true value
  * is: a plain float64 sum of squares, redone with {@link ScaledSumOfSquares}' power-of-two
  * scaling only when it overflowed or underflowed (LAPACK `dnrm2`'s idea, one extra pass at most).

@@ -17,7 +17,7 @@ import { Matrix, type DType } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { ScaledSumOfSquares, scaleBy2 } from './norms.js';
+import { ScaledSumOfSquares, scaleBy2, scalePow2 } from './norms.js';
 import { orthonormalize } from './qr.js';
 import { fastGaussianSketch } from './randomized-range.js';
 import { DEFAULT_OVERSAMPLE } from './randomized-svd.js';
@@ -317,9 +317,9 @@ function checkProducts(x: Float64Array, shift: number, dtype: DType, n: number, 
 
 /** 2^e·Z as a new matrix (exact: a power of two). */
 function scaledColumns(z: Matrix, e: number): Matrix {
-  const out = Matrix.zeros(z.rows, z.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = scaleBy2(z.data[i], e);
-  return out;
+  const out = new Float64Array(z.data);
+  scalePow2(out, e);
+  return new Matrix(z.rows, z.cols, out);
 }
 
 /** The first k columns of a matrix, as a new float64 matrix. */

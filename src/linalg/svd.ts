@@ -5,6 +5,7 @@ import { getBackend } from '../backend/select.js';
 import { householderQr, norm2 } from './qr.js';
 import { svdFlip } from './svd-flip.js';
 import { lapackSvd, lapackSvdAsync, lapackSvdBackend, type SvdAlgorithm } from './svd-lapack.js';
+import { scalePow2 } from './norms.js';
 
 /**
  * Exact dense SVD by the one-sided Jacobi method with QR preconditioning.
@@ -208,16 +209,6 @@ export function truncatedSvd(a: Matrix, k: number, options: SvdOptions = {}): Th
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** Multiplies every entry of x by 2^e (exact unless an entry underflows; the factor is applied in steps that never overflow). */
-function scalePow2(x: Float64Array, e: number): void {
-  while (e !== 0) {
-    const step = Math.max(-1000, Math.min(1000, e));
-    const f = 2 ** step;
-    for (let i = 0; i < x.length; i++) x[i] *= f;
-    e -= step;
-  }
-}
 
 /** SVD of a float64 n×m matrix with n ≥ m ≥ 1 (x is scratch: it is scaled in place). */
 function jacobiTall(x: Matrix, backend: Backend | undefined, maxSweeps: number): ThinSvd {

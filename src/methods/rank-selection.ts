@@ -1,5 +1,5 @@
 import { LowRankError } from '../core/errors.js';
-import { scaleBy2 } from '../linalg/norms.js';
+import { scaleBy2, scalePow2 } from '../linalg/norms.js';
 import { checkRank } from './validate.js';
 
 /**
@@ -214,8 +214,8 @@ export function unitScaledSpectrum(s: ArrayLike<number>, normA?: number): UnitSc
     if (scaleBy2(1, e) > normA) e--;
     else if (scaleBy2(1, e + 1) <= normA) e++;
   }
-  const out = new Float64Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = scaleBy2(s[i], -e);
+  const out = Float64Array.from(s);
+  scalePow2(out, -e);
   const unitNorm = scaleBy2(normA, -e);
   return { s: out, total: unitNorm * unitNorm, exponent: e };
 }

@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { LowRankError } from '../core/errors.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
-import { normFromSumSquares, scaleBy2 } from '../linalg/norms.js';
+import { normFromSumSquares, scalePow2 } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
 import { svd } from '../linalg/svd.js';
 import { energyRanks, optimalErrors, rankFromSpectrum, unitScaledSpectrum, type EnergyRank } from './rank-selection.js';
@@ -154,7 +154,7 @@ export function spectrumReport(s: Float64Array, normA: number, method: 'exact' |
     cumulativeEnergy[i] = total === 0 ? 1 : Math.min(1, cum / total);
   }
   const optimalError = complete ? optimalErrors(x) : optimalErrors(x, total, terms);
-  for (let i = 0; i < optimalError.length; i++) optimalError[i] = scaleBy2(optimalError[i], unit.exponent);
+  scalePow2(optimalError, unit.exponent);
   return {
     normFrobenius: normA,
     method,
