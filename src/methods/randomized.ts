@@ -10,7 +10,7 @@ import { dtypeEpsilon } from '../linalg/tolerance.js';
 import type { Factorization, Progress } from './factorization.js';
 import { rankFromSpectrum, resolveRankTarget, unitScaledSpectrum, type RankTarget, type ResolvedRankTarget } from './rank-selection.js';
 import type { SvdSplit } from './svd.js';
-import { checkInputMatrix, checkNonEmpty } from './validate.js';
+import { checkInputMatrix, checkNonEmpty, checkNormInRange } from './validate.js';
 
 /** Options of {@link randomizedFactorize}: a rank target (exactly one of rank, energy, tol, ratio) and the algorithm's knobs. */
 export interface RandomizedOptions extends RankTarget {
@@ -119,9 +119,11 @@ export function randomizedFactorize(a: Matrix, options: RandomizedOptions): Fact
 
   // Σa² overflows above ≈ 1e154 and underflows below ≈ 1e−154: then the scaled norm.
   const normA = normFromSumSquares(total, a.data);
-  if (normA === Infinity) {
-    throw new LowRankError('E_UNSUPPORTED', `‖A‖_F of the ${n}×${m} ${options.inputName ?? 'input matrix'} is beyond float64's range (the randomized method reads its error and energy off it): scale the data down, or use the svd method (--method svd)`);
-  }
+  checkNormInRange(normA, n, m, {
+    what: options.inputName ?? 'input matrix',
+    why: ' (the randomized method reads its error and energy off it)',
+    hint: 'scale the data down, or use the svd method (--method svd)',
+  });
   const { res, k, attempts } = sketchForTarget(a, target, normA, svdOptions);
   const tSketch = performance.now();
   const factors = splitFactors(res, k, split, dtype);

@@ -5,6 +5,7 @@
  * @module
  */
 import { LowRankError } from '../core/errors.js';
+import { checkNormInRange } from './validate.js';
 import type { CsrMatrix } from '../core/sparse.js';
 import { operatorSvd } from '../linalg/operator-svd.js';
 import { safeNorm } from '../linalg/norms.js';
@@ -44,7 +45,7 @@ export function sparseSpectrum(a: CsrMatrix, options: SparseSpectrumOptions = {}
   const op = mu ? centeredOperator(csrOperator(a), mu) : csrOperator(a);
   // ‖A‖_F without overflow or underflow of the squares (entries beyond ≈ 1e±154).
   const normA = mu ? centeredNorm(a, mu) : safeNorm(a.values);
-  if (normA === Infinity) throw new LowRankError('E_UNSUPPORTED', `spectrum: ‖A‖_F of the ${a.rows}×${a.cols} matrix is beyond float64's range: scale the data down`);
+  checkNormInRange(normA, a.rows, a.cols, { prefix: 'spectrum: ' });
   const res = operatorSvd(op, top, { seed: options.seed });
   return { ...spectrumReport(res.S, normA, 'randomized', false, mu ? a.rows * a.cols : a.nnz), passes: res.passes, krylov: false };
 }

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { LowRankError } from '../core/errors.js';
+import { checkNormInRange } from './validate.js';
 import { assertFinite, type Matrix } from '../core/matrix.js';
 import { normFromSumSquares, scalePow2 } from '../linalg/norms.js';
 import { randomizedSvd, type RandomizedSvdResult } from '../linalg/randomized-svd.js';
@@ -97,9 +98,7 @@ function computeSpectrum(a: Matrix, top: number | undefined, seed: number, backe
   // ‖A‖_F without overflow or underflow: Σa² leaves float64's range for ‖A‖_F ≈ 1.3e154 up or 1.5e−154 down.
   const total = backend.sumSquares(a.data);
   const normA = normFromSumSquares(total, a.data);
-  if (normA === Infinity) {
-    throw new LowRankError('E_UNSUPPORTED', `spectrum: ‖A‖_F of the ${a.rows}×${a.cols} matrix is beyond float64's range: scale the data down`);
-  }
+  checkNormInRange(normA, a.rows, a.cols, { prefix: 'spectrum: ' });
   if (r <= SPECTRUM_EXACT_MAX_SIDE) {
     // Every value is computed anyway: the energy ranks come from all of them, --top only trims the table.
     const full = spectrumReport(svd(a, { backend }).S, normA, 'exact', true);

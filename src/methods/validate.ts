@@ -66,6 +66,24 @@ export const SQUARABLE_RANGE: Readonly<Record<DType, readonly [number, number]>>
 };
 
 /**
+ * Refuses a ‖A‖_F beyond float64's range (finite entries whose sum of squares is not), where the
+ * caller reads figures off it: `E_UNSUPPORTED`, "`prefix`‖A‖_F of the rows×cols `what` is beyond
+ * float64's range`why`: `hint`".
+ *
+ * @example
+ * ```ts
+ * checkNormInRange(normA, a.rows, a.cols, { prefix: 'spectrum: ' });
+ * ```
+ */
+export function checkNormInRange(
+  normA: number, rows: number, cols: number,
+  o: { prefix?: string; what?: string; why?: string; hint?: string } = {},
+): void {
+  if (normA !== Infinity) return;
+  throw new LowRankError('E_UNSUPPORTED', `${o.prefix ?? ''}‖A‖_F of the ${rows}×${cols} ${o.what ?? 'matrix'} is beyond float64's range${o.why ?? ''}: ${o.hint ?? 'scale the data down'}`);
+}
+
+/**
  * Refuses data whose squares `dtype` cannot hold, for methods that square it: the largest |value|
  * outside {@link SQUARABLE_RANGE} (an all-zero input passes). Without it such data overflows into
  * ∞ losses ("lower the learning rate"), non-positive-definite normal matrices ("use reg > 0"), or
